@@ -1,0 +1,494 @@
+"""Assumptions: the long table ``parameter,scenario,jaar,waarde``, its
+validation against the registry, and its resolution into engine arrays.
+
+Lookup rules (MODEL.md): a ``[y,s]`` parameter is given per year or without a
+year (then it holds for every year), not both; a row for scenario ``alle``
+holds for all scenarios unless a named scenario overrides it; duplicates are
+errors; a horizon year without a value takes the default or is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .problems import FOUT, WAARSCHUWING, MppError, Problem, ValidationError
+from .registry import (
+    ALL_SCENARIOS,
+    PARAMETERS,
+    SCENARIOS,
+    Parameter,
+    normalise_scenario,
+)
+
+COLUMNS = ("parameter", "scenario", "jaar", "waarde")
+MAX_HORIZON_YEARS = 15
+JUMP_WARNING = 0.5
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input row as given (values not yet checked).
+
+    ``blad``/``cel`` say where it came from (workbook sheet and cell, or
+    ``regel N`` of a CSV file).
+    """
+
+    parameter: str
+    scenario: object
+    jaar: object
+    waarde: object
+    blad: str | None = None
+    cel: str | None = None
+
+
+@dataclass
+class Resolved:
+    """Validated assumptions as arrays, ready for the engine.
+
+    ``values[key]`` has shape (S, n_years) for per-year parameters and (S,)
+    for single ones, with S = len(scenarios) (the batch axis).
+    """
+
+    startjaar: int
+    eindjaar: int
+    scenarios: tuple[str, ...]
+    values: dict[str, np.ndarray]
+    text: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.startjaar, self.eindjaar + 1)
+
+    @property
+    def n_years(self) -> int:
+        return self.eindjaar - self.startjaar + 1
+
+    def select(self, idx: Sequence[int] | np.ndarray, names: Sequence[str]) -> Resolved:
+        """A batch made of the rows ``idx`` of this one (e.g. one scenario many times)."""
+        idx = np.asarray(idx)
+        return replace(
+            self,
+            scenarios=tuple(names),
+            values={k: v[idx].copy() for k, v in self.values.items()},
+        )
+
+
+def _fmt_num(x: float) -> str:
+    return repr(float(x))
+
+
+def _parse_number(v: object) -> float | None:
+    """A finite float from a cell or CSV value, or None."""
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        f = float(v)
+    elif isinstance(v, str):
+        s = v.strip()
+        if not s:
+            return None
+        try:
+            f = float(s)
+        except ValueError:
+            return None
+    else:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _parse_year(v: object) -> tuple[int | None, bool]:
+    """(year, ok). Empty -> (None, True)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None, True
+    if isinstance(v, str) and not v.strip():
+        return None, True
+    f = _parse_number(v)
+    if f is None or not f.is_integer():
+        return None, False
+    return int(f), True
+
+
+class Assumptions:
+    """A set of MPP assumptions (the rows of the long format)."""
+
+    def __init__(self, rows: Iterable[Row], source: str | None = None) -> None:
+        self.rows: tuple[Row, ...] = tuple(rows)
+        self.source = source
+        self._checked: tuple[list[Problem], Resolved | None] | None = None
+
+    # -- construction and export ------------------------------------------
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, source: str | None = None) -> Assumptions:
+        """From a DataFrame with columns parameter, scenario, jaar, waarde
+        (optional blad, cel)."""
+        missing = [c for c in COLUMNS if c not in df.columns]
+        if missing:
+            raise MppError(
+                "De tabel met aannames mist de kolom(men) "
+                + ", ".join(missing)
+                + "; verwacht: parameter,scenario,jaar,waarde."
+            )
+        rows = []
+        has_loc = "blad" in df.columns and "cel" in df.columns
+        for rec in df.to_dict("records"):
+            jaar = rec["jaar"]
+            if jaar is not None and not isinstance(jaar, str) and pd.isna(jaar):
+                jaar = None
+            rows.append(
+                Row(
+                    parameter=str(rec["parameter"]).strip(),
+                    scenario=rec["scenario"],
+                    jaar=jaar,
+                    waarde=rec["waarde"],
+                    blad=rec.get("blad") if has_loc else None,
+                    cel=rec.get("cel") if has_loc else None,
+                )
+            )
+        return cls(rows, source)
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> Assumptions:
+        """Read the long CSV format; each row remembers its line number."""
+        path = Path(path)
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            raise MppError(f"{path.name}: geen leesbaar CSV-bestand met aannames ({e}).") from e
+        df.columns = [str(c).strip().lower() for c in df.columns]
+        df["blad"] = path.name
+        df["cel"] = [f"regel {i + 2}" for i in range(len(df))]
+        return cls.from_frame(df, source=str(path))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame parameter, scenario, jaar (nullable int), waarde."""
+        recs = []
+        for r in self.rows:
+            jaar, _ = _parse_year(r.jaar)
+            recs.append(
+                {
+                    "parameter": r.parameter,
+                    "scenario": normalise_scenario(r.scenario) or r.scenario,
+                    "jaar": jaar,
+                    "waarde": _canonical_value(r),
+                }
+            )
+        df = pd.DataFrame(recs, columns=list(COLUMNS))
+        df["jaar"] = df["jaar"].astype("Int64")
+        return df
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the long CSV format (``jaar`` empty for single values)."""
+        self.to_frame().to_csv(path, index=False, lineterminator="\n")
+
+    # -- validation and resolution ----------------------------------------
+    def check(self) -> tuple[list[Problem], Resolved | None]:
+        """All problems (errors and warnings) and, without errors, the arrays."""
+        if self._checked is None:
+            self._checked = _check(self.rows)
+        return self._checked
+
+    def validate(self) -> list[Problem]:
+        """Every problem found (errors and warnings)."""
+        return self.check()[0]
+
+    def resolve(self) -> Resolved:
+        """The engine arrays; raises :class:`ValidationError` on any error."""
+        problems, resolved = self.check()
+        if resolved is None:
+            raise ValidationError(problems)
+        return resolved
+
+    def fingerprint(self, sheet: str | None = None) -> str:
+        """SHA-256 of the canonical (resolved) values, of one sheet or all."""
+        return fingerprint(self.resolve(), sheet)
+
+    def with_rows(self, rows: Iterable[Row]) -> Assumptions:
+        return Assumptions(rows, self.source)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _canonical_value(r: Row) -> object:
+    p = PARAMETERS.get(r.parameter)
+    if p is not None and p.kind == "tekst":
+        return "" if r.waarde is None else str(r.waarde)
+    f = _parse_number(r.waarde)
+    return f if f is not None else r.waarde
+
+
+def read_assumptions(path: str | Path) -> Assumptions:
+    """Read assumptions from a CSV file or an MPP workbook (.xlsx/.xlsm)."""
+    path = Path(path)
+    if not path.exists():
+        raise MppError(f"Bestand niet gevonden: {path}")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .workbook.reader import read_workbook_assumptions  # workbook layer
+
+        return read_workbook_assumptions(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return Assumptions.from_csv(path)
+    raise MppError(
+        f"{path.name}: onbekend bestandstype '{path.suffix}'. Gebruik een CSV met "
+        "aannames of een MPP-werkmap (.xlsx of .xlsm)."
+    )
+
+
+# ---------------------------------------------------------------------------
+def _problem(r: Row | None, regel: str, melding: str, niveau: str = FOUT, **kw: object) -> Problem:
+    loc = {"blad": r.blad, "cel": r.cel} if r is not None else {}
+    loc.update(kw)  # type: ignore[arg-type]
+    return Problem(niveau=niveau, regel=regel, melding=melding, **loc)  # type: ignore[arg-type]
+
+
+@dataclass
+class _Parsed:
+    row: Row
+    param: Parameter
+    scenario: str
+    jaar: int | None
+    value: float | str
+
+
+def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
+    problems: list[Problem] = []
+    parsed: list[_Parsed] = []
+
+    # 1. each row on its own
+    for r in rows:
+        key = r.parameter.strip().lower() if isinstance(r.parameter, str) else ""
+        p = PARAMETERS.get(key)
+        if p is None:
+            problems.append(_problem(r, "onbekende_parameter",
+                                     f"Onbekende parameter '{r.parameter}'.",
+                                     parameter=str(r.parameter)))
+            continue
+        scen = normalise_scenario(r.scenario)
+        if scen is None:
+            problems.append(_problem(
+                r, "onbekend_scenario",
+                f"Onbekend scenario '{r.scenario}' bij {key}; kies min, medio, max "
+                "of alle.", parameter=key))
+            continue
+        jaar, ok = _parse_year(r.jaar)
+        if not ok:
+            problems.append(_problem(r, "ongeldig_jaar",
+                                     f"Ongeldig jaar '{r.jaar}' bij {key}.",
+                                     parameter=key, scenario=scen))
+            continue
+        if p.kind == "tekst":
+            value: float | str = "" if r.waarde is None else str(r.waarde).strip()
+        else:
+            f = _parse_number(r.waarde)
+            if f is None:
+                shown = "leeg" if r.waarde in (None, "") else f"'{r.waarde}'"
+                problems.append(_problem(
+                    r, "geen_getal",
+                    f"{p.label} ({key}): waarde {shown} is geen getal.",
+                    parameter=key, scenario=scen, jaar=jaar))
+                continue
+            value = f
+            if not (p.lo <= f <= p.hi):
+                problems.append(_problem(
+                    r, "buiten_grenzen",
+                    f"{p.label} ({key}) = {_show(f)} ligt buiten de grenzen: "
+                    f"moet {p.bounds_text()} zijn.",
+                    parameter=key, scenario=scen, jaar=jaar))
+                continue
+            if p.integer and not f.is_integer():
+                problems.append(_problem(
+                    r, "geen_geheel_getal",
+                    f"{p.label} ({key}) = {_show(f)} moet een geheel getal zijn.",
+                    parameter=key, scenario=scen, jaar=jaar))
+                continue
+        if jaar is not None and not p.per_jaar:
+            problems.append(_problem(
+                r, "jaar_bij_enkele_waarde",
+                f"{p.label} ({key}) heeft één waarde, zonder jaar; laat het jaar leeg.",
+                parameter=key, scenario=scen, jaar=jaar))
+            continue
+        if scen != ALL_SCENARIOS and not p.per_scenario:
+            problems.append(_problem(
+                r, "scenario_niet_toegestaan",
+                f"{p.label} ({key}) geldt voor alle scenario's; gebruik scenario "
+                "'alle'.", parameter=key, scenario=scen))
+            continue
+        parsed.append(_Parsed(r, p, scen, jaar, value))
+
+    # 2. duplicates and year/no-year mix
+    seen: dict[tuple[str, str, int | None], _Parsed] = {}
+    by_param: dict[str, list[_Parsed]] = defaultdict(list)
+    for q in parsed:
+        k = (q.param.key, q.scenario, q.jaar)
+        if k in seen:
+            first = seen[k].row
+            where = f" (eerder in {first.blad}!{first.cel})" if first.cel else ""
+            problems.append(_problem(
+                q.row, "dubbele_rij",
+                f"{q.param.label} ({q.param.key}) staat dubbel voor scenario "
+                f"{q.scenario}" + (f", jaar {q.jaar}" if q.jaar else "") + where + ".",
+                parameter=q.param.key, scenario=q.scenario, jaar=q.jaar))
+            continue
+        seen[k] = q
+        by_param[q.param.key].append(q)
+    for key, qs in by_param.items():
+        with_year = [q for q in qs if q.jaar is not None]
+        if with_year and len(with_year) < len(qs):
+            q = next(q for q in qs if q.jaar is None)
+            problems.append(_problem(
+                q.row, "jaar_en_geen_jaar",
+                f"{q.param.label} ({key}) is zowel per jaar als zonder jaar gegeven; "
+                "kies één van beide.", parameter=key))
+
+    # 3. horizon
+    def single(key: str) -> float | str:
+        qs = by_param.get(key, [])
+        return qs[0].value if qs else PARAMETERS[key].default  # type: ignore[return-value]
+
+    start, eind = int(single("startjaar")), int(single("eindjaar"))
+    horizon_ok = 0 <= eind - start <= MAX_HORIZON_YEARS
+    if not horizon_ok:
+        q = (by_param.get("eindjaar") or by_param.get("startjaar") or [None])[0]
+        problems.append(_problem(
+            q.row if q else None, "horizon",
+            f"De horizon {start}–{eind} is ongeldig: het eindjaar moet 0 tot "
+            f"{MAX_HORIZON_YEARS} jaar na het startjaar liggen.", parameter="eindjaar"))
+    years = list(range(start, eind + 1)) if horizon_ok else []
+    if horizon_ok:
+        for q in parsed:
+            if q.jaar is not None and q.param.per_jaar and not start <= q.jaar <= eind:
+                problems.append(_problem(
+                    q.row, "jaar_buiten_horizon",
+                    f"{q.param.label} ({q.param.key}): jaar {q.jaar} ligt buiten de "
+                    f"horizon {start}–{eind}.",
+                    parameter=q.param.key, scenario=q.scenario, jaar=q.jaar))
+
+    # 4. fill every parameter for every scenario (and year)
+    values: dict[str, np.ndarray] = {}
+    text: dict[str, str] = {}
+    for key, p in PARAMETERS.items():
+        qs = by_param.get(key, [])
+        if p.kind == "tekst":
+            text[key] = str(qs[0].value) if qs else str(p.default or "")
+            continue
+        table = {(q.scenario, q.jaar): float(q.value) for q in qs}  # type: ignore[arg-type]
+        if p.per_jaar and not horizon_ok:
+            continue
+        cols = years if p.per_jaar else [None]
+        arr = np.empty((len(SCENARIOS), len(cols)))
+        missing: list[tuple[str, int | None]] = []
+        for i, s in enumerate(SCENARIOS):
+            for j, y in enumerate(cols):
+                v = _lookup(table, s, y)
+                if v is None:
+                    if p.default is None:
+                        missing.append((s, y))
+                        v = math.nan
+                    else:
+                        v = float(p.default)  # type: ignore[arg-type]
+                arr[i, j] = v
+        if missing:
+            problems.append(_missing_problem(p, qs, missing, years))
+        values[key] = arr if p.per_jaar else arr[:, 0]
+
+    # 5. warnings on plausibility (only where values are complete)
+    if horizon_ok:
+        problems.extend(_warnings(values, by_param, years))
+
+    if any(p.is_error for p in problems):
+        return problems, None
+    return problems, Resolved(start, eind, SCENARIOS, values, text)
+
+
+def _lookup(table: dict[tuple[str, int | None], float], s: str, y: int | None) -> float | None:
+    for k in ((s, y), (ALL_SCENARIOS, y), (s, None), (ALL_SCENARIOS, None)):
+        if k in table:
+            return table[k]
+    return None
+
+
+def _missing_problem(p: Parameter, qs: list[_Parsed], missing: list[tuple[str, int | None]],
+                     years: list[int]) -> Problem:
+    if not qs:
+        return _problem(None, "ontbreekt",
+                        f"Verplichte parameter {p.label} ({p.key}) ontbreekt.",
+                        parameter=p.key, blad=p.sheet)
+    scen = sorted({s for s, _ in missing}, key=SCENARIOS.index)
+    yrs = sorted({y for _, y in missing if y is not None})
+    what = f"scenario {', '.join(scen)}"
+    if yrs:
+        what += f", jaar {', '.join(map(str, yrs))}"
+    return _problem(
+        None, "ontbreekt",
+        f"{p.label} ({p.key}) heeft geen waarde voor {what}.",
+        parameter=p.key, scenario=scen[0] if len(scen) == 1 else None,
+        jaar=yrs[0] if len(yrs) == 1 else None, blad=p.sheet)
+
+
+def _warnings(values: dict[str, np.ndarray], by_param: dict[str, list[_Parsed]],
+              years: list[int]) -> list[Problem]:
+    out: list[Problem] = []
+    for key, arr in values.items():
+        p = PARAMETERS[key]
+        if not p.per_jaar or np.isnan(arr).any():
+            continue
+        first_row = by_param[key][0].row if by_param.get(key) else None
+        blad = first_row.blad if first_row else p.sheet
+        if p.scenario_order:
+            bad = [y for j, y in enumerate(years)
+                   if not arr[0, j] <= arr[1, j] <= arr[2, j]]
+            if bad:
+                out.append(Problem(
+                    WAARSCHUWING, "scenariovolgorde",
+                    f"{p.label} ({key}): de volgorde min ≤ medio ≤ max klopt niet in "
+                    f"{', '.join(map(str, bad))}.", parameter=key, blad=blad))
+        if p.unit in ("per jaar", "per halfjaar") and arr.shape[1] > 1:
+            prev, nxt = arr[:, :-1], arr[:, 1:]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                jump = np.abs(nxt - prev) / prev
+            for i, j in zip(*np.nonzero((prev > 0) & (jump > JUMP_WARNING))):
+                out.append(Problem(
+                    WAARSCHUWING, "jaarsprong",
+                    f"{p.label} ({key}), scenario {SCENARIOS[i]}: van "
+                    f"{_show(prev[i, j])} in {years[j]} naar {_show(nxt[i, j])} in "
+                    f"{years[j + 1]} is een sprong van meer dan "
+                    f"{JUMP_WARNING:.0%}.".replace("%", " procent"),
+                    parameter=key, scenario=SCENARIOS[i], jaar=years[j + 1], blad=blad))
+    return out
+
+
+def _show(x: float) -> str:
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}".replace(",", ".")
+    return f"{x:g}".replace(".", ",")
+
+
+def fingerprint(resolved: Resolved, sheet: str | None = None) -> str:
+    """SHA-256 (hex) of the resolved values of one sheet's parameters, or of all.
+
+    Values, not cell contents: retyping a number as a formula with the same
+    result does not change it; any change of a value does.
+    """
+    data: dict[str, object] = {}
+    for key in sorted(PARAMETERS):
+        p = PARAMETERS[key]
+        if sheet is not None and p.sheet != sheet:
+            continue
+        if p.kind == "tekst":
+            if sheet is None or key not in ("vorige_mpp",):
+                data[key] = resolved.text.get(key, "")
+            continue
+        data[key] = [_fmt_num(x) for x in np.ravel(resolved.values[key])]
+    if sheet is None or sheet == "Kader":
+        data["_horizon"] = [resolved.startjaar, resolved.eindjaar]
+    blob = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()

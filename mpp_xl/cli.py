@@ -1,0 +1,59 @@
+"""The ``mpp`` command line. Each sub-command lives in ``mpp_xl.commands``
+and registers itself; this module only dispatches and turns errors into
+Dutch messages and exit codes (0 ok, 2 bad input, 1 unexpected)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from . import __version__, commands
+from .problems import MppError, ValidationError, format_problems
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mpp",
+        description="Meerjaren Productie Prognose (MPP) van de migratieketen.",
+    )
+    parser.add_argument("--version", action="version", version=f"mpp-xl {__version__}")
+    parser.add_argument("--debug", action="store_true", help="toon de volledige foutmelding")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", required=True)
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ValidationError as e:
+        print(str(e), file=sys.stderr)
+        print(format_problems(e.problems), file=sys.stderr)
+        return EXIT_INPUT
+    except MppError as e:
+        print(f"Fout: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("Afgebroken.", file=sys.stderr)
+        return 130
+    except Exception as e:  # never a traceback for the user
+        if args.debug:
+            raise
+        print(f"Onverwachte fout ({type(e).__name__}): {e}. Gebruik --debug voor details.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of ``mpp``: each module defines ``register(subparsers)``."""

@@ -1,0 +1,103 @@
+"""mpp run, mpp validate (CSV), mpp goal-seek, mpp reeksen, mpp parameters."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import read_assumptions, run
+from ..goalseek import apply, goal_seek
+from ..output import atomic_write, nl_number, write_csv
+from ..problems import ValidationError, format_problems
+from ..registry import PARAMETERS, SCENARIOS
+from ..series import SERIES, SUMMARY_KEYS
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("run", help="reken de keten door en schrijf of toon de uitkomsten")
+    p.add_argument("input", help="aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)")
+    p.add_argument("--csv", help="schrijf alle reeksen naar dit CSV-bestand (lang formaat)")
+    p.set_defaults(func=cmd_run)
+
+    g = sub.add_parser("goal-seek", help="zoek de waarde van een parameter die een doel haalt")
+    g.add_argument("input")
+    g.add_argument("--parameter", required=True, help="bijv. ind_capaciteit")
+    g.add_argument("--jaar", type=int, help="jaar van de parameter (leeg: alle jaren)")
+    g.add_argument("--scenario", default="medio", choices=SCENARIOS)
+    g.add_argument("--reeks", required=True, help="bijv. ind_werkvoorraad")
+    g.add_argument("--doeljaar", type=int, required=True)
+    g.add_argument("--doel", type=float, required=True)
+    g.add_argument("--schrijf", help="schrijf de aangepaste aannames naar dit CSV-bestand")
+    g.set_defaults(func=cmd_goal_seek)
+
+    r = sub.add_parser("reeksen", help="lijst van de uitkomstreeksen")
+    r.set_defaults(func=cmd_reeksen)
+    q = sub.add_parser("parameters", help="lijst van de parameters (Markdown)")
+    q.set_defaults(func=cmd_parameters)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    a = read_assumptions(args.input)
+    fc = run(a)
+    warnings = [p for p in fc.problems if not p.is_error]
+    if warnings:
+        print(f"{len(warnings)} waarschuwing(en):", file=sys.stderr)
+        print(format_problems(warnings), file=sys.stderr)
+    if args.csv:
+        write_csv(fc.to_frame(), args.csv)
+        print(f"{len(SERIES)} reeksen geschreven naar {args.csv} (vingerafdruk {fc.fingerprint[:8]}).")
+        return 0
+    years = fc.years("coa_bezetting")
+    head = f"{'reeks':<34}{'scen.':<7}" + "".join(f"{y:>10}" for y in years)
+    print(head)
+    print("-" * len(head))
+    for key in SUMMARY_KEYS:
+        s = SERIES[key]
+        ys = fc.years(key)
+        for i, scen in enumerate(fc.scenarios):
+            vals = fc.data[key][i]
+            cells = []
+            for y in years:
+                if y not in ys:
+                    cells.append(f"{'':>10}")
+                elif s.unit == "fractie":
+                    cells.append(f"{vals[ys.index(y)]:>10.0%}")
+                else:
+                    cells.append(f"{nl_number(vals[ys.index(y)]):>10}")
+            label = key if i == 0 else ""
+            print(f"{label:<34}{scen:<7}" + "".join(cells))
+    print("Stromen: totaal per jaar; voorraden: per 1 januari.")
+    return 0
+
+
+def cmd_goal_seek(args: argparse.Namespace) -> int:
+    a = read_assumptions(args.input)
+    problems = a.validate()
+    if any(p.is_error for p in problems):
+        raise ValidationError(problems)
+    r = goal_seek(a, args.parameter, args.reeks, args.doel, args.doeljaar,
+                  scenario=args.scenario, jaar=args.jaar)
+    jaar = f" in {r.jaar}" if r.jaar else ""
+    print(f"{r.parameter}{jaar} ({r.scenario}) = {r.waarde:.6g} geeft {r.reeks} "
+          f"{r.doeljaar} = {nl_number(r.bereikt)} (doel {nl_number(r.doel)}).")
+    if args.schrijf:
+        new = apply(a, r)
+        atomic_write(args.schrijf, new.to_csv)
+        print(f"Aangepaste aannames geschreven naar {args.schrijf}.")
+    return 0
+
+
+def cmd_reeksen(args: argparse.Namespace) -> int:
+    for s in SERIES.values():
+        print(f"{s.key:<40}{s.kind:<10}{s.partner:<9}{s.label}")
+    return 0
+
+
+def cmd_parameters(args: argparse.Namespace) -> int:
+    print("| blad | parameter | omschrijving | eenheid | per jaar | grenzen | standaard |")
+    print("|---|---|---|---|---|---|---|")
+    for p in PARAMETERS.values():
+        d = "verplicht" if p.default is None else (p.default if p.default != "" else "leeg")
+        print(f"| {p.sheet} | `{p.key}` | {p.label} | {p.unit} | "
+              f"{'ja' if p.per_jaar else 'nee'} | {p.bounds_text()} | {d} |")
+    return 0

@@ -1,0 +1,122 @@
+"""Goal seek: the value of one parameter (one year, one scenario) that makes
+one result series hit a target, by bracketing and Brent's method."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .assumptions import Assumptions, Resolved, Row
+from .engine import compute
+from .problems import MppError
+from .registry import PARAMETERS, SCENARIOS
+from .series import SERIES
+
+
+@dataclass(frozen=True)
+class GoalSeekResult:
+    parameter: str
+    scenario: str
+    jaar: int | None
+    waarde: float  # the value found, in the parameter's unit
+    reeks: str
+    doeljaar: int
+    doel: float
+    bereikt: float  # the series value at ``waarde``
+
+
+def goal_seek(
+    assumptions: Assumptions | Resolved,
+    parameter: str,
+    reeks: str,
+    doel: float,
+    doeljaar: int,
+    scenario: str = "medio",
+    jaar: int | None = None,
+    xtol: float = 1e-6,
+) -> GoalSeekResult:
+    """Find x for ``parameter`` (in ``jaar``; all years when None; ignored for
+    single-valued parameters) in ``scenario`` such that ``reeks`` in
+    ``doeljaar`` equals ``doel``. Searches within the registry bounds (an
+    unbounded upper bound is widened until the target is bracketed) and
+    raises :class:`MppError` in Dutch when the target cannot be reached.
+    """
+    res = assumptions.resolve() if isinstance(assumptions, Assumptions) else assumptions
+    p = PARAMETERS.get(parameter)
+    if p is None or p.kind != "getal" or p.sheet == "Kader":
+        raise MppError(f"'{parameter}' is geen parameter van de keten.")
+    if reeks not in SERIES:
+        raise MppError(f"Onbekende reeks '{reeks}'.")
+    if scenario not in SCENARIOS:
+        raise MppError(f"Onbekend scenario '{scenario}'; kies {', '.join(SCENARIOS)}.")
+    s = SCENARIOS.index(scenario)
+    years = list(res.years)
+    col: slice | int = slice(None)
+    if p.per_jaar and jaar is not None:
+        if jaar not in years:
+            raise MppError(f"Jaar {jaar} ligt buiten de horizon {years[0]}–{years[-1]}.")
+        col = years.index(jaar)
+    last = years[-1] + (1 if SERIES[reeks].is_stock else 0)
+    if not years[0] <= doeljaar <= last:
+        raise MppError(f"Doeljaar {doeljaar} bestaat niet voor {reeks}.")
+    if p.integer:
+        raise MppError(f"{parameter} is een geheel getal; doelzoeken werkt op doorlopende waarden.")
+
+    base = {k: v[s : s + 1].copy() for k, v in res.values.items()}
+
+    def f(x: float) -> float:
+        vals = dict(base)
+        arr = base[parameter].copy()
+        if p.per_jaar:
+            arr[0, col] = x
+        else:
+            arr[0] = x
+        vals[parameter] = arr
+        return float(compute(vals, res.n_years)[reeks][0, doeljaar - years[0]]) - doel
+
+    lo = p.lo
+    hi = p.hi if math.isfinite(p.hi) else max(1.0, 2.0 * float(np.max(base[parameter])))
+    flo, fhi = f(lo), f(hi)
+    while math.isfinite(p.hi) is False and flo * fhi > 0 and hi < 1e12:
+        hi *= 4.0
+        fhi = f(hi)
+    if flo == 0:
+        x = lo
+    elif fhi == 0:
+        x = hi
+    elif flo * fhi > 0:
+        reach = sorted((flo + doel, fhi + doel))
+        raise MppError(
+            f"Doel {doel:,.0f} voor {reeks} in {doeljaar} is niet bereikbaar door "
+            f"{parameter} te variëren: tussen {lo:g} en {hi:g} loopt de uitkomst van "
+            f"{reach[0]:,.0f} tot {reach[1]:,.0f}.".replace(",", ".")
+        )
+    else:
+        x = brentq(f, lo, hi, xtol=xtol, rtol=1e-12, maxiter=200)
+    return GoalSeekResult(parameter, scenario, jaar if p.per_jaar else None, float(x),
+                          reeks, doeljaar, doel, f(x) + doel)
+
+
+def apply(assumptions: Assumptions, result: GoalSeekResult) -> Assumptions:
+    """The assumptions with the found value written as an explicit row.
+
+    The parameter's rows are expanded to explicit per-scenario (and per-year)
+    rows first, so the change touches exactly one scenario (and year).
+    """
+    res = assumptions.resolve()
+    p = PARAMETERS[result.parameter]
+    rows = [r for r in assumptions.rows if r.parameter.strip().lower() != p.key]
+    arr = res.values[p.key]
+    for i, s in enumerate(SCENARIOS):
+        if p.per_jaar:
+            for j, y in enumerate(res.years):
+                v = float(arr[i, j])
+                if s == result.scenario and (result.jaar is None or result.jaar == y):
+                    v = result.waarde
+                rows.append(Row(p.key, s, int(y), v))
+        else:
+            rows.append(Row(p.key, s, None, result.waarde if s == result.scenario else float(arr[i])))
+    return assumptions.with_rows(rows)

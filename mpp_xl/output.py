@@ -1,0 +1,50 @@
+"""Writing files safely and showing numbers the Dutch way."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def nl_number(x: float, decimals: int = 0) -> str:
+    """12345.6 -> '12.346' (decimals=0) or '12.345,6'."""
+    s = f"{x:,.{decimals}f}"
+    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
+    """Write via a temporary file in the same folder, then replace: the target
+    is either the old or the complete new file, never half-written."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would read as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """Atomic CSV export with formula-like text neutralised."""
+    safe = df.copy()
+    for c in safe.columns:
+        if safe[c].dtype == object:
+            safe[c] = safe[c].map(neutralise)
+    atomic_write(path, lambda p: safe.to_csv(p, index=False, lineterminator="\n"))

@@ -1,0 +1,103 @@
+"""The layout of a parameter sheet (Kader and every partner sheet), shared by
+the builder, the reader and ``MPP_MODEL`` (which receives the same blocks as
+ranges from Excel).
+
+A parameter sheet has a header block, then an input table whose header row
+has ``parameter`` in column A::
+
+    A: parameter | B: Omschrijving | C: Eenheid | D: Scenario | E: Alle jaren |
+    F..: one column per year | Toelichting | Bron
+
+Each row is one parameter for one scenario (``alle``, ``min``, ``medio`` or
+``max``). A value in *Alle jaren* holds for every year (and is the only
+column for single-valued parameters); a value under a year holds for that
+year. Empty cells are "not given" (the registry default applies).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from openpyxl.utils import get_column_letter
+
+from ..assumptions import Row
+
+HEADER_ROW = 6  # 1-based row of the table header on every parameter sheet
+KEY_HEADER = "parameter"
+COL_KEY, COL_LABEL, COL_UNIT, COL_SCENARIO, COL_ALL = 1, 2, 3, 4, 5  # 1-based
+FIRST_YEAR_COL = 6
+ALL_YEARS_HEADER = "Alle jaren"
+HEADERS_BEFORE_YEARS = ("parameter", "Omschrijving", "Eenheid", "Scenario", ALL_YEARS_HEADER)
+HEADERS_AFTER_YEARS = ("Toelichting", "Bron")
+
+
+def year_columns(startjaar: int, eindjaar: int) -> dict[int, int]:
+    """Year -> 1-based column."""
+    return {y: FIRST_YEAR_COL + i for i, y in enumerate(range(startjaar, eindjaar + 1))}
+
+
+def is_empty(v: object) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    return isinstance(v, str) and not v.strip()
+
+
+def _as_year(v: object) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)) and float(v).is_integer() and 1900 <= v <= 2200:
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit() and 1900 <= int(v.strip()) <= 2200:
+        return int(v.strip())
+    return None
+
+
+def rows_from_block(
+    block: Sequence[Sequence[object]],
+    sheet: str | None = None,
+    first_row: int = 1,
+    first_col: int = 1,
+) -> list[Row]:
+    """Input rows from a 2-D block of cell values that contains the header row.
+
+    ``first_row``/``first_col`` (1-based) are the sheet position of
+    ``block[0][0]``, so each row records its cell (e.g. ``F12``). Rows before
+    the header and rows without a parameter key are ignored.
+    """
+    hdr = next(
+        (i for i, r in enumerate(block)
+         if r and isinstance(r[0], str) and r[0].strip().lower() == KEY_HEADER),
+        None,
+    )
+    if hdr is None:
+        return []
+    header = list(block[hdr])
+    col_scen = _find(header, "scenario")
+    col_all = _find(header, ALL_YEARS_HEADER.lower())
+    years = {j: y for j, v in enumerate(header) if (y := _as_year(v)) is not None}
+    rows: list[Row] = []
+    for i in range(hdr + 1, len(block)):
+        r = list(block[i])
+        if not r or is_empty(r[0]):
+            continue
+        key = str(r[0]).strip()
+        scen = r[col_scen] if col_scen is not None and col_scen < len(r) else "alle"
+        if is_empty(scen):
+            scen = "alle"
+        cells = ([(col_all, None)] if col_all is not None else []) + list(years.items())
+        for j, jaar in cells:
+            if j >= len(r) or is_empty(r[j]):
+                continue
+            ref = f"{get_column_letter(first_col + j)}{first_row + i}"
+            rows.append(Row(key, scen, jaar, r[j], blad=sheet, cel=ref))
+    return rows
+
+
+def _find(header: list[object], name: str) -> int | None:
+    for j, v in enumerate(header):
+        if isinstance(v, str) and v.strip().lower() == name:
+            return j
+    return None
