@@ -9,7 +9,7 @@ example:            ## the main job: build, refresh and report the MPP 2024-2 ex
 	$(PY) -m mpp_xl run workbooks/MPP_2024-2_aannames.csv --csv out/uitkomsten.csv
 
 test:               ## the test suite (what CI runs)
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 lint:
 	$(PY) -m ruff check mpp_xl udfs tests

@@ -186,8 +186,11 @@ class Assumptions:
         return df
 
     def to_csv(self, path: str | Path) -> None:
-        """Write the long CSV format (``jaar`` empty for single values)."""
-        self.to_frame().to_csv(path, index=False, lineterminator="\n")
+        """Write the long CSV format (``jaar`` empty for single values; whole
+        numbers without decimals, others in shortest round-trip form)."""
+        df = self.to_frame()
+        df["waarde"] = df["waarde"].map(_csv_value)
+        df.to_csv(path, index=False, lineterminator="\n")
 
     # -- validation and resolution ----------------------------------------
     def check(self) -> tuple[list[Problem], Resolved | None]:
@@ -216,6 +219,12 @@ class Assumptions:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def _csv_value(v: object) -> object:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v) if isinstance(v, float) else v
 
 
 def _canonical_value(r: Row) -> object:
@@ -262,6 +271,7 @@ class _Parsed:
 def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
+    invalid_keys: set[str] = set()  # given, but with a bad row: no 'ontbreekt' on top
 
     # 1. each row on its own
     for r in rows:
@@ -323,6 +333,10 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
                 "'alle'.", parameter=key, scenario=scen))
             continue
         parsed.append(_Parsed(r, p, scen, jaar, value))
+    parsed_ids = {id(q.row) for q in parsed}
+    for r in rows:
+        if id(r) not in parsed_ids and isinstance(r.parameter, str):
+            invalid_keys.add(r.parameter.strip().lower())
 
     # 2. duplicates and year/no-year mix
     seen: dict[tuple[str, str, int | None], _Parsed] = {}
@@ -396,7 +410,7 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
                     else:
                         v = float(p.default)  # type: ignore[arg-type]
                 arr[i, j] = v
-        if missing:
+        if missing and key not in invalid_keys:
             problems.append(_missing_problem(p, qs, missing, years))
         values[key] = arr if p.per_jaar else arr[:, 0]
 

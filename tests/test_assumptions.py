@@ -1,0 +1,148 @@
+"""Assumptions: CSV round trip, lookup rules and every validation rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mpp_xl import Assumptions, ValidationError, read_assumptions
+from mpp_xl.assumptions import Row
+from mpp_xl.registry import PARAMETERS, SCENARIOS
+from tests.conftest import EXAMPLE_CSV
+
+
+@pytest.fixture(scope="module")
+def example() -> Assumptions:
+    return read_assumptions(EXAMPLE_CSV)
+
+
+def with_rows(base: Assumptions, drop: str | None = None, add: list[Row] = ()) -> Assumptions:
+    rows = [r for r in base.rows if drop is None or r.parameter != drop]
+    return Assumptions([*rows, *add])
+
+
+def errors(a: Assumptions) -> list:
+    return [p for p in a.validate() if p.is_error]
+
+
+def test_example_is_valid(example: Assumptions) -> None:
+    assert errors(example) == []
+
+
+def test_csv_round_trip(example: Assumptions, tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    example.to_csv(out)
+    again = read_assumptions(out)
+    pd.testing.assert_frame_equal(again.to_frame(), example.to_frame())
+    assert again.fingerprint() == example.fingerprint()
+    out2 = tmp_path / "b.csv"
+    again.to_csv(out2)
+    assert out2.read_text() == out.read_text()
+    assert "jaar" in out.read_text().splitlines()[0] and ",alle,,2024\n" in out.read_text()
+
+
+def test_alle_holds_unless_a_scenario_overrides(example: Assumptions) -> None:
+    a = with_rows(example, drop="herhaalde_aanvragen", add=[
+        Row("herhaalde_aanvragen", "alle", None, 1000),
+        Row("herhaalde_aanvragen", "Maximum", None, 3000),
+    ])
+    v = a.resolve().values["herhaalde_aanvragen"]
+    assert v.shape == (3, 5)
+    np.testing.assert_array_equal(v[:2], 1000)
+    np.testing.assert_array_equal(v[2], 3000)
+
+
+def test_missing_year_takes_default_or_is_error(example: Assumptions) -> None:
+    a = with_rows(example, drop="hervestiging", add=[Row("hervestiging", "alle", 2024, 500)])
+    v = a.resolve().values["hervestiging"]
+    np.testing.assert_array_equal(v[:, 0], 500)
+    np.testing.assert_array_equal(v[:, 1:], PARAMETERS["hervestiging"].default)
+    b = with_rows(example, drop="ind_capaciteit",
+                  add=[Row("ind_capaciteit", "alle", 2024, 50000)])
+    (p,) = [p for p in errors(b)]
+    assert p.regel == "ontbreekt" and "2025, 2026, 2027, 2028" in p.melding
+
+
+def _one_error(a: Assumptions, regel: str) -> str:
+    es = errors(a)
+    assert [e.regel for e in es] == [regel], [e.as_text() for e in es]
+    return es[0].melding
+
+
+@pytest.mark.parametrize(("rows", "drop", "regel", "fragment"), [
+    ([Row("onzin_parameter", "alle", None, 1)], None, "onbekende_parameter", "onzin_parameter"),
+    ([], "ind_capaciteit", "ontbreekt", "Verplichte parameter"),
+    ([Row("snijverlies", "medio", 2025, 0.9)], None, "buiten_grenzen", "tussen 0 en 0,5"),
+    ([Row("herhaalde_aanvragen", "min", 2025, -5)], None, "buiten_grenzen", "minimaal 0"),
+    ([Row("nareis_vertraging_maanden", "medio", None, 0)], "nareis_vertraging_maanden",
+     "buiten_grenzen", "tussen 1 en 36"),
+    ([Row("nareis_vertraging_maanden", "alle", None, 2.5)], "nareis_vertraging_maanden",
+     "geen_geheel_getal", "geheel getal"),
+    ([Row("hervestiging", "alle", 2026, "n.v.t.")], "hervestiging", "geen_getal", "'n.v.t.'"),
+    ([Row("hervestiging", "alle", 2026, "")], "hervestiging", "geen_getal", "leeg"),
+    ([Row("hervestiging", "hoog-laag", 2026, 5)], None, "onbekend_scenario", "hoog-laag"),
+    ([Row("hervestiging", "alle", 2031, 5)], "hervestiging", "jaar_buiten_horizon", "2031"),
+    ([Row("hervestiging", "alle", "volgend jaar", 5)], None, "ongeldig_jaar", "volgend jaar"),
+    ([Row("dtv_caseload_start", "alle", 2025, 5)], "dtv_caseload_start",
+     "jaar_bij_enkele_waarde", "zonder jaar"),
+    ([Row("startjaar", "medio", None, 2024)], None, "scenario_niet_toegestaan", "alle"),
+    ([Row("eindjaar", "alle", None, 2045)], "eindjaar", "horizon", "15 jaar"),
+    ([Row("hervestiging", "alle", None, 5), Row("hervestiging", "alle", 2025, 5)], "hervestiging",
+     "jaar_en_geen_jaar", "zowel per jaar als zonder jaar"),
+])
+def test_each_rule_gives_its_dutch_message(example: Assumptions, rows: list[Row],
+                                           drop: str | None, regel: str, fragment: str) -> None:
+    assert fragment in _one_error(with_rows(example, drop=drop, add=rows), regel)
+
+
+def test_duplicate_rows_are_errors_even_when_equal(example: Assumptions) -> None:
+    dup = [r for r in example.rows if r.parameter == "dtv_caseload_start"]
+    a = with_rows(example, add=dup)
+    assert "staat dubbel" in _one_error(a, "dubbele_rij")
+
+
+def test_all_problems_are_collected_at_once(example: Assumptions) -> None:
+    a = with_rows(example, drop="ind_capaciteit", add=[
+        Row("onzin", "alle", None, 1), Row("snijverlies", "medio", 2025, 2),
+        Row("hervestiging", "x", 2025, 1),
+    ])
+    assert sorted(p.regel for p in errors(a)) == sorted(
+        ["onbekende_parameter", "buiten_grenzen", "onbekend_scenario", "ontbreekt"])
+    with pytest.raises(ValidationError) as e:
+        a.resolve()
+    assert "4 fout(en)" in str(e.value)
+
+
+def test_problem_names_file_and_line(tmp_path: Path) -> None:
+    p = tmp_path / "x.csv"
+    df = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)
+    df.loc[len(df)] = ["snijverlies", "max", "2027", "0,9"]
+    df.to_csv(p, index=False)
+    (e,) = errors(read_assumptions(p))
+    assert e.blad == "x.csv" and e.cel == f"regel {len(df) + 1}" and e.regel == "geen_getal"
+
+
+def test_warnings_scenario_order_and_jump(example: Assumptions) -> None:
+    a = with_rows(example, drop="herhaalde_aanvragen", add=[
+        *(Row("herhaalde_aanvragen", s, None, v) for s, v in zip(SCENARIOS, (3000, 2000, 4000))),
+    ])
+    ws = [p for p in a.validate() if not p.is_error]
+    assert any(w.regel == "scenariovolgorde" and w.parameter == "herhaalde_aanvragen" for w in ws)
+    assert errors(a) == []
+    b = with_rows(example, drop="overdrachten_dtv", add=[
+        Row("overdrachten_dtv", "alle", y, v) for y, v in
+        zip(range(2024, 2029), (6000, 6000, 12000, 12000, 12000))])
+    jumps = [p for p in b.validate() if p.regel == "jaarsprong"]
+    assert sorted((w.scenario, w.jaar) for w in jumps) == [(s, 2026) for s in sorted(SCENARIOS)]
+    assert "6.000 in 2025 naar 12.000 in 2026" in jumps[0].melding
+
+
+def test_fingerprint_per_sheet_changes_only_for_that_sheet(example: Assumptions) -> None:
+    changed = with_rows(example, drop="dtv_caseload_start",
+                        add=[Row("dtv_caseload_start", "alle", None, 12345)])
+    assert changed.fingerprint("DTV") != example.fingerprint("DTV")
+    assert changed.fingerprint("IND") == example.fingerprint("IND")
+    assert changed.fingerprint() != example.fingerprint()
