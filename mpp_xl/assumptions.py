@@ -82,6 +82,11 @@ class Resolved:
         )
 
 
+class CellText(str):
+    """Text typed into a workbook cell. Unlike CSV text it is never read as a
+    number: "42.000" in a Dutch workbook is ambiguous (see layout.cell_value)."""
+
+
 def _fmt_num(x: float) -> str:
     return repr(float(x))
 
@@ -92,7 +97,7 @@ def _parse_number(v: object) -> float | None:
         return None
     if isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
-    elif isinstance(v, str):
+    elif isinstance(v, str) and not isinstance(v, CellText):
         s = v.strip()
         if not s:
             return None
@@ -103,6 +108,28 @@ def _parse_number(v: object) -> float | None:
     else:
         return None
     return f if math.isfinite(f) else None
+
+
+def _why_not_number(v: object) -> str:
+    """Dutch explanation of a value that is not a number (for messages)."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return "leeg is geen getal."
+    if isinstance(v, bool):
+        return f"{'WAAR' if v else 'ONWAAR'} is geen getal."
+    if isinstance(v, float | int):
+        return f"{v} is geen eindig getal."
+    if not isinstance(v, str):
+        return f"'{v}' ({type(v).__name__}) is geen getal; typ een getal, geen datum."
+    s = v.strip()
+    if s.startswith("#"):
+        return f"'{s}' is een Excel-foutwaarde; herstel de formule of typ een getal."
+    if s.endswith("%"):
+        return (f"'{s}' staat als tekst in de cel; typ het percentage als getal "
+                "(bijv. 1,5% als 0,015 of in een cel met procentnotatie).")
+    if any(ch.isdigit() for ch in s) and ("." in s or "," in s):
+        return (f"'{s}' staat als tekst in de cel en is dubbelzinnig (punt of komma als "
+                "scheidingsteken); typ het als getal, zonder duizendtallen-punten.")
+    return f"'{s}' is geen getal."
 
 
 def _parse_year(v: object) -> tuple[int | None, bool]:
@@ -302,10 +329,9 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
         else:
             f = _parse_number(r.waarde)
             if f is None:
-                shown = "leeg" if r.waarde in (None, "") else f"'{r.waarde}'"
                 problems.append(_problem(
                     r, "geen_getal",
-                    f"{p.label} ({key}): waarde {shown} is geen getal.",
+                    f"{p.label} ({key}): waarde {_why_not_number(r.waarde)}",
                     parameter=key, scenario=scen, jaar=jaar))
                 continue
             value = f

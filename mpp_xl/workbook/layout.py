@@ -17,11 +17,12 @@ year. Empty cells are "not given" (the registry default applies).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from openpyxl.utils import get_column_letter
 
-from ..assumptions import Row
+from ..assumptions import CellText, Row
 
 HEADER_ROW = 6  # 1-based row of the table header on every parameter sheet
 KEY_HEADER = "parameter"
@@ -43,6 +44,22 @@ def is_empty(v: object) -> bool:
     if isinstance(v, float) and math.isnan(v):
         return True
     return isinstance(v, str) and not v.strip()
+
+
+_WHOLE = re.compile(r"[+-]?\d{1,15}")
+
+
+def cell_value(v: object) -> object:
+    """A cell's value as the assumptions take it.
+
+    Text that is a plain whole number ("12", " 2024 ") counts as that number
+    (Excel's "number stored as text"). Any other text stays text, so that
+    "42.000", "1,5%" or "n.v.t." are reported, never guessed: in a Dutch
+    workbook "42.000" may mean 42000 or 42.
+    """
+    if isinstance(v, str):
+        return int(v.strip()) if _WHOLE.fullmatch(v.strip()) else CellText(v)
+    return v
 
 
 def _as_year(v: object) -> int | None:
@@ -92,7 +109,7 @@ def rows_from_block(
             if j >= len(r) or is_empty(r[j]):
                 continue
             ref = f"{get_column_letter(first_col + j)}{first_row + i}"
-            rows.append(Row(key, scen, jaar, r[j], blad=sheet, cel=ref))
+            rows.append(Row(key, scen, jaar, cell_value(r[j]), blad=sheet, cel=ref))
     return rows
 
 
