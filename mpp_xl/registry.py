@@ -88,6 +88,8 @@ class Parameter:
         """Dutch description of the bounds, e.g. 'tussen 0 en 1'."""
         if self.kind == "tekst":
             return "tekst"
+        if self.unit == "jaar":
+            return f"tussen {int(self.lo)} en {int(self.hi)}"
         if self.hi == INF:
             return f"minimaal {_fmt(self.lo)}"
         return f"tussen {_fmt(self.lo)} en {_fmt(self.hi)}"

@@ -108,3 +108,10 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "mpp_xl", "reeksen"], capture_output=True,
                        text=True, check=False)
     assert r.returncode == 0 and "coa_bezetting" in r.stdout
+
+
+def test_parameter_docs_are_generated_from_registry() -> None:
+    from mpp_xl.commands.run import parameters_markdown
+    from tests.conftest import ROOT
+
+    assert (ROOT / "docs" / "parameters.md").read_text() == parameters_markdown()

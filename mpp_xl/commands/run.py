@@ -93,11 +93,24 @@ def cmd_reeksen(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_parameters(args: argparse.Namespace) -> int:
-    print("| blad | parameter | omschrijving | eenheid | per jaar | grenzen | standaard |")
-    print("|---|---|---|---|---|---|---|")
+def parameters_markdown() -> str:
+    """The parameter reference (docs/parameters.md), generated from the registry."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from `mpp_xl/registry.py` by `mpp parameters > docs/parameters.md`;"
+        " do not edit by hand.",
+        "",
+        "| blad | parameter | omschrijving | eenheid | per jaar | grenzen | standaard |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for p in PARAMETERS.values():
         d = "verplicht" if p.default is None else (p.default if p.default != "" else "leeg")
-        print(f"| {p.sheet} | `{p.key}` | {p.label} | {p.unit} | "
-              f"{'ja' if p.per_jaar else 'nee'} | {p.bounds_text()} | {d} |")
+        lines.append(f"| {p.sheet} | `{p.key}` | {p.label} | {p.unit} | "
+                     f"{'ja' if p.per_jaar else 'nee'} | {p.bounds_text()} | {d} |")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_parameters(args: argparse.Namespace) -> int:
+    sys.stdout.write(parameters_markdown())
     return 0
