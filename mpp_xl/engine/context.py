@@ -22,7 +22,7 @@ class Months:
 
     def yearly(self, key: str) -> np.ndarray:
         """Per-year parameter at the year of each month: (T, B), unit as given."""
-        return np.ascontiguousarray(self.values[key][:, self.year_idx].T)
+        return np.repeat(self.values[key].T, 12, axis=0)
 
     def flow(self, key: str) -> np.ndarray:
         """A yearly flow (aantal per jaar) entering each month as X[y(t)]/12: (T, B)."""

@@ -21,17 +21,31 @@ class RegulierResult(NamedTuple):
 
 
 def regulier(m: Months) -> RegulierResult:
+    """The five category queues run as one batch of 5·B queues (same formulas,
+    one loop over months), then bezwaar and the courts."""
+    T, B, K = m.T, m.B, len(REGULIER_CATEGORIES)
+
+    def stacked(fmt: str, per_month: bool = True) -> np.ndarray:
+        get = m.flow if per_month else m.yearly
+        return np.concatenate([get(fmt.format(c)) for c in REGULIER_CATEGORIES], axis=1)
+
+    def singles(fmt: str) -> np.ndarray:
+        return np.concatenate([m.single(fmt.format(c)) for c in REGULIER_CATEGORIES])
+
+    i_all = stacked("regulier_instroom_{}")  # (T, K·B), category-major columns
+    q_all = queue(i_all, stacked("regulier_capaciteit_{}"),
+                  singles("regulier_min_werkvoorraad_{}"),
+                  singles("regulier_werkvoorraad_start_{}"))
+    # negative decisions afw_c = (1 − inwilliging_c) · a_c; bezwaar_aandeel_c of them object
+    afw = (1.0 - stacked("regulier_inwilliging_{}", False)) * q_all.afdoeningen
+    bezwaar_in = (stacked("bezwaar_aandeel_{}", False) * afw).reshape(T, K, B).sum(axis=1)
+
     instroom: dict[str, np.ndarray] = {}
     queues: dict[str, QueueResult] = {}
-    bezwaar_in = np.zeros((m.T, m.B))
-    for c in REGULIER_CATEGORIES:
-        instroom[c] = m.flow(f"regulier_instroom_{c}")
-        q = queue(instroom[c], m.flow(f"regulier_capaciteit_{c}"),
-                  m.single(f"regulier_min_werkvoorraad_{c}"),
-                  m.single(f"regulier_werkvoorraad_start_{c}"))
-        queues[c] = q
-        afw = (1.0 - m.yearly(f"regulier_inwilliging_{c}")) * q.afdoeningen
-        bezwaar_in += m.yearly(f"bezwaar_aandeel_{c}") * afw
+    for j, c in enumerate(REGULIER_CATEGORIES):
+        cols = slice(j * B, (j + 1) * B)
+        instroom[c] = i_all[:, cols]
+        queues[c] = QueueResult(q_all.afdoeningen[:, cols], q_all.voorraad[:, cols])
     bezwaar = queue(bezwaar_in, m.flow("bezwaar_capaciteit"),
                     m.single("bezwaar_min_werkvoorraad"),
                     m.single("bezwaar_werkvoorraad_start"))
