@@ -18,12 +18,20 @@ def nl_number(x: float, decimals: int = 0) -> str:
     return s.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
     """Write via a temporary file in the same folder, then replace: the target
     is either the old or the complete new file, never half-written."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     os.close(fd)
+    # mkstemp makes 0600 files: keep the mode of the file we replace, else the umask default
+    os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
     try:
         write(Path(tmp))
         with open(tmp, "rb+") as fh:
@@ -45,6 +53,6 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     """Atomic CSV export with formula-like text neutralised."""
     safe = df.copy()
     for c in safe.columns:
-        if safe[c].dtype == object:
-            safe[c] = safe[c].map(neutralise)
+        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c].dtype):
+            safe[c] = safe[c].map(neutralise).astype(object)
     atomic_write(path, lambda p: safe.to_csv(p, index=False, lineterminator="\n"))

@@ -1,0 +1,183 @@
+"""mpp uncertainty, mpp compare, mpp backtest, mpp report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from .. import read_assumptions, run
+from ..output import nl_number, write_csv
+from ..problems import MppError, ValidationError, format_problems
+from ..series import SERIES, SUMMARY_KEYS
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    u = sub.add_parser("uncertainty", help="onzekerheidsbanden met Monte Carlo (percentielen)")
+    u.add_argument("input", help="aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)")
+    u.add_argument("--draws", type=int, help="aantal trekkingen (standaard: mc_trekkingen)")
+    u.add_argument("--seed", type=int, help="startgetal (standaard: mc_zaad)")
+    u.add_argument("--percentiles", default="",
+                   help="extra percentielen, bijv. 5,95 (12.5,50,67,87.5 zitten er altijd in)")
+    u.add_argument("--csv", help="schrijf reeks,jaar,percentiel,waarde naar dit CSV-bestand")
+    u.set_defaults(func=cmd_uncertainty)
+
+    c = sub.add_parser("compare", help="bijstelling: vergelijk met de vorige MPP")
+    c.add_argument("old", help="aannames of werkmap van de vorige MPP")
+    c.add_argument("new", help="aannames of werkmap van de nieuwe MPP")
+    c.add_argument("--csv", help="schrijf reeks,scenario,jaar,oud,nieuw,verschil,procent")
+    c.add_argument("--aannames-csv", help="schrijf de gewijzigde aannames naar dit CSV-bestand")
+    c.add_argument("--top", type=int, default=15, help="aantal reeksen in de toelichting")
+    c.set_defaults(func=cmd_compare)
+
+    b = sub.add_parser("backtest", help="vergelijk een prognose met realisaties")
+    b.add_argument("input", help="aannames (CSV) of MPP-werkmap van de prognose")
+    b.add_argument("realisaties", help="CSV reeks,jaar,waarde[,bron]")
+    b.add_argument("--csv", help="schrijf de vergelijking naar dit CSV-bestand")
+    b.set_defaults(func=cmd_backtest)
+
+    r = sub.add_parser("report", help="maak de MPP-grafieken (PDF en PNG)")
+    r.add_argument("input", help="aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)")
+    r.add_argument("-o", "--output", required=True, help="PDF-bestand, bijv. rapport.pdf")
+    r.add_argument("--png-dir", help="schrijf ook elke grafiek als PNG in deze map")
+    r.add_argument("--vorige", help="aannames of werkmap van de vorige MPP (bijstelling)")
+    r.add_argument("--draws", type=int, help="trekkingen voor de waaiergrafieken")
+    r.add_argument("--seed", type=int, help="startgetal voor de waaiergrafieken")
+    r.set_defaults(func=cmd_report)
+
+
+def _warn(problems: list) -> None:  # type: ignore[type-arg]
+    warnings = [p for p in problems if not p.is_error]
+    if warnings:
+        print(f"{len(warnings)} waarschuwing(en):", file=sys.stderr)
+        print(format_problems(warnings), file=sys.stderr)
+
+
+def _progress(total: int, desc: str) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+    """A tqdm progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit=" trekkingen", file=sys.stderr, leave=False)
+    return bar.update, bar.close
+
+
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    from ..uncertainty import kader_value, parse_percentiles, simulate
+
+    a = read_assumptions(args.input)
+    problems, resolved = a.check()
+    if resolved is None:
+        raise ValidationError(problems)
+    _warn(problems)
+    pcts = parse_percentiles(args.percentiles or "")
+    draws = args.draws if args.draws is not None else int(kader_value(resolved, "mc_trekkingen",
+                                                                  10000))
+    update, close = _progress(draws, "Monte Carlo")
+    try:
+        bands = simulate(resolved, draws=draws, seed=args.seed, percentiles=pcts,
+                         progress=update)
+    finally:
+        close()
+    for m in bands.meldingen:
+        print(f"Let op: {m}", file=sys.stderr)
+    if args.csv:
+        bands.to_csv(args.csv)
+        print(f"Banden van {len(bands.data)} reeksen ({bands.draws} trekkingen, startgetal "
+              f"{bands.seed}) geschreven naar {args.csv}.")
+        return 0
+    years = bands.years("coa_bezetting")
+    head = f"{'reeks':<34}{'perc.':>6} " + "".join(f"{y:>10}" for y in years)
+    print(head)
+    print("-" * len(head))
+    for key in SUMMARY_KEYS:
+        s = SERIES[key]
+        ys = bands.years(key)
+        for i, p in enumerate(bands.percentiles):
+            cells = []
+            for y in years:
+                if y not in ys:
+                    cells.append(f"{'':>10}")
+                    continue
+                v = bands.data[key][i, ys.index(y)]
+                cells.append(f"{v:>10.0%}" if s.unit == "fractie" else f"{nl_number(v):>10}")
+            label = key if i == 0 else ""
+            ptxt = f"P{p:g}".replace(".", ",")
+            print(f"{label:<34}{ptxt:>6} " + "".join(cells))
+    print(f"{bands.draws} trekkingen, startgetal {bands.seed}, correlatie tussen jaren "
+          f"{bands.rho:g}. Stromen: totaal per jaar; voorraden: per 1 januari.")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from ..compare import compare
+
+    a_old, a_new = read_assumptions(args.old), read_assumptions(args.new)
+    fc_old, fc_new = run(a_old), run(a_new)
+    cmp = compare(fc_old, fc_new, a_old, a_new)
+    for m in cmp.meldingen:
+        print(f"Let op: {m}", file=sys.stderr)
+    if args.csv:
+        write_csv(cmp.verschillen, args.csv)
+        print(f"Verschillen geschreven naar {args.csv}.")
+    if args.aannames_csv:
+        write_csv(cmp.aannames, args.aannames_csv)
+        print(f"Gewijzigde aannames geschreven naar {args.aannames_csv}.")
+    n_ch = len(cmp.aannames)
+    params = list(dict.fromkeys(cmp.aannames["parameter"]))
+    print(f"Gewijzigde aannames: {n_ch} waarde(n) in {len(params)} parameter(s)"
+          + (": " + ", ".join(params) if params else "."))
+    changed = cmp.gewijzigde_reeksen
+    if not changed:
+        print("Geen verschillen in de uitkomsten.")
+        return 0
+    print(f"Gewijzigde reeksen: {len(changed)} van {len(SERIES)}. Grootste wijzigingen:")
+    for reeks in changed[: max(0, args.top)]:
+        print(f"- {cmp.toelichting[reeks]}")
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from ..backtest import backtest
+
+    fc = run(read_assumptions(args.input))
+    bt = backtest(fc, args.realisaties)
+    for m in bt.meldingen:
+        print(f"Let op: {m}", file=sys.stderr)
+    if args.csv:
+        write_csv(bt.tabel, args.csv)
+        print(f"{len(bt.tabel)} vergelijking(en) geschreven naar {args.csv}.")
+        return 0
+    if bt.tabel.empty:
+        print("Geen realisaties binnen de jaren van de prognose.")
+        return 0
+    print(f"{'reeks':<28}{'jaar':>6}{'realisatie':>12}{'min':>10}{'medio':>10}{'max':>10}"
+          f"{'fout':>10}{'%':>8}  band")
+    for r in bt.tabel.to_dict("records"):
+        frac = SERIES[r["reeks"]].unit == "fractie"
+
+        def f(x: float, frac: bool = frac) -> str:
+            return f"{x:.0%}" if frac else nl_number(x)
+
+        pct = "" if r["procent"] != r["procent"] else f"{r['procent']:+.1f}".replace(".", ",")
+        print(f"{r['reeks']:<28}{r['jaar']:>6}{f(r['realisatie']):>12}{f(r['min']):>10}"
+              f"{f(r['medio']):>10}{f(r['max']):>10}{f(r['fout']):>10}{pct:>8}  "
+              f"{'binnen' if r['binnen_band'] else 'BUITEN'}")
+    n_in = int(bt.tabel["binnen_band"].sum())
+    print(f"{n_in} van {len(bt.tabel)} realisaties liggen binnen de band min–max. "
+          "Fout = medio − realisatie.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..report import make_report
+
+    if args.draws is not None and args.draws < 1:
+        raise MppError("Het aantal trekkingen moet minstens 1 zijn.")
+    info = make_report(args.input, args.output, png_dir=args.png_dir, vorige=args.vorige,
+                       draws=args.draws, seed=args.seed)
+    _warn(info.problems)
+    print(f"Rapport met {info.n_charts} grafieken geschreven naar {args.output}"
+          + (f"; PNG's in {args.png_dir}." if args.png_dir else "."))
+    return 0
