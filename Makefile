@@ -5,8 +5,14 @@ PY ?= python3
 install:            ## install the package with test dependencies
 	$(PY) -m pip install -e '.[test]'
 
-example:            ## the main job: build, refresh and report the MPP 2024-2 example
-	$(PY) -m mpp_xl run workbooks/MPP_2024-2_aannames.csv --csv out/uitkomsten.csv
+example:            ## the main job: build, refresh and report the MPP 2024-2 example into out/
+	mkdir -p out
+	$(PY) -m mpp_xl build workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm
+	$(PY) -m mpp_xl refresh out/mpp_2024_2.xlsm
+	$(PY) -m mpp_xl run out/mpp_2024_2.xlsm --csv out/uitkomsten.csv
+	$(PY) -m mpp_xl uncertainty out/mpp_2024_2.xlsm --draws 10000 --csv out/banden.csv
+	$(PY) -m mpp_xl report out/mpp_2024_2.xlsm -o out/rapport.pdf --png-dir out/grafieken
+	$(PY) -m mpp_xl status out/mpp_2024_2.xlsm
 
 test:               ## the test suite (what CI runs)
 	$(PY) -m pytest -q

@@ -1,0 +1,744 @@
+"""``mpp build``: the master workbook from the registry and an assumptions CSV.
+
+Built with openpyxl. For an ``.xlsm`` target the bundled xlwings standalone
+template (``templates/xlwings_standalone.xlsm``, made by ``xlwings quickstart
+NAME --standalone``) is the starting point, loaded with ``keep_vba=True`` so
+its VBA project (xlwings.bas and the ``SampleCall`` macro) is kept
+byte-identical. Its two sheets are reused (codeNames ``Sheet1``/``Sheet2``
+stay attached to the VBA document modules): Sheet1 becomes Toelichting and
+``_xlwings.conf`` becomes the active ``xlwings.conf`` sheet.
+"""
+
+from __future__ import annotations
+
+import getpass
+import math
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.compat import safe_string as _SAFE_STRING  # noqa: E402
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..assumptions import Assumptions, _parse_number, _parse_year
+from ..output import atomic_write
+from ..problems import MppError
+from ..registry import (
+    ALL_SCENARIOS,
+    PARAMETERS,
+    PARTNERS,
+    SCENARIOS,
+    SHEETS,
+    Parameter,
+    normalise_scenario,
+    parameters_of,
+)
+from ..series import SERIES
+from . import layout
+from . import sheets as S
+
+TEMPLATE = Path(__file__).with_name("templates") / "xlwings_standalone.xlsm"
+
+# --- styles -----------------------------------------------------------------
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+INPUT_FONT = Font(color="1F3FBF")
+NA_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+OUT_FILL = PatternFill("solid", fgColor="E2EFDA")
+OUT_HEADER_FILL = PatternFill("solid", fgColor="548235")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
+BOLD = Font(bold=True)
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+
+NUMBER_FORMATS = {
+    "aantal": "#,##0",
+    "fractie": "0.0%",
+    "getal": "General",
+    "jaar": "0",
+    "tekst": "@",
+}
+
+
+def number_format(p: Parameter) -> str:
+    return NUMBER_FORMATS.get(p.fmt, "General")
+
+
+@dataclass
+class SheetInfo:
+    """Where things landed on a parameter sheet (1-based rows/cols)."""
+
+    name: str
+    last_row: int
+    last_col: int  # the Bron column
+    years: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def range_ref(self) -> str:
+        """Absolute range of the table including its header row."""
+        return (f"{S.quote_sheet(self.name)}!$A${layout.HEADER_ROW}:"
+                f"${get_column_letter(self.last_col)}${self.last_row}")
+
+
+# --- the input table ----------------------------------------------------------
+def _cell_value(p: Parameter | None, v: object) -> object:
+    """CSV text -> the cell value (numbers as numbers, text as text)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if p is not None and p.kind == "tekst":
+        return str(v)
+    f = _parse_number(v)
+    if f is None:
+        return v if not (isinstance(v, str) and not v.strip()) else None
+    return int(f) if f.is_integer() and abs(f) < 1e15 else f
+
+
+def _horizon(a: Assumptions) -> tuple[int, int]:
+    def single(key: str) -> int:
+        for r in a.rows:
+            if r.parameter.strip().lower() == key:
+                f = _parse_number(r.waarde)
+                if f is not None and f.is_integer():
+                    return int(f)
+        return int(PARAMETERS[key].default)  # type: ignore[arg-type]
+
+    return single("startjaar"), single("eindjaar")
+
+
+Table = dict[str, dict[str, dict[int | None, object]]]  # key -> scen -> jaar -> value
+
+
+def _tables(a: Assumptions) -> tuple[dict[str, Table], list[int]]:
+    """Group the CSV rows per sheet, parameter and scenario; the year span."""
+    tables: dict[str, Table] = {s: defaultdict(dict) for s in SHEETS}  # type: ignore[misc]
+    years: set[int] = set()
+    errors: list[str] = []
+    for r in a.rows:
+        key = r.parameter.strip().lower() if isinstance(r.parameter, str) else ""
+        p = PARAMETERS.get(key)
+        where = f"{r.blad} {r.cel}".strip() if r.cel else "een rij"
+        if p is None:
+            errors.append(f"{where}: onbekende parameter '{r.parameter}'")
+            continue
+        scen = normalise_scenario(r.scenario) or str(r.scenario).strip()
+        jaar, ok = _parse_year(r.jaar)
+        if not ok:
+            errors.append(f"{where}: ongeldig jaar '{r.jaar}'")
+            continue
+        cell = tables[p.sheet][key].setdefault(scen, {})
+        if jaar in cell:
+            errors.append(f"{where}: {key} staat dubbel (scenario {scen}, jaar {jaar or '-'})")
+            continue
+        cell[jaar] = _cell_value(p, r.waarde)
+        if jaar is not None:
+            years.add(jaar)
+    if errors:
+        raise MppError("De aannames passen niet in een werkmap:\n" + "\n".join(errors))
+    start, end = _horizon(a)
+    if not 0 <= end - start <= 15:
+        end = start
+    years |= set(range(start, end + 1))
+    return tables, list(range(min(years), max(years) + 1))
+
+
+def _scen_order(s: str) -> tuple[int, str]:
+    order = (ALL_SCENARIOS, *SCENARIOS)
+    return (order.index(s) if s in order else len(order), s)
+
+
+def _header(ws: Worksheet, row: int, col: int, text: object, fill: PatternFill = HEADER_FILL,
+            ) -> None:
+    c = ws.cell(row, col, text)
+    c.font = HEADER_FONT
+    c.fill = fill
+    c.border = BOX
+    c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _help_text(p: Parameter) -> str:
+    if p.kind == "tekst":
+        dflt = "Optioneel." if p.default in ("", None) else f"Standaard: {p.default}."
+    elif p.default is None:
+        dflt = "Verplicht."
+    else:
+        dflt = f"Standaard (als leeg): {_show_default(p)}."
+    bounds = "" if p.kind == "tekst" else f" Waarde {p.bounds_text()}."
+    per = " Per jaar in te vullen (of één waarde in 'Alle jaren')." if p.per_jaar else ""
+    return f"{p.help}{per}{bounds} {dflt}".strip()
+
+
+def _show_default(p: Parameter) -> str:
+    d = float(p.default)  # type: ignore[arg-type]
+    if p.fmt == "fractie":
+        return f"{d:.1%}".replace(".", ",")
+    return str(int(d)) if d.is_integer() else str(d).replace(".", ",")
+
+
+def _validation(p: Parameter) -> DataValidation | None:
+    if p.kind == "tekst":
+        return None
+    kind = "whole" if p.integer else "decimal"
+    lo = repr(float(p.lo)) if not p.integer else str(int(p.lo))
+    msg = f"{p.label}: vul een {'geheel ' if p.integer else ''}getal {p.bounds_text()} in."
+    if p.fmt == "fractie":
+        msg += " Een percentage als fractie: 12% = 0,12."
+    if p.hi == math.inf:
+        dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=lo)
+    else:
+        hi = repr(float(p.hi)) if not p.integer else str(int(p.hi))
+        dv = DataValidation(type=kind, operator="between", formula1=lo, formula2=hi)
+    dv.allow_blank = True
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    dv.errorTitle = "Ongeldige waarde"
+    dv.error = msg
+    dv.showInputMessage = True
+    dv.promptTitle = p.label[:32]
+    dv.prompt = f"{p.unit}; {p.bounds_text()}"[:255]
+    return dv
+
+
+def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
+                 version: str) -> SheetInfo:
+    ycols = {y: layout.FIRST_YEAR_COL + i for i, y in enumerate(years)}
+    col_help = layout.FIRST_YEAR_COL + len(years)
+    col_src = col_help + 1
+
+    # header block
+    if sheet == S.KADER:
+        ws["A1"] = f"Kader — uitgangspunten van de MPP {version}".strip()
+        ws["A2"] = "Coördinator"
+        ws["A3"] = "Status MPP"
+        ws[S.STATUS_CELL] = f"={S.VASTSTELLING}!${S.VS_STATUS_CELL[0]}${S.VS_STATUS_CELL[1:]}"
+    else:
+        ws["A1"] = f"{sheet} — {PARTNERS[sheet]}"
+        ws["A2"] = "Contactpersoon"
+        ws["A3"] = "Status vaststelling"
+        ws[S.STATUS_CELL] = f"={S.VASTSTELLING}!$F${S.VS_ROWS[sheet]}"
+    ws["A1"].font = TITLE_FONT
+    for ref in ("A2", "A3"):
+        ws[ref].font = BOLD
+    c = ws[S.CONTACT_CELL]
+    c.fill, c.font, c.protection, c.border = INPUT_FILL, INPUT_FONT, UNLOCKED, BOX
+    ws[S.STATUS_CELL].font = BOLD
+    ws["A4"] = ("Vul alleen de gele cellen in. Een lege cel betekent: de standaardwaarde "
+                "(zie Toelichting). Een waarde onder 'Alle jaren' geldt voor elk jaar. "
+                "Formules zijn toegestaan.")
+    ws["A4"].font = Font(italic=True, color="595959")
+
+    # table header
+    heads = [*layout.HEADERS_BEFORE_YEARS, *years, *layout.HEADERS_AFTER_YEARS]
+    for j, h in enumerate(heads, start=1):
+        _header(ws, layout.HEADER_ROW, j, h)
+
+    row = layout.HEADER_ROW
+    for p in parameters_of(sheet):
+        given = table.get(p.key, {})
+        scens = sorted(given, key=_scen_order) or [ALL_SCENARIOS]
+        dv = _validation(p)
+        refs: list[str] = []
+        for scen in scens:
+            row += 1
+            vals = given.get(scen, {})
+            ws.cell(row, layout.COL_KEY, p.key)
+            ws.cell(row, layout.COL_LABEL, p.label)
+            ws.cell(row, layout.COL_UNIT, p.unit)
+            ws.cell(row, layout.COL_SCENARIO, scen)
+            fmt = number_format(p)
+            input_cols = [layout.COL_ALL] + (list(ycols.values()) if p.per_jaar else [])
+            for col in [layout.COL_ALL, *ycols.values()]:
+                c = ws.cell(row, col)
+                c.border = BOX
+                if col in input_cols:
+                    c.fill, c.font, c.protection = INPUT_FILL, INPUT_FONT, UNLOCKED
+                    c.number_format = fmt
+                    refs.append(c.coordinate)
+                else:
+                    c.fill = NA_FILL
+            # values exactly as given (also where they do not belong: validation tells)
+            for jaar, v in vals.items():
+                col = layout.COL_ALL if jaar is None else ycols[jaar]
+                c = ws.cell(row, col, v)
+                c.number_format = fmt
+            help_text = _help_text(p)
+            ws.cell(row, col_help, help_text).alignment = WRAP
+            lines = max(math.ceil(len(help_text) / 68), math.ceil(len(p.label) / 44), 1)
+            ws.row_dimensions[row].height = 13.5 * lines + 2
+            src = ws.cell(row, col_src)
+            src.fill, src.font, src.protection, src.border = INPUT_FILL, INPUT_FONT, UNLOCKED, BOX
+            for col in (layout.COL_KEY, layout.COL_LABEL, layout.COL_UNIT, layout.COL_SCENARIO):
+                ws.cell(row, col).border = BOX
+                ws.cell(row, col).alignment = Alignment(vertical="top", wrap_text=col == 2)
+        if dv is not None and refs:
+            dv.sqref = " ".join(refs)  # type: ignore[assignment]
+            ws.add_data_validation(dv)
+
+    widths = {1: 34, 2: 40, 3: 13, 4: 9, 5: 12}
+    for col, w in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = w
+    for col in ycols.values():
+        ws.column_dimensions[get_column_letter(col)].width = 11
+    ws.column_dimensions[get_column_letter(col_help)].width = 60
+    ws.column_dimensions[get_column_letter(col_src)].width = 22
+    ws.freeze_panes = ws.cell(layout.HEADER_ROW + 1, layout.FIRST_YEAR_COL)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.sheet_view.zoomScale = 90
+    return SheetInfo(sheet, max(row, layout.HEADER_ROW + 1), col_src, ycols)
+
+
+def _outcome_block(ws: Worksheet, info: SheetInfo, years: list[int]) -> None:
+    keys = S.PARTNER_OUTCOMES.get(info.name, ())
+    if not keys:
+        return
+    c0 = info.last_col + 2
+    out_years = [*years, years[-1] + 1]
+    ws.cell(layout.HEADER_ROW - 1, c0,
+            "Uitkomsten van deze aannames (berekend met de MPP-functies; niet invullen)"
+            ).font = Font(bold=True, color="375623")
+    _header(ws, layout.HEADER_ROW, c0, "Uitkomst", OUT_HEADER_FILL)
+    _header(ws, layout.HEADER_ROW, c0 + 1, "Scenario", OUT_HEADER_FILL)
+    for j, y in enumerate(out_years):
+        _header(ws, layout.HEADER_ROW, c0 + 2 + j, y, OUT_HEADER_FILL)
+    row = layout.HEADER_ROW
+    for reeks in keys:
+        s = SERIES[reeks]
+        n = len(out_years) if s.is_stock else len(years)
+        for i, scen in enumerate(SCENARIOS):
+            row += 1
+            lab = ws.cell(row, c0, f"{s.label} ({s.unit_text})" if i == 0 else None)
+            lab.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row, c0 + 1, scen)
+            for j in range(len(out_years)):
+                c = ws.cell(row, c0 + 2 + j)
+                c.fill, c.border = OUT_FILL, BOX
+                if j < n:
+                    ycell = f"{get_column_letter(c0 + 2 + j)}${layout.HEADER_ROW}"
+                    c.value = _series_formula(reeks, ycell, scen)
+                    c.number_format = "0.0%" if s.unit == "fractie" else "#,##0"
+    ws.column_dimensions[get_column_letter(c0)].width = 34
+    ws.column_dimensions[get_column_letter(c0 + 1)].width = 9
+    for j in range(len(out_years)):
+        ws.column_dimensions[get_column_letter(c0 + 2 + j)].width = 10
+
+
+def _series_formula(reeks: str, year_arg: str, scen: str, model: str = S.MODEL_REF) -> str:
+    if SERIES[reeks].main:
+        return f'={S.udf_name(reeks)}({year_arg},"{scen}",{model})'
+    return f'=MPP_WAARDE("{reeks}",{year_arg},"{scen}",{model})'
+
+
+# --- Uitkomsten and Grafieken --------------------------------------------------
+@dataclass
+class TablePos:
+    first: int  # first data row
+    last: int
+
+
+def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
+                version_ref: str) -> dict[str, TablePos]:
+    ws["A1"] = f'="Uitkomsten MPP "&{version_ref}'
+    ws["A1"].font = TITLE_FONT
+    ws["A3"] = "Rekenmodel"
+    ws["A3"].font = BOLD
+    args = ",".join(i.range_ref for i in infos)
+    ws[S.MODEL_CELL] = f"=MPP_MODEL({args})"
+    ws[S.MODEL_CELL].font = BOLD
+    ws["D3"] = ("Deze cel rekent de hele keten door met alle aannames van de partnerbladen; "
+                "de tabellen hieronder lezen eruit.")
+    ws["A4"] = ("Stromen: totaal per jaar. Voorraden: stand per 1 januari "
+                f"(tot en met 1 januari {years[-1] + 1}). Bandbreedte = max − min.")
+    ws["A4"].font = Font(italic=True, color="595959")
+    pos: dict[str, TablePos] = {}
+    row = S.UITKOMSTEN_FIRST_TABLE_ROW
+    for reeks, s in SERIES.items():
+        if not s.main:
+            continue
+        ws.cell(row, 1, f"{s.label} ({s.unit_text})").font = Font(bold=True, color="1F4E79")
+        ws.cell(row, 6, reeks).font = Font(color="808080", size=8)
+        row += 1
+        for j, h in enumerate(("Jaar", *SCENARIOS, "Bandbreedte"), start=1):
+            _header(ws, row, j, h)
+        ys = [*years, years[-1] + 1] if s.is_stock else years
+        first = row + 1
+        fmt = "0.0%" if s.unit == "fractie" else "#,##0"
+        for y in ys:
+            row += 1
+            ws.cell(row, 1, y).border = BOX
+            for j, scen in enumerate(SCENARIOS, start=2):
+                c = ws.cell(row, j, _series_formula(reeks, f"$A{row}", scen, f"${S.MODEL_CELL[0]}"
+                                                                          f"${S.MODEL_CELL[1:]}"))
+                c.number_format, c.border = fmt, BOX
+            c = ws.cell(row, 5, f"=D{row}-B{row}")
+            c.number_format, c.border = fmt, BOX
+        pos[reeks] = TablePos(first, row)
+        row += 2
+    ws.column_dimensions["A"].width = 14
+    for col in "BCDE":
+        ws.column_dimensions[col].width = 13
+    ws.freeze_panes = "A6"
+    ws.protection.sheet = True
+    return pos
+
+
+def _chart_common(ch: BarChart | LineChart, title: str) -> None:
+    ch.title = title
+    ch.height, ch.width = 8.5, 16
+    ch.y_axis.numFmt = "#,##0"
+    ch.y_axis.majorGridlines = ch.y_axis.majorGridlines
+    ch.x_axis.title = "jaar"
+    ch.x_axis.delete = False
+    ch.y_axis.delete = False
+    ch.legend.position = "b"
+
+
+def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
+    ws["A1"] = "Grafieken (scenario medio, tenzij anders vermeld)"
+    ws["A1"].font = TITLE_FONT
+
+    def ref(reeks: str, col: int) -> Reference:
+        p = pos[reeks]
+        return Reference(uit, min_col=col, min_row=p.first, max_row=p.last)
+
+    def stacked(title: str, keys: list[tuple[str, str]]) -> BarChart:
+        ch = BarChart()
+        ch.type, ch.grouping, ch.overlap = "col", "stacked", 100
+        _chart_common(ch, title)
+        for reeks, name in keys:
+            ch.series.append(Series(ref(reeks, 3), title=name))
+        ch.set_categories(ref(keys[0][0], 1))
+        return ch
+
+    def band(title: str, reeks: str, extra: tuple[str, str] | None = None) -> LineChart:
+        ch = LineChart()
+        _chart_common(ch, title)
+        for col, scen in ((2, "min"), (3, "medio"), (4, "max")):
+            ch.series.append(Series(ref(reeks, col), title=f"{SERIES[reeks].label} {scen}"
+                                    if extra else scen))
+        if extra:
+            ch.series.append(Series(ref(extra[0], 3), title=extra[1]))
+        ch.set_categories(ref(reeks, 1))
+        return ch
+
+    charts = [
+        stacked("Asielinstroom per categorie", [
+            ("instroom_eerste", "eerste aanvragen"), ("instroom_herhaald", "herhaalde"),
+            ("instroom_nareis", "nareizigers"), ("instroom_hervestiging", "hervestiging")]),
+        band("IND-werkvoorraad asiel (per 1 jan)", "ind_werkvoorraad"),
+        band("COA-bezetting en benodigde capaciteit (per 1 jan)", "coa_bezetting",
+             ("coa_capaciteit", "benodigde capaciteit medio")),
+        band("Nidos-caseload (per 1 jan)", "nidos_caseload"),
+        band("Instroom amv per jaar", "amv_instroom"),
+        stacked("DT&V-instroom naar bron", [
+            ("dtv_instroom_ind", "vanuit IND"), ("dtv_instroom_overig", "Politie en KMar")]),
+        stacked("IND-afdoeningen asiel per categorie", [
+            ("ind_afdoeningen_eerste", "eerste"), ("ind_afdoeningen_herhaald", "herhaalde"),
+            ("ind_afdoeningen_nareis", "nareis"), ("ind_afdoeningen_hervestiging",
+                                                   "hervestiging")]),
+    ]
+    for i, ch in enumerate(charts):
+        ws.add_chart(ch, f"{'A' if i % 2 == 0 else 'K'}{3 + (i // 2) * 18}")
+    for r in range(3 + 2 * 18 - 1, 3 + (len(charts) // 2 + 1) * 18, 2 * 18):
+        ws.row_breaks.append(Break(id=r))  # two rows of charts per printed page
+
+
+# --- Validatie, Vaststelling, Logboek, Toelichting, conf -----------------------------
+def _validatie(ws: Worksheet) -> None:
+    ws["A1"] = "Validatie van de aannames"
+    ws["A1"].font = TITLE_FONT
+    first, last = S.VAL_HEADER_ROW + 1, S.VAL_HEADER_ROW + 1
+    ws["A3"], ws["A4"], ws["A5"] = "Fouten", "Waarschuwingen", "Gecontroleerd op"
+    ws[S.VAL_ERRORS_CELL] = f'=COUNTIF(A{first}:A{last},"fout")'
+    ws[S.VAL_WARNINGS_CELL] = f'=COUNTIF(A{first}:A{last},"waarschuwing")'
+    ws[S.VAL_CHECKED_CELL] = "nog niet gecontroleerd (voer 'mpp refresh' uit)"
+    for ref in ("A3", "A4", "A5"):
+        ws[ref].font = BOLD
+    for j, h in enumerate(S.VAL_HEADERS, start=1):
+        _header(ws, S.VAL_HEADER_ROW, j, h)
+    for j in range(1, len(S.VAL_HEADERS) + 1):  # style sample for the data rows
+        c = ws.cell(first, j)
+        c.border = BOX
+        c.alignment = WRAP
+    red = PatternFill("solid", fgColor="F8CBAD")
+    amber = PatternFill("solid", fgColor="FFE699")
+    ws.conditional_formatting.add("A8:A2000", CellIsRule(operator="equal", formula=['"fout"'],
+                                                         fill=red))
+    ws.conditional_formatting.add("A8:A2000", CellIsRule(
+        operator="equal", formula=['"waarschuwing"'], fill=amber))
+    for col, w in zip("ABCDEFGH", (13, 10, 9, 30, 9, 7, 22, 90), strict=True):
+        ws.column_dimensions[col].width = w
+    ws.protection.sheet = True
+
+
+def _vaststelling(ws: Worksheet) -> None:
+    ws["A1"] = "Vaststelling door de ketenpartners"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"], ws["A3"] = "Status MPP", "Laatst ververst"
+    ws["A2"].font = ws["A3"].font = BOLD
+    f, l = S.VS_FIRST_ROW, S.VS_LAST_ROW
+    ws[S.VS_STATUS_CELL] = (f'=IF(AND(COUNTIF(F{f}:F{l},"{S.SIGN_VALID}")={len(PARTNERS)},'
+                            f'{S.VALIDATIE}!{S.VAL_ERRORS_CELL}=0),"{S.STATE_DONE}",'
+                            f'"{S.STATE_DRAFT}")')
+    ws[S.VS_STATUS_CELL].font = Font(bold=True, size=12)
+    ws[S.VS_REFRESHED_CELL] = "nog niet"
+    ws["A4"] = ("Een partner stelt zijn blad vast met 'mpp sign-off'. De vingerafdruk legt de "
+                "aannames vast: verandert daarna een invoer van die partner, dan vervalt de "
+                "vaststelling bij de volgende verversing.")
+    ws["A4"].font = Font(italic=True, color="595959")
+    for j, h in enumerate(S.VS_HEADERS, start=1):
+        _header(ws, S.VS_HEADER_ROW, j, h)
+    for p, r in S.VS_ROWS.items():
+        ws.cell(r, 1, p)
+        ws.cell(r, 6, S.SIGN_NONE)
+        for j in range(1, len(S.VS_HEADERS) + 1):
+            ws.cell(r, j).border = BOX
+            ws.cell(r, j).alignment = Alignment(vertical="top", wrap_text=j == 7)
+    green = PatternFill("solid", fgColor="C6EFCE")
+    red = PatternFill("solid", fgColor="F8CBAD")
+    amber = PatternFill("solid", fgColor="FFE699")
+    rng = f"F{f}:F{l}"
+    ws.conditional_formatting.add(rng, CellIsRule(operator="equal",
+                                                  formula=[f'"{S.SIGN_VALID}"'], fill=green))
+    ws.conditional_formatting.add(rng, CellIsRule(operator="equal",
+                                                  formula=[f'"{S.SIGN_VOID}"'], fill=red))
+    ws.conditional_formatting.add(S.VS_STATUS_CELL, CellIsRule(
+        operator="equal", formula=[f'"{S.STATE_DONE}"'], fill=green))
+    ws.conditional_formatting.add(S.VS_STATUS_CELL, CellIsRule(
+        operator="equal", formula=[f'"{S.STATE_DRAFT}"'], fill=amber))
+    for col, w in zip("ABCDEFG", (16, 24, 14, 22, 22, 16, 60), strict=True):
+        ws.column_dimensions[col].width = w
+    ws.row_dimensions[S.VS_HEADER_ROW].height = 30
+    ws.protection.sheet = True
+
+
+def _logboek(ws: Worksheet, first_entry: list[object]) -> None:
+    ws["A1"] = "Logboek"
+    ws["A1"].font = TITLE_FONT
+    for j, h in enumerate(S.LOG_HEADERS, start=1):
+        _header(ws, S.LOG_HEADER_ROW, j, h)
+    for j, v in enumerate(first_entry, start=1):
+        c = ws.cell(S.LOG_HEADER_ROW + 1, j, v)
+        c.border = BOX
+        c.alignment = WRAP
+    for col, w in zip("ABCDE", (20, 16, 14, 20, 80), strict=True):
+        ws.column_dimensions[col].width = w
+    ws.protection.sheet = True
+
+
+TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
+    ("h", "Meerjaren Productie Prognose (MPP) van de migratieketen"),
+    ("", "Deze werkmap is de master van de MPP. Elke ketenpartner heeft een eigen blad met "
+         "aannames; de uitkomsten worden berekend door het rekenmodel in Python (de "
+         "MPP-functies)."),
+    ("h", "Bladen"),
+    ("", "Kader: horizon (startjaar, eindjaar), MPP-versie en peildatum."),
+    ("", "DGM-APM, IND, COA, DTV, Nidos, RvdR, RvS, Politie, BZ: de aannames per partner. "
+         "Rechts op elk blad staan de belangrijkste uitkomsten van die aannames."),
+    ("", "Uitkomsten: per reeks een tabel jaren × scenario's (min, medio, max)."),
+    ("", "Grafieken: de grafieken van de publicatie."),
+    ("", "Validatie: alle fouten en waarschuwingen, met blad en cel."),
+    ("", "Vaststelling: wie heeft welk blad vastgesteld, en is die vaststelling nog geldig."),
+    ("", "Logboek: elke verversing, vaststelling en samenvoeging."),
+    ("h", "Invullen"),
+    ("", "Vul alleen de gele cellen in. Een lege cel betekent: de standaardwaarde uit de "
+         "kolom Toelichting. Een waarde onder 'Alle jaren' geldt voor elk jaar; waarden "
+         "per jaar gaan in de jaarkolommen. Gebruik niet beide voor dezelfde rij."),
+    ("", "Scenario 'alle' geldt voor min, medio en max; een rij voor een scenario gaat voor."),
+    ("", "Percentages vult u in als fractie of met %: 12% = 0,12."),
+    ("", "Eigen formules mogen (bijvoorbeeld =F7*1,05); de uitkomst telt."),
+    ("h", "Verversen"),
+    ("", "In Excel (Windows, met xlwings): de MPP-functies rekenen vanzelf; de knop/macro "
+         "'main' ververst de controles en de vaststelling."),
+    ("", "Zonder Excel: mpp refresh WERKMAP. Bij fouten verandert er niets en krijgt u de "
+         "lijst met fouten; de vorige versie blijft bewaard in de map .backup."),
+    ("h", "Vaststellen"),
+    ("", "mpp sign-off WERKMAP --partner IND --name \"Naam\" legt naam, datum en een "
+         "vingerafdruk van de aannames van IND vast. Wijzigt daarna een aanname van IND, "
+         "dan vervalt de vaststelling. De MPP is 'vastgesteld' als alle partners geldig "
+         "hebben vastgesteld en er geen fouten zijn; anders 'concept'."),
+    ("", "mpp status WERKMAP toont de stand per partner."),
+    ("h", "Partnerbestanden"),
+    ("", "mpp export-partner WERKMAP --partner COA -o COA.xlsx maakt een los bestand met "
+         "alleen het blad van COA; mpp import-partner WERKMAP COA.xlsx voegt het weer samen."),
+)
+
+
+def _toelichting(ws: Worksheet, version: str) -> None:
+    row = 1
+    for kind, text in TOELICHTING_TEKST:
+        if kind == "h" and row > 1:
+            row += 1
+        if row == 1 and version:
+            text = f"{text} — {version}"
+        c = ws.cell(row, 1, text)
+        if kind == "h":
+            c.font = TITLE_FONT if row == 1 else Font(bold=True, size=12, color="1F4E79")
+        else:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+    ws.column_dimensions["A"].width = 110
+    ws.protection.sheet = True
+
+
+CONF_VALUES: dict[str, object] = {
+    "Interpreter_Win": "python",
+    "Interpreter_Mac": "python",
+    "PYTHONPATH": r"..\udfs",
+    "UDF Modules": "mpp_udfs",
+    "Debug UDFs": False,
+    "Use UDF Server": False,
+    "Show Console": False,
+}
+
+
+def _conf(ws: Worksheet) -> None:
+    """Fill the xlwings.conf sheet (keys in column A, values in column B)."""
+    have = {ws.cell(r, 1).value: r for r in range(1, 12) if ws.cell(r, 1).value}
+    nxt = max(have.values(), default=0) + 1
+    for key, val in CONF_VALUES.items():
+        r = have.get(key)
+        if r is None:
+            r, nxt = nxt, nxt + 1
+            ws.cell(r, 1, key)
+        ws.cell(r, 2, val)
+    if not have:
+        ws.cell(13, 1, "PYTHONPATH: de map udfs van mpp-xl (relatief aan deze werkmap of als "
+                       "volledig pad); 'UDF Modules' = mpp_udfs.")
+
+
+# --- entry point ---------------------------------------------------------------
+def build_workbook(assumptions: Assumptions) -> Workbook:
+    """The master workbook (openpyxl) for ``assumptions``; not yet saved."""
+    tables, years = _tables(assumptions)
+    start, end = _horizon(assumptions)
+    horizon = list(range(start, end + 1)) if 0 <= end - start <= 15 else years
+    version = ""
+    for r in assumptions.rows:
+        if r.parameter.strip().lower() == "mpp_versie" and r.waarde not in (None, ""):
+            version = str(r.waarde)
+
+    wb = openpyxl.load_workbook(TEMPLATE, keep_vba=True)
+    first, conf = wb.worksheets[0], wb.worksheets[1]
+    first.title = S.TOELICHTING
+    for row in first.iter_rows():
+        for c in row:
+            c.value = None
+    conf.title = S.CONF
+
+    _toelichting(first, version)
+    infos: list[SheetInfo] = []
+    made: dict[str, Worksheet] = {}
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet)
+        made[sheet] = ws
+        info = _param_sheet(ws, sheet, tables[sheet], years, version)
+        _outcome_block(ws, info, horizon)
+        infos.append(info)
+    version_ref = _version_ref(made[S.KADER])
+    uit = wb.create_sheet(S.UITKOMSTEN)
+    pos = _uitkomsten(uit, infos, horizon, version_ref)
+    _grafieken(wb.create_sheet(S.GRAFIEKEN), uit, pos)
+    _validatie(wb.create_sheet(S.VALIDATIE))
+    _vaststelling(wb.create_sheet(S.VASTSTELLING))
+    fp = ""
+    try:
+        fp = assumptions.fingerprint()[:16]
+    except MppError:
+        pass
+    _logboek(wb.create_sheet(S.LOGBOEK), [
+        datetime.now().strftime("%Y-%m-%d %H:%M:%S"), "gebouwd", _user(), fp,
+        f"Werkmap gebouwd uit {Path(assumptions.source).name if assumptions.source else 'aannames'}"
+        f" ({len(assumptions)} aannames)."])
+    _conf(conf)
+    for ws in wb.worksheets:
+        _page_setup(ws)
+    order = {n: i for i, n in enumerate(S.ALL_SHEETS)}
+    wb._sheets.sort(key=lambda w: order.get(w.title, len(order)))  # noqa: SLF001
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == S.TOELICHTING
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def _page_setup(ws: Worksheet) -> None:
+    """A4 landscape, all columns on one page width (for PDF and print)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.oddFooter.center.text = "&A — pagina &P van &N"
+
+
+def _version_ref(kader: Worksheet) -> str:
+    for r in range(layout.HEADER_ROW + 1, kader.max_row + 1):
+        if kader.cell(r, 1).value == "mpp_versie":
+            return f"{S.KADER}!$E${r}"
+    return '""'
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "onbekend"
+
+
+def build(assumptions: Assumptions, out: str | Path) -> Path:
+    """Build and save the master workbook atomically (.xlsm: with the xlwings VBA)."""
+    out = Path(out)
+    if out.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise MppError(f"{out.name}: kies een werkmap met extensie .xlsm (met macro's) of .xlsx.")
+    wb = build_workbook(assumptions)
+    if out.suffix.lower() == ".xlsx":
+        _strip_vba(wb)
+    def write(p: Path) -> None:
+        save_exact(wb, p)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(p, 0o666 & ~umask)
+
+    atomic_write(out, write)
+    return out
+
+
+def _exact_string(value: object) -> str:
+    """openpyxl's ``safe_string`` with shortest round-trip floats (repr), so
+    0.12272727272727273 is stored exactly instead of with 16 digits."""
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    return _SAFE_STRING(value)
+
+
+def save_exact(wb: Workbook, path: str | Path) -> None:
+    """Save with numbers written exactly (see :func:`_exact_string`)."""
+    import openpyxl.cell._writer as w
+
+    w.safe_string = _exact_string
+    try:
+        wb.save(path)
+    finally:
+        w.safe_string = _SAFE_STRING
+
+
+def _strip_vba(wb: Workbook) -> None:
+    """An .xlsx cannot hold the VBA project: save without it."""
+    wb.vba_archive = None
+    wb.is_template = False
+    wb.template = False  # type: ignore[attr-defined]

@@ -1,0 +1,241 @@
+"""Partner files: ``mpp export-partner`` and ``mpp import-partner``.
+
+A partner file is a standalone .xlsx with the Toelichting sheet and one
+partner sheet, copied from the master (styles, data validation, protection
+and partner formulas kept; the status cell and the outcome block become
+plain values "as exported"). It has a small sign-off block in the header
+(D2:E4) that ``mpp sign-off PARTNERFILE`` fills.
+
+Import checks that the file belongs to the expected partner and has exactly
+the master's parameter rows (parameter, scenario and year columns), then
+copies the input cells into the master's sheet XML (other bytes unchanged),
+carries over a sign-off whose fingerprint matches the merged inputs, and
+refreshes the master (which validates everything: on errors nothing is
+written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Border, Font, Side
+
+from ..assumptions import Assumptions, Row, fingerprint
+from ..output import atomic_write
+from ..problems import MppError, ValidationError
+from ..registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
+from . import layout
+from . import sheets as S
+from .builder import save_exact
+from .reader import read_blocks, rows_from_blocks, table_width
+from .refresh import SignOff, refresh_bytes, update_file
+from .xlsxio import Package, set_cells
+
+
+def _partner_of(pkg: Package) -> str:
+    found = [s for s in PARTNERS if s in pkg.sheet_paths]
+    if len(found) != 1:
+        raise MppError(f"{pkg.name} is geen partnerbestand: het moet precies één partnerblad "
+                       f"hebben (gevonden: {', '.join(found) or 'geen'}).")
+    return found[0]
+
+
+# --- export ---------------------------------------------------------------------
+def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
+    from ..signoff import is_partner_file, normalise_partner
+
+    partner = normalise_partner(partner)
+    master, out = Path(master), Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise MppError("Een partnerbestand is een .xlsx-bestand (zonder macro's); "
+                       f"kies bijvoorbeeld {partner}.xlsx.")
+    pkg = Package.open(master)
+    if is_partner_file(pkg):
+        raise MppError(f"{master.name} is zelf al een partnerbestand.")
+    if partner not in pkg.sheet_paths:
+        raise MppError(f"{master.name} heeft geen blad '{partner}'.")
+    read_blocks(pkg.data, master.name, (partner,))  # structure check
+    cached = {c.ref: c.value for c in pkg.cells(partner)}
+    wb = openpyxl.load_workbook(master)
+    for ws in list(wb.worksheets):
+        if ws.title not in (S.TOELICHTING, partner):
+            wb.remove(ws)
+    ws = wb[partner]
+    width = table_width([c.value for c in ws[layout.HEADER_ROW]])
+    for row in ws.iter_rows():
+        for c in row:
+            inside = c.row > layout.HEADER_ROW and c.column <= width
+            if isinstance(c.value, str) and c.value.startswith("=") and not inside:
+                c.value = cached.get(c.coordinate)
+    thin = Side(style="thin", color="BFBFBF")
+    for ref, label in S.PF_SIGN_LABELS.items():
+        ws[ref] = label
+        ws[ref].font = Font(bold=True)
+    for ref in S.PF_SIGN_CELLS.values():
+        ws[ref].border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        ws[ref].value = None
+    wb.custom_doc_props.append(StringProperty(name="mpp_partner", value=partner))
+    wb.custom_doc_props.append(StringProperty(name="mpp_master", value=master.name))
+    wb.custom_doc_props.append(StringProperty(
+        name="mpp_export", value=dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")))
+    wb.active = wb.sheetnames.index(partner)
+    for w in wb.worksheets:
+        w.sheet_view.tabSelected = w.title == partner
+    atomic_write(out, lambda p: save_exact(wb, p))
+    return out
+
+
+# --- fingerprint and sign-off in a partner file -------------------------------------
+def partner_fingerprint(rows: list[Row], partner: str, years: list[int]) -> str:
+    """The fingerprint of one sheet's inputs without the rest of the master:
+    the other sheets' required parameters get placeholders, which the
+    sheet's fingerprint does not include. Equals ``Assumptions.fingerprint
+    (partner)`` of a master with the same inputs and horizon."""
+    extra = [Row("startjaar", ALL_SCENARIOS, None, float(years[0])),
+             Row("eindjaar", ALL_SCENARIOS, None, float(years[-1]))]
+    for k, p in PARAMETERS.items():
+        if p.sheet != partner and p.default is None and p.kind == "getal":
+            extra.append(Row(k, ALL_SCENARIOS, None, float(p.lo)))
+    a = Assumptions(rows + extra)
+    problems, resolved = a.check()
+    own = [q for q in problems if q.is_error]
+    if resolved is None:
+        raise ValidationError(own)
+    return fingerprint(resolved, partner)
+
+
+def _years(block: list[list[object]]) -> list[int]:
+    ys = [y for v in block[0] if (y := layout._as_year(v)) is not None]  # noqa: SLF001
+    if not ys:
+        raise MppError("Het partnerblad heeft geen jaarkolommen.")
+    return ys
+
+
+def sign_partner_file(path: Path, partner: str, name: str, date: str) -> SignOff:
+    made: dict[str, SignOff] = {}
+
+    def change(data: bytes) -> tuple[bytes, Any]:
+        pkg = Package(data, path.name)
+        own = _partner_of(pkg)
+        if own != partner:
+            raise MppError(f"{path.name} is het partnerbestand van {own}, niet van {partner}.")
+        blocks = read_blocks(data, path.name, (partner,))
+        fp = partner_fingerprint(rows_from_blocks(blocks), partner, _years(blocks[partner]))
+        so = SignOff(partner, name, date, fp)
+        new = {S.PF_SIGN_CELLS["name"]: (name, None), S.PF_SIGN_CELLS["date"]: (date, None),
+               S.PF_SIGN_CELLS["fingerprint"]: (fp, None)}
+        xml = set_cells(pkg.sheet_xml(partner), pkg.cells(partner), new)
+        made["so"] = so
+        return pkg.to_bytes({pkg.sheet_paths[partner]: xml}), so
+
+    update_file(path, change)
+    return made["so"]
+
+
+def _file_signoff(pkg: Package, partner: str) -> SignOff | None:
+    cells = {c.ref: c.value for c in pkg.cells(partner)}
+    vals = {k: cells.get(ref) for k, ref in S.PF_SIGN_CELLS.items()}
+    if not vals["fingerprint"]:
+        return None
+    return SignOff(partner, str(vals["name"] or ""), str(vals["date"] or ""),
+                   str(vals["fingerprint"]))
+
+
+# --- import ---------------------------------------------------------------------------
+def _shape(block: list[list[object]]) -> tuple[list[object], list[tuple[str, str]]]:
+    header = [str(v).strip().lower() if isinstance(v, str) else v for v in block[0]]
+    rows = [(str(r[0]).strip(), str(r[3]).strip().lower() if len(r) > 3 else "")
+            for r in block[1:] if r and not layout.is_empty(r[0])]
+    return header, rows
+
+
+def import_partner(master: str | Path, pfile: str | Path, partner: str | None = None,
+                   ) -> dict[str, Any]:
+    """Merge a partner file into the master (atomic, with backup and refresh)."""
+    from ..signoff import normalise_partner
+
+    master, pfile = Path(master), Path(pfile)
+    if not pfile.exists():
+        raise MppError(f"Bestand niet gevonden: {pfile}")
+    ppkg = Package.open(pfile)
+    own = _partner_of(ppkg)
+    if partner is not None and normalise_partner(partner) != own:
+        raise MppError(f"{pfile.name} is het partnerbestand van {own}, niet van "
+                       f"{normalise_partner(partner)}; er is niets samengevoegd.")
+    pblock = read_blocks(ppkg.data, pfile.name, (own,))[own]
+    pcells = {(c.row, c.col): c for c in ppkg.cells(own)}
+    summary: dict[str, Any] = {"partner": own, "gewijzigd": 0, "vaststelling": None}
+
+    def change(data: bytes) -> tuple[bytes, Any]:
+        mpkg = Package(data, master.name)
+        if own not in mpkg.sheet_paths:
+            raise MppError(f"{master.name} heeft geen blad '{own}'.")
+        mblock = read_blocks(data, master.name, (own,))[own]
+        (mh, mrows), (ph, prows) = _shape(mblock), _shape(pblock)
+        if mh != ph or mrows != prows:
+            extra = sorted(set(prows) - set(mrows))
+            lacking = sorted(set(mrows) - set(prows))
+            detail = []
+            if mh != ph:
+                detail.append("de kolommen (jaren) verschillen")
+            if extra:
+                detail.append("extra rijen: " + ", ".join(f"{k} ({s})" for k, s in extra[:5]))
+            if lacking:
+                detail.append("ontbrekende rijen: " + ", ".join(f"{k} ({s})"
+                                                                  for k, s in lacking[:5]))
+            if not detail:
+                detail.append("de volgorde van de rijen verschilt")
+            raise MppError(f"{pfile.name} heeft een andere set parameters dan blad {own} van "
+                           f"{master.name} ({'; '.join(detail)}); er is niets samengevoegd. "
+                           "Exporteer het partnerbestand opnieuw.")
+        width = len(mblock[0])
+        targets: dict[str, tuple[object, str | None]] = {}
+        for c in mpkg.cells(own):
+            inside = c.row > layout.HEADER_ROW and (
+                layout.COL_ALL <= c.col < width - 1 or c.col == width)
+            if not inside and c.ref != S.CONTACT_CELL:
+                continue
+            p = pcells.get((c.row, c.col))
+            new_v = p.value if p is not None else None
+            new_f = ppkg.formula_text(own, p) if p is not None and p.formula is not None \
+                else None
+            if (new_v, new_f) != (c.value, mpkg.formula_text(own, c) if c.formula else None):
+                targets[c.ref] = (new_v, new_f)
+        # partner cells the master lacks (nothing typed there in the master)
+        known = {(c.row, c.col) for c in mpkg.cells(own)}
+        for (r, col), p in pcells.items():
+            if r > layout.HEADER_ROW and col <= width and (r, col) not in known and \
+                    p.value not in (None, ""):
+                raise MppError(f"Cel {own}!{p.ref} van het partnerbestand hoort niet bij een "
+                               "invoercel van de master; er is niets samengevoegd.")
+        xml = set_cells(mpkg.sheet_xml(own), mpkg.cells(own), targets)
+        merged = mpkg.to_bytes({mpkg.sheet_paths[own]: xml})
+        so = _file_signoff(ppkg, own)
+        signoffs: dict[str, SignOff | None] = {}
+        note = f"Partnerbestand {pfile.name} samengevoegd: {len(targets)} cel(len) gewijzigd."
+        if so is not None:
+            from .reader import read_bytes_assumptions
+
+            a = read_bytes_assumptions(merged, master.name)
+            problems, resolved = a.check()
+            if resolved is None:
+                raise ValidationError(problems)
+            if a.fingerprint(own) == so.fingerprint:
+                signoffs[own] = so
+                note += f" Vaststelling door {so.name} ({so.date}) overgenomen."
+                summary["vaststelling"] = "overgenomen"
+            else:
+                note += " De vaststelling in het partnerbestand hoort niet bij deze aannames " \
+                        "en is niet overgenomen."
+                summary["vaststelling"] = "niet overgenomen"
+        summary["gewijzigd"] = len(targets)
+        out, result = refresh_bytes(merged, master.name, signoffs=signoffs,
+                                    action=f"samengevoegd {own}", note=note)
+        summary["status"] = result.state
+        return out, summary
+
+    return update_file(master, change)  # type: ignore[no-any-return]

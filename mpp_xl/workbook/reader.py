@@ -1,0 +1,215 @@
+"""Reading the assumptions back from a master workbook (or a partner file).
+
+Values come from python-calamine (fast, independent of openpyxl). A formula
+in an input cell (a partner may type ``=F7*1.05``) counts with its result:
+the cached value when the file has one (every file saved by Excel or
+LibreOffice, and every file ``mpp refresh`` wrote), otherwise the formula is
+evaluated headless (:mod:`mpp_xl.workbook.evaluate`), e.g. for a file
+written by openpyxl or another tool that stores no cached values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import python_calamine as pc
+from openpyxl.utils import get_column_letter
+
+from ..assumptions import Assumptions, Resolved, Row
+from ..problems import FOUT, MppError, Problem, ValidationError
+from ..registry import SHEETS
+from . import layout
+from .evaluate import Evaluator, Key
+from .xlsxio import Package, XlErr
+
+
+def table_width(header: Sequence[object]) -> int:
+    """Number of columns of the input table given its header row: up to and
+    including the last of Toelichting/Bron, else up to the last year column."""
+    names = [str(v).strip().lower() if isinstance(v, str) else v for v in header]
+    last = None
+    for j, v in enumerate(names):
+        if v in ("toelichting", "bron"):
+            last = j
+            if v == "bron":
+                break
+    if last is not None:
+        return last + 1
+    n = 0
+    for j, v in enumerate(header):
+        if j < len(layout.HEADERS_BEFORE_YEARS) or layout._as_year(v) is not None:  # noqa: SLF001
+            n = j + 1
+        else:
+            break
+    return n
+
+
+def _plain(v: object) -> object:
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return v.total_seconds() / 86400
+    return v
+
+
+def structure_problems(names: Sequence[str], headers: dict[str, object],
+                       sheets: Sequence[str] = SHEETS) -> list[Problem]:
+    """Missing parameter sheets and sheets without the input table header."""
+    out: list[Problem] = []
+    for s in sheets:
+        if s not in names:
+            out.append(Problem(FOUT, "ontbrekend_blad",
+                               f"Het blad '{s}' ontbreekt in de werkmap; elke partner heeft "
+                               "een eigen blad met aannames.", blad=s))
+        elif headers.get(s) != layout.KEY_HEADER:
+            out.append(Problem(FOUT, "onbekende_indeling",
+                               f"Blad '{s}' heeft niet de indeling van een MPP-blad: cel "
+                               f"A{layout.HEADER_ROW} moet '{layout.KEY_HEADER}' bevatten "
+                               "(de kop van de invoertabel).",
+                               blad=s, cel=f"A{layout.HEADER_ROW}"))
+    return out
+
+
+def read_blocks(data: bytes, name: str = "werkmap", sheets: Sequence[str] = SHEETS,
+                ) -> dict[str, list[list[object]]]:
+    """The input table (from the header row on, cut to the table width) of
+    every parameter sheet, formulas in input cells replaced by their values.
+    Raises :class:`ValidationError` on structure problems."""
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - any unreadable file
+        raise MppError(f"{name}: geen leesbare Excel-werkmap ({e}).") from e
+    names = wb.sheet_names
+    raw: dict[str, list[list[object]]] = {}
+    headers: dict[str, object] = {}
+    for s in sheets:
+        if s not in names:
+            continue
+        rows = wb.get_sheet_by_name(s).to_python(skip_empty_area=False)
+        raw[s] = rows
+        hdr = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
+        a6 = hdr[0] if hdr else None
+        headers[s] = a6.strip().lower() if isinstance(a6, str) else a6
+    problems = structure_problems(names, headers, sheets)
+    if problems:
+        raise ValidationError(problems)
+
+    blocks: dict[str, list[list[object]]] = {}
+    for s, rows in raw.items():
+        width = table_width(rows[layout.HEADER_ROW - 1])
+        blocks[s] = [[_plain(v) for v in r[:width]] for r in rows[layout.HEADER_ROW - 1:]]
+    _fill_formulas(data, name, blocks)
+    return blocks
+
+
+def _fill_formulas(data: bytes, name: str, blocks: dict[str, list[list[object]]]) -> None:
+    """Input cells holding a formula without a cached value: evaluate them."""
+    pkg = Package(data, name)
+    missing: list[Key] = []
+    for s, block in blocks.items():
+        width = len(block[0]) if block else 0
+        for c in pkg.cells(s):
+            if c.formula is None or c.row <= layout.HEADER_ROW or c.col > width:
+                continue
+            if c.value is None or (c.value == "" and c.attrs.get("t") != "str"):
+                missing.append((s, c.row, c.col))
+    if not missing:
+        return
+    values: dict[Key, object] = {}
+    formulas: dict[Key, str] = {}
+    for s in pkg.sheet_paths:
+        width = len(blocks[s][0]) if s in blocks and blocks[s] else 0
+        for c in pkg.cells(s):
+            values[(s, c.row, c.col)] = c.value
+            if c.formula is not None and s in blocks and c.row > layout.HEADER_ROW \
+                    and c.col <= width:
+                formulas[(s, c.row, c.col)] = pkg.formula_text(s, c)
+    ev = Evaluator(values, formulas, {}, pkg.sheet_paths)
+    for key in missing:
+        s, r, col = key
+        v = ev.value(key)
+        blocks[s][r - layout.HEADER_ROW][col - 1] = (
+            f"formule geeft {v}" if isinstance(v, XlErr) else v)
+
+
+def rows_from_blocks(blocks: dict[str, list[list[object]]]) -> list[Row]:
+    rows: list[Row] = []
+    for s, block in blocks.items():
+        rows.extend(layout.rows_from_block(block, s, first_row=layout.HEADER_ROW, first_col=1))
+    return rows
+
+
+class WorkbookAssumptions(Assumptions):
+    """Assumptions read from a workbook. Problems that name a parameter but no
+    cell (a missing value, a scenario-order or jump warning) get the cell of
+    that parameter's row: the year column when the problem has a year, else
+    'Alle jaren'."""
+
+    def __init__(self, rows: Sequence[Row], source: str | None = None,
+                 places: dict[tuple[str, str], tuple[str, int, dict[int, int]]] | None = None,
+                 ) -> None:
+        super().__init__(rows, source)
+        self.places = places or {}
+
+    def with_rows(self, rows: Sequence[Row]) -> Assumptions:  # type: ignore[override]
+        return WorkbookAssumptions(rows, self.source, self.places)
+
+    def check(self) -> tuple[list[Problem], Resolved | None]:
+        if self._checked is None:
+            problems, resolved = super().check()
+            self._checked = ([self._locate(p) for p in problems], resolved)
+        return self._checked
+
+    def _locate(self, p: Problem) -> Problem:
+        if p.cel or not p.parameter:
+            return p
+        place = (self.places.get((p.parameter, p.scenario or "alle"))
+                 or self.places.get((p.parameter, "alle"))
+                 or next((v for (k, _), v in self.places.items() if k == p.parameter), None))
+        if place is None:
+            return p
+        sheet, row, years = place
+        col = years.get(p.jaar, layout.COL_ALL) if p.jaar else layout.COL_ALL
+        return replace(p, blad=sheet, cel=f"{get_column_letter(col)}{row}")
+
+
+def _places(blocks: dict[str, list[list[object]]],
+            ) -> dict[tuple[str, str], tuple[str, int, dict[int, int]]]:
+    out: dict[tuple[str, str], tuple[str, int, dict[int, int]]] = {}
+    for s, block in blocks.items():
+        if not block:
+            continue
+        years = {y: j + 1 for j, v in enumerate(block[0])
+                 if (y := layout._as_year(v)) is not None}  # noqa: SLF001
+        for i, r in enumerate(block[1:], start=layout.HEADER_ROW + 1):
+            if not r or layout.is_empty(r[0]):
+                continue
+            scen = str(r[3]).strip().lower() if len(r) > 3 and not layout.is_empty(r[3]) \
+                else "alle"
+            out.setdefault((str(r[0]).strip(), scen), (s, i, years))
+    return out
+
+
+def read_bytes_assumptions(data: bytes, name: str = "werkmap",
+                           sheets: Sequence[str] = SHEETS) -> Assumptions:
+    blocks = read_blocks(data, name, sheets)
+    return WorkbookAssumptions(rows_from_blocks(blocks), source=name, places=_places(blocks))
+
+
+def read_workbook_assumptions(path: str | Path) -> Assumptions:
+    """The assumptions of every parameter sheet of an MPP workbook; each row
+    knows its sheet and cell (``IND``, ``F12``) for the messages."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise MppError(f"{path.name} kan niet gelezen worden: {e}") from e
+    a = read_bytes_assumptions(data, path.name)
+    a.source = str(path)
+    return a

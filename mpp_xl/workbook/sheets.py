@@ -1,0 +1,93 @@
+"""Names and fixed positions of the master workbook's sheets, shared by the
+builder, the refresh, the sign-off and the partner files.
+
+The parameter sheets follow :mod:`mpp_xl.workbook.layout`; this module adds
+the header block (rows 1-4), the outcome block beside the inputs and the
+layout of the result, check and sign-off sheets.
+"""
+
+from __future__ import annotations
+
+from ..registry import PARTNERS, SHEETS
+
+TOELICHTING = "Toelichting"
+KADER = "Kader"
+UITKOMSTEN = "Uitkomsten"
+GRAFIEKEN = "Grafieken"
+VALIDATIE = "Validatie"
+VASTSTELLING = "Vaststelling"
+LOGBOEK = "Logboek"
+CONF = "xlwings.conf"
+
+#: All sheets of the master workbook, in order.
+ALL_SHEETS: tuple[str, ...] = (TOELICHTING, *SHEETS, UITKOMSTEN, GRAFIEKEN, VALIDATIE,
+                               VASTSTELLING, LOGBOEK, CONF)
+#: Sheets whose XML the refresh regenerates (data rows only).
+OWNED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
+
+# --- header block of a parameter sheet (1-based rows, column B holds the value)
+ROW_TITLE, ROW_CONTACT, ROW_STATUS, ROW_NOTE = 1, 2, 3, 4
+CONTACT_CELL = "B2"
+STATUS_CELL = "B3"
+
+# --- sign-off block in a partner file (mpp export-partner): label in D, value in E
+PF_SIGN_CELLS: dict[str, str] = {"name": "E2", "date": "E3", "fingerprint": "E4"}
+PF_SIGN_LABELS: dict[str, str] = {"D2": "Vastgesteld door", "D3": "Datum vaststelling",
+                                  "D4": "Vingerafdruk"}
+
+# --- Uitkomsten
+MODEL_CELL = "B3"
+MODEL_REF = f"{UITKOMSTEN}!$B$3"
+UITKOMSTEN_FIRST_TABLE_ROW = 6
+
+# --- Validatie
+VAL_ERRORS_CELL = "B3"
+VAL_WARNINGS_CELL = "B4"
+VAL_CHECKED_CELL = "B5"
+VAL_HEADER_ROW = 7
+VAL_HEADERS = ("Niveau", "Blad", "Cel", "Parameter", "Scenario", "Jaar", "Regel", "Melding")
+
+# --- Vaststelling
+VS_STATUS_CELL = "B2"
+VS_REFRESHED_CELL = "B3"
+VS_HEADER_ROW = 6
+VS_HEADERS = ("Partner", "Naam", "Datum", "Vingerafdruk bij vaststelling",
+              "Huidige vingerafdruk", "Status", "Toelichting")
+VS_FIRST_ROW = VS_HEADER_ROW + 1
+VS_ROWS: dict[str, int] = {p: VS_FIRST_ROW + i for i, p in enumerate(PARTNERS)}
+VS_LAST_ROW = VS_FIRST_ROW + len(PARTNERS) - 1
+SIGN_VALID = "geldig"
+SIGN_VOID = "vervallen"
+SIGN_NONE = "niet vastgesteld"
+STATE_DONE = "vastgesteld"
+STATE_DRAFT = "concept"
+
+# --- Logboek
+LOG_HEADER_ROW = 3
+LOG_HEADERS = ("Tijdstip", "Actie", "Gebruiker", "Vingerafdruk", "Toelichting")
+
+#: Key outcomes shown beside each partner's inputs: (reeks, use MPP_WAARDE).
+PARTNER_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "Kader": (),
+    "DGM-APM": ("instroom_totaal", "amv_instroom"),
+    "IND": ("ind_werkvoorraad", "ind_afdoeningen_totaal"),
+    "COA": ("coa_bezetting", "coa_capaciteit", "coa_statushouders"),
+    "DTV": ("dtv_instroom", "dtv_caseload"),
+    "Nidos": ("nidos_instroom", "nidos_caseload"),
+    "RvdR": ("rvdr_asiel_instroom", "rvdr_asiel_voorraad"),
+    "RvS": ("rvs_asiel_instroom", "rvs_asiel_voorraad"),
+    "Politie": ("ir_benodigd", "ir_tekort"),
+    "BZ": ("instroom_hervestiging", "regulier_visa_werkvoorraad"),
+}
+
+
+def quote_sheet(name: str) -> str:
+    """Sheet name as used in a formula: 'DGM-APM'!A1, IND!A1."""
+    if name.replace("_", "").isalnum() and not name[0].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def udf_name(reeks: str) -> str:
+    """Excel name of the series function: coa_bezetting -> MPP_COA_BEZETTING."""
+    return "MPP_" + reeks.upper()

@@ -1,0 +1,96 @@
+"""The model cache: one engine run per distinct content, bounded, handles."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+import udfs.mpp_udfs as U
+from mpp_xl import model_cache
+from mpp_xl.assumptions import Assumptions
+from mpp_xl.udf_args import ArgError
+
+from .blocks import EXAMPLE_CSV, blocks_from_csv
+
+Blocks = dict[str, list[list[object]]]
+
+
+def _with_value(blocks: Blocks, value: float) -> Blocks:
+    """A copy in which the first COA number is replaced by ``value``."""
+    b = copy.deepcopy(blocks)
+    for row in b["COA"][6:]:
+        for j in range(4, len(row)):
+            if isinstance(row[j], float):
+                row[j] = value
+                return b
+    raise AssertionError
+
+
+def test_unchanged_inputs_do_not_rerun(example_blocks: Blocks) -> None:
+    h1 = U.MPP_MODEL(*example_blocks.values())
+    h2 = U.MPP_MODEL(*copy.deepcopy(list(example_blocks.values())))
+    assert h1 == h2
+    assert model_cache.stats["engine_runs"] == 1
+    assert model_cache.stats["raw_hits"] == 1
+
+
+def test_changed_inputs_rerun(example_blocks: Blocks) -> None:
+    h1 = U.MPP_MODEL(*example_blocks.values())
+    h2 = U.MPP_MODEL(*_with_value(example_blocks, 3.0).values())
+    assert h1 != h2 and model_cache.stats["engine_runs"] == 2
+
+
+def test_same_values_other_types_reuse_the_model(example_blocks: Blocks) -> None:
+    # ints instead of floats (Office.js), sheets in another order: other raw hash,
+    # same resolved fingerprint -> no second engine run
+    h1 = U.MPP_MODEL(*example_blocks.values())
+    ints = blocks_from_csv(EXAMPLE_CSV, year_as_float=False)
+    h2 = U.MPP_MODEL(*reversed(list(ints.values())))
+    assert h1 == h2
+    assert model_cache.stats["engine_runs"] == 1
+    assert model_cache.stats["fingerprint_hits"] == 1
+
+
+def test_cache_is_bounded(example_blocks: Blocks) -> None:
+    handles = [U.MPP_MODEL(*_with_value(example_blocks, float(i + 1)).values())
+               for i in range(model_cache.MAX_MODELS + 3)]
+    assert len(set(handles)) == len(handles)
+    assert len(model_cache._models) == model_cache.MAX_MODELS
+    # the oldest are gone (a clear message), the newest answer
+    assert "niet (meer) in het geheugen" in U.MPP_COA_BEZETTING(2026, "medio", handles[0])
+    assert isinstance(U.MPP_COA_BEZETTING(2026, "medio", handles[-1]), float)
+    # asking for an evicted content again recomputes it
+    runs = model_cache.stats["engine_runs"]
+    assert U.MPP_MODEL(*_with_value(example_blocks, 1.0).values()) == handles[0]
+    assert model_cache.stats["engine_runs"] == runs + 1
+
+
+def test_model_from_assumptions_becomes_current(engine_forecast: object) -> None:
+    entry = model_cache.model_from_assumptions(Assumptions.from_csv(EXAMPLE_CSV))
+    assert isinstance(entry, model_cache.Model)
+    assert model_cache.current() is entry
+    assert U.MPP_NIDOS_CASELOAD(2027.0, "min") == \
+        engine_forecast.value("nidos_caseload", 2027, "min")  # type: ignore[attr-defined]
+
+
+def test_lookup_messages() -> None:
+    with pytest.raises(ArgError, match="Nog geen model"):
+        model_cache.get(None)
+    with pytest.raises(ArgError, match="is geen model"):
+        model_cache.get(12.0)
+
+
+def test_owner_sheet_inferred_from_keys(example_blocks: Blocks) -> None:
+    rows = model_cache.rows_from_blocks([example_blocks["IND"], example_blocks["COA"]])
+    assert {r.blad for r in rows} == {"IND", "COA"}
+    # header on row 6: the first data row of the block is row 7 of the sheet
+    first = next(r for r in rows if r.blad == "IND")
+    assert first.cel is not None and first.cel[1:] == "7"
+
+
+def test_block_starting_at_header_keeps_real_rows(example_blocks: Blocks) -> None:
+    # a range that starts at the header row (A6) still names row 7 for the first input
+    block = example_blocks["COA"][5:]
+    rows = model_cache.rows_from_blocks([block])
+    assert min(int(r.cel[1:]) for r in rows if r.cel) == 7

@@ -1,0 +1,40 @@
+"""The shipped example workbook: in sync with the example CSV, refreshed,
+and usable by the xlwings macro (importable stem with a main())."""
+
+from __future__ import annotations
+
+import importlib.util
+import zipfile
+
+import python_calamine as pc
+
+from mpp_xl.assumptions import Assumptions, read_assumptions
+from mpp_xl.workbook.builder import TEMPLATE
+
+from .conftest import EXAMPLE_CSV, ROOT
+
+SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
+
+
+def test_shipped_workbook_matches_the_example_csv():
+    got = read_assumptions(SHIPPED).fingerprint()
+    want = Assumptions.from_csv(EXAMPLE_CSV).fingerprint()
+    assert got == want, ("workbooks/mpp_2024_2.xlsm is out of date: run mpp build "
+                         "workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm && "
+                         "mpp refresh workbooks/mpp_2024_2.xlsm")
+
+
+def test_shipped_workbook_is_refreshed_and_has_the_vba():
+    uit = pc.CalamineWorkbook.from_path(str(SHIPPED)).get_sheet_by_name("Uitkomsten")
+    assert str(uit.to_python()[2][1]).startswith("MPP 2024-2 · ")
+    with zipfile.ZipFile(SHIPPED) as s, zipfile.ZipFile(TEMPLATE) as t:
+        assert s.read("xl/vbaProject.bin") == t.read("xl/vbaProject.bin")
+
+
+def test_companion_module_is_importable_with_main():
+    assert SHIPPED.stem.isidentifier()
+    spec = importlib.util.spec_from_file_location(SHIPPED.stem, SHIPPED.with_suffix(".py"))
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert callable(mod.main) and mod.WORKBOOK == SHIPPED

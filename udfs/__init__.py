@@ -1,0 +1,1 @@
+"""The xlwings UDF modules of the MPP workbook (``udfs.mpp_udfs``)."""

@@ -1,0 +1,269 @@
+"""The MPP Excel functions (``MPP_*``), for every Excel runtime.
+
+This module is what ``xlwings.conf`` names under ``UDF Modules``
+(``udfs.mpp_udfs``). The same module serves:
+
+- classic xlwings on Windows (COM UDF server; "Import Functions" once);
+- xlwings Server / Office.js custom functions (``XLWINGS_ON_SERVER=true``,
+  see ``udfs/server_app.py``);
+- the headless refresh (``CATALOGUE`` is registered in the ``formulas``
+  package by the workbook layer).
+
+Functions use only ``@xw.func``/``@xw.arg``/``@xw.ret``; on Linux without
+``XLWINGS_ON_SERVER`` these are no-ops and the functions are plain callables.
+No Excel logic beyond argument handling lives here: parsing is in
+:mod:`mpp_xl.udf_args`, computing in :mod:`mpp_xl.model_cache`.
+
+Conventions:
+
+- The Excel names are the Python names (upper case), so the VBA stubs of
+  classic xlwings and the Office.js ids are both ``MPP_...``.
+- UDF parameters carry no type annotations on purpose: xlwings turns
+  annotations into value converters. Every argument is declared with
+  ``err_to_str=True`` so that an Excel error value arrives as its text
+  (``"#N/A"``) and is returned unchanged (propagation) instead of turning
+  into ``None`` ("not given").
+- A bad argument gives a short Dutch message in the cell, never a traceback.
+- The docstrings are the descriptions Excel shows, hence in Dutch.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import xlwings as xw
+
+from mpp_xl import model_cache
+from mpp_xl.assumptions import fingerprint
+from mpp_xl.problems import MppError
+from mpp_xl.registry import normalise_scenario
+from mpp_xl.series import SERIES
+from mpp_xl.udf_args import (
+    ArgError,
+    ExcelErrorArg,
+    excel_error,
+    parse_flag,
+    parse_partner,
+    parse_percentile,
+    parse_scenario,
+    parse_series,
+    parse_year,
+    scalar,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Excel name -> function, for the headless refresh (``formulas``) and tests.
+CATALOGUE: dict[str, Callable[..., Any]] = {}
+
+#: Maximum number of ranges MPP_MODEL accepts in Excel (Excel's argument limit).
+MAX_RANGES = 255
+
+_DOC_JAAR = "Jaar, bijvoorbeeld 2026 (voorraden: stand per 1 januari)."
+_DOC_SCEN = 'Scenario: "min", "medio" of "max" (ook "minimum", "maximum").'
+_DOC_MODEL = ("Optioneel: de cel met =MPP_MODEL(...); leeg = het laatst berekende model "
+              "van deze werkmap.")
+_DOC_REEKS = 'Reeks, bijvoorbeeld "coa_bezetting" (zie =MPP_REEKSEN()).'
+
+
+def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn argument problems into a Dutch cell message and Excel error
+    arguments into the same error; never let a traceback reach the cell."""
+    name = fn.__name__
+    if fn.__doc__:
+        fn.__doc__ = " ".join(inspect.cleandoc(fn.__doc__).split())
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except ExcelErrorArg as e:
+            return e.code
+        except (ArgError, MppError) as e:
+            return str(e)
+        except Exception as e:  # noqa: BLE001 - a cell must never show a traceback
+            logger.exception("Fout in %s", name)
+            return (f"Onverwachte fout in {name} ({type(e).__name__}: {e}); "
+                    "meld dit bij het MPP-team.")
+
+    return wrapper
+
+
+def _register(fn: Callable[..., Any], docs: dict[str, str]) -> Callable[..., Any]:
+    """Apply the xlwings decorators (err_to_str on every argument, Dutch
+    argument help) and add the function to CATALOGUE."""
+    for arg, doc in docs.items():
+        fn = xw.arg(arg, err_to_str=True, doc=doc)(fn)
+    fn = xw.func(fn)
+    CATALOGUE[fn.__name__] = fn
+    return fn
+
+
+def _model(model: object) -> model_cache.Model:
+    return model_cache.get(scalar(model, "model"))
+
+
+# Fast scenario lookup for the common spellings (a dict hit instead of parsing).
+_SCEN_FAST: dict[object, int] = {}
+for _s in ("min", "medio", "max", "Min", "Medio", "Max", "MIN", "MEDIO", "MAX",
+           "minimum", "Minimum", "maximum", "Maximum"):
+    _SCEN_FAST[_s] = ("min", "medio", "max").index(normalise_scenario(_s) or "")
+
+
+def _series_value(reeks: str, is_stock: bool, jaar: object, scenario: object,
+                  model: object) -> float:
+    m = _model(model) if model is not None else model_cache.get(None)
+    yi = m.year_index[is_stock]
+    j = yi.get(jaar) if type(jaar) in (float, int) else None  # type: ignore[call-overload]
+    if j is None:
+        j = yi[parse_year(jaar, list(yi), reeks)]
+    i = _SCEN_FAST.get(scenario) if type(scenario) is str else None
+    if i is None or m.forecast.scenarios[i] != ("min", "medio", "max")[i]:
+        i = m.scenario_index[parse_scenario(scenario, m.forecast.scenarios)]
+    return float(m.forecast.data[reeks][i, j])
+
+
+# --- the model -----------------------------------------------------------------
+@xw.func
+@xw.arg("bereiken", ndim=2, err_to_str=True,
+        doc="De bereiken van de parameterbladen (Kader en partners), elk vanaf kolom A "
+            "met de kopregel 'parameter'.")
+@_safe
+def MPP_MODEL(*bereiken):  # noqa: N802 - Excel name
+    """Rekent de MPP-keten door met de aannames uit de parameterbladen en geeft een
+    modelnaam terug, bijvoorbeeld "MPP 2024-2 · 9f3a1c2b". Bij fouten in de aannames:
+    een melding met het aantal fouten (zie het blad Validatie)."""
+    if not bereiken:
+        raise ArgError("MPP_MODEL heeft de bereiken van de parameterbladen nodig, "
+                       "bijvoorbeeld =MPP_MODEL(Kader!A1:Q40;IND!A1:Q80).")
+    if len(bereiken) == 1 and (code := excel_error(bereiken[0])) is not None:
+        raise ExcelErrorArg(code)
+    return model_cache.model_from_blocks(bereiken).handle
+
+
+CATALOGUE["MPP_MODEL"] = MPP_MODEL
+
+
+# --- one function per series ---------------------------------------------------
+def _make_series_function(reeks: str) -> Callable[..., Any]:
+    s = SERIES[reeks]
+    is_stock = s.is_stock
+    when = "stand per 1 januari van het jaar" if is_stock else "totaal over het jaar"
+
+    def series_function(jaar, scenario, model=None):
+        return _series_value(reeks, is_stock, jaar, scenario, model)
+
+    name = f"MPP_{reeks.upper()}"
+    series_function.__name__ = name
+    series_function.__qualname__ = name
+    series_function.__module__ = __name__
+    series_function.__doc__ = f"{s.label} ({s.unit_text}; {when}) voor jaar en scenario."
+    return _register(_safe(series_function),
+                     {"jaar": _DOC_JAAR, "scenario": _DOC_SCEN, "model": _DOC_MODEL})
+
+
+for _reeks in SERIES:
+    globals()[f"MPP_{_reeks.upper()}"] = _make_series_function(_reeks)
+del _reeks
+
+
+# --- general functions -----------------------------------------------------------
+@_safe
+def MPP_WAARDE(reeks, jaar, scenario, model=None):  # noqa: N802
+    """Eén uitkomst: reeks, jaar en scenario, bijvoorbeeld
+    =MPP_WAARDE("coa_bezetting";2026;"medio")."""
+    key = parse_series(reeks)
+    return _series_value(key, SERIES[key].is_stock, jaar, scenario, model)
+
+
+MPP_WAARDE = _register(MPP_WAARDE, {"reeks": _DOC_REEKS, "jaar": _DOC_JAAR,
+                                    "scenario": _DOC_SCEN, "model": _DOC_MODEL})
+
+
+@_safe
+def MPP_TABEL(reeks, model=None):  # noqa: N802
+    """Tabel van een reeks: jaren onder elkaar, scenario's naast elkaar, met kopregel
+    en kopkolom (loopt over in de cellen eronder en ernaast)."""
+    key = parse_series(reeks)
+    m = _model(model)
+    arr = m.forecast.data[key]
+    out: list[list[object]] = [["jaar", *m.forecast.scenarios]]
+    for y, j in m.year_index[SERIES[key].is_stock].items():
+        out.append([y, *(float(v) for v in arr[:, j])])
+    return out
+
+
+MPP_TABEL = _register(MPP_TABEL, {"reeks": _DOC_REEKS, "model": _DOC_MODEL})
+
+
+@_safe
+def MPP_REEKSEN():  # noqa: N802
+    """Lijst van alle uitkomstreeksen met omschrijving, soort, eenheid en partner."""
+    rows: list[list[object]] = [["reeks", "omschrijving", "soort", "eenheid", "partner",
+                                 "functie"]]
+    for key, s in SERIES.items():
+        rows.append([key, s.label, s.kind, s.unit_text, s.partner, f"MPP_{key.upper()}"])
+    return rows
+
+
+MPP_REEKSEN = _register(MPP_REEKSEN, {})
+
+
+@_safe
+def MPP_VINGERAFDRUK(partner, model=None):  # noqa: N802
+    """Vingerafdruk (SHA-256) van de aannames van één partnerblad (of "alle"), zoals
+    de vaststelling die vastlegt."""
+    sheet = parse_partner(partner)
+    m = _model(model)
+    return m.fingerprint if sheet is None else fingerprint(m.resolved, sheet)
+
+
+MPP_VINGERAFDRUK = _register(MPP_VINGERAFDRUK, {
+    "partner": 'Partnerblad, bijvoorbeeld "IND", of "Kader"; "alle" voor alles.',
+    "model": _DOC_MODEL})
+
+
+@_safe
+def MPP_VALIDATIE(model=None, lijst=None):  # noqa: N802
+    """Controle van de aannames: aantal fouten en waarschuwingen naast elkaar, of met
+    lijst=WAAR de lijst met meldingen (niveau, blad, cel, parameter, regel, melding)."""
+    entry = model_cache.lookup(scalar(model, "model"))
+    show_list = parse_flag(lijst, "lijst")
+    if not show_list:
+        return [[entry.n_errors, entry.n_warnings]]
+    rows: list[list[object]] = [["niveau", "blad", "cel", "parameter", "regel", "melding"]]
+    for p in sorted(entry.problems, key=lambda p: not p.is_error):
+        rows.append([p.niveau, p.blad or "", p.cel or "", p.parameter or "", p.regel,
+                     p.melding])
+    if len(rows) == 1:
+        rows.append(["", "", "", "", "", "Geen meldingen."])
+    return rows
+
+
+MPP_VALIDATIE = _register(MPP_VALIDATIE, {
+    "model": _DOC_MODEL,
+    "lijst": "Optioneel: WAAR voor de lijst met meldingen, leeg of ONWAAR voor de aantallen."})
+
+
+@_safe
+def MPP_BAND(reeks, jaar, percentiel, model=None):  # noqa: N802
+    """Onzekerheidsband (Monte Carlo): percentiel van een reeks in een jaar, bijvoorbeeld
+    =MPP_BAND("coa_bezetting";2026;87,5). P12,5/P67/P87,5 horen bij min/medio/max."""
+    key = parse_series(reeks)
+    m = _model(model)
+    y = parse_year(jaar, m.years(key), key)
+    p = parse_percentile(percentiel)
+    return model_cache.band_value(m, key, y, p)
+
+
+MPP_BAND = _register(MPP_BAND, {
+    "reeks": _DOC_REEKS, "jaar": _DOC_JAAR,
+    "percentiel": "Percentiel in procenten, bijvoorbeeld 12,5, 50, 67 of 87,5.",
+    "model": _DOC_MODEL})
+
+
+__all__ = sorted(CATALOGUE)

@@ -1,0 +1,39 @@
+"""Companion module of the master workbook ``mpp_2024_2.xlsm``.
+
+The workbook's xlwings VBA (``SampleCall`` / the xlwings ribbon's "Run main")
+runs ``import mpp_2024_2; mpp_2024_2.main()``, which is why the workbook's
+file stem is an importable module name (``MPP_2024-2.xlsm`` could not be
+imported). In Excel, ``main()`` refreshes the calling workbook (checks,
+sign-off, log) through xlwings; without Excel, run this file (or
+``mpp refresh workbooks/mpp_2024_2.xlsm``) for the headless refresh.
+
+Regenerate the workbook from the assumptions with::
+
+    mpp build workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm
+    mpp refresh workbooks/mpp_2024_2.xlsm
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+WORKBOOK = Path(__file__).with_suffix(".xlsm")
+
+
+def main() -> None:
+    """Refresh button in Excel (Windows, classic xlwings)."""
+    from mpp_xl.excel_refresh import refresh_caller  # lazily: needs Excel
+
+    refresh_caller()
+
+
+def refresh_headless() -> int:
+    """The same refresh without Excel (Linux, CI)."""
+    from mpp_xl.cli import main as cli
+
+    return cli(["refresh", str(WORKBOOK)])
+
+
+if __name__ == "__main__":
+    sys.exit(refresh_headless())
