@@ -47,7 +47,8 @@ def coa(m: Months, ind: IndResult) -> CoaResult:
         # If the outflows exceed what is there, scale all three by one factor.
         scale = np.divide(avail, out, out=np.ones(B), where=out > avail)
         oi, oa_, O_vertrek[t] = oi * scale, oa_ * scale, ov * scale
-        AZ[t + 1] = avail - (oi + oa_ + O_vertrek[t])
+        # AZ[t+1] = AZ[t] + in − outflows; exactly 0 when scaled (no −1e-12 from rounding)
+        AZ[t + 1] = np.where(out > avail, 0.0, avail - (oi + oa_ + O_vertrek[t]))
         sh_avail = SH[t] + oi + in_sh_direct[t]
         np.minimum(sh_avail, huisvesting_max[t], out=U[t])
         SH[t + 1] = sh_avail - U[t]

@@ -77,3 +77,26 @@ def test_lag_uses_history_before_l() -> None:
 def test_lag_longer_than_horizon_is_all_history() -> None:
     out = lag(np.ones((3, 1)), np.array([5]), np.array([0.5]))
     assert_allclose(out[:, 0], [0.5, 0.5, 0.5])
+
+
+def test_coa_scaled_outflows_leave_exactly_zero() -> None:
+    """Review finding: scaling by avail/out then subtracting could leave −1e-15."""
+    from mpp_xl.engine.coa import coa
+    from mpp_xl.engine.context import Months
+    from mpp_xl.engine.ind import IndResult
+
+    T, B = 12, 1
+    keys = ["opvang_aandeel_eerste", "opvang_aandeel_herhaald", "opvang_aandeel_nareis",
+            "opvang_aandeel_hervestiging", "az_uitstroom_fractie", "vv_uitstroom_fractie",
+            "taakstelling_h1", "taakstelling_h2", "realisatiegraad_huisvesting"]
+    values = {k: np.ones((B, 1)) for k in keys}
+    for k in ("coa_start_asielzoekers", "coa_start_statushouders", "coa_start_overig"):
+        values[k] = np.array([28.3])
+    m = Months(values, 1)
+    z = np.zeros((T, 4, B))
+    inw, afw = z.copy(), z.copy()
+    inw[:, 0], afw[:, 0] = 124.3, 670.6  # far more than the 28.3 there is
+    ind = IndResult(z, z, inw, afw, np.zeros((T + 1, B)), np.zeros((T, B)))
+    res = coa(m, ind)
+    assert np.all(res.az[1:] == 0.0)
+    assert np.all(res.uit_vertrek >= 0)
