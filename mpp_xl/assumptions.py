@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +112,23 @@ def _parse_number(v: object) -> float | None:
     return f if math.isfinite(f) else None
 
 
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+(,\d+)?")
+
+
+def _dutch_csv_value(v: str) -> object:
+    """A value from a ';'-separated (Dutch Excel) CSV: decimal comma."""
+    t = v.strip()
+    if _DECIMAL_COMMA.fullmatch(t):
+        return t.replace(",", ".")
+    return CellText(v) if "." in t else v
+
+
+_THOUSANDS_LIKE = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+
+
 def _why_not_number(v: object) -> str:
     """Dutch explanation of a value that is not a number (for messages)."""
     if v is None or (isinstance(v, str) and not v.strip()):
@@ -123,6 +142,9 @@ def _why_not_number(v: object) -> str:
     s = v.strip()
     if s.startswith("#"):
         return f"'{s}' is een Excel-foutwaarde; herstel de formule of typ een getal."
+    if _DATE_TEXT.fullmatch(s):
+        return (f"'{s}' is een datum, geen getal (Excel heeft de invoer als datum "
+                "gelezen); typ een getal in een cel met getalnotatie.")
     if s.endswith("%"):
         return (f"'{s}' staat als tekst in de cel; typ het percentage als getal "
                 "(bijv. 1,5% als 0,015 of in een cel met procentnotatie).")
@@ -184,13 +206,36 @@ class Assumptions:
 
     @classmethod
     def from_csv(cls, path: str | Path) -> Assumptions:
-        """Read the long CSV format; each row remembers its line number."""
+        """Read the long CSV format; each row remembers its line number.
+
+        The machine format uses ',' between fields and '.' as decimal point.
+        A file saved by Dutch Excel (';' between fields, ',' as decimal
+        comma) is read too: there a value like "0,15" is 0.15, and a value
+        with a '.' such as "64.200" is reported as ambiguous, never guessed.
+        """
         path = Path(path)
         try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-            raise MppError(f"{path.name}: geen leesbaar CSV-bestand met aannames ({e}).") from e
+            with open(path, encoding="utf-8-sig") as fh:
+                header = fh.readline()
+        except UnicodeDecodeError as e:
+            raise MppError(f"{path.name}: geen leesbaar CSV-bestand (geen UTF-8-tekst).") from e
+        sep = ";" if header.count(";") > header.count(",") else ","
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                             sep=sep)
+        except (UnicodeDecodeError, pd.errors.ParserError) as e:
+            hint = ""
+            if sep == ",":
+                hint = (" Staat er een decimaalkomma of een duizendtallen-punt in een waarde? "
+                        "Gebruik ',' tussen de velden en '.' als decimaalteken (of sla op als "
+                        "CSV met ';' uit Nederlandse Excel).")
+            raise MppError(f"{path.name}: geen leesbaar CSV-bestand met aannames "
+                           f"({str(e).strip()}).{hint}") from e
+        except pd.errors.EmptyDataError as e:
+            raise MppError(f"{path.name}: geen leesbaar CSV-bestand met aannames (leeg).") from e
         df.columns = [str(c).strip().lower() for c in df.columns]
+        if sep == ";" and "waarde" in df.columns:
+            df["waarde"] = df["waarde"].map(_dutch_csv_value)
         df["blad"] = path.name
         df["cel"] = [f"regel {i + 2}" for i in range(len(df))]
         return cls.from_frame(df, source=str(path))
@@ -307,8 +352,10 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
         key = r.parameter.strip().lower() if isinstance(r.parameter, str) else ""
         p = PARAMETERS.get(key)
         if p is None:
+            near = get_close_matches(key, PARAMETERS, n=1, cutoff=0.75)
+            hint = f" Bedoelt u '{near[0]}'?" if near else ""
             problems.append(_problem(r, "onbekende_parameter",
-                                     f"Onbekende parameter '{r.parameter}'.",
+                                     f"Onbekende parameter '{r.parameter}'.{hint}",
                                      parameter=str(r.parameter)))
             continue
         scen = normalise_scenario(r.scenario)
@@ -360,6 +407,14 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
                 f"{p.label} ({key}) geldt voor alle scenario's; gebruik scenario "
                 "'alle'.", parameter=key, scenario=scen))
             continue
+        if (isinstance(r.waarde, str) and not isinstance(r.waarde, CellText)
+                and p.fmt == "aantal" and _THOUSANDS_LIKE.fullmatch(r.waarde.strip())):
+            problems.append(_problem(
+                r, "verdacht_duizendtal",
+                f"{p.label} ({key}) = '{r.waarde.strip()}' is gelezen als {_show(value)}; "
+                "bedoelt u een duizendtal-punt? Schrijf getallen zonder punten "
+                f"({r.waarde.strip().replace('.', '')}).",
+                niveau=WAARSCHUWING, parameter=key, scenario=scen, jaar=jaar))
         parsed.append(_Parsed(r, p, scen, jaar, value))
     parsed_ids = {id(q.row) for q in parsed}
     for r in rows:
@@ -497,14 +552,20 @@ def _warnings(values: dict[str, np.ndarray], by_param: dict[str, list[_Parsed]],
             prev, nxt = arr[:, :-1], arr[:, 1:]
             with np.errstate(divide="ignore", invalid="ignore"):
                 jump = np.abs(nxt - prev) / prev
-            for i, j in zip(*np.nonzero((prev > 0) & (jump > JUMP_WARNING))):
+            flagged = (prev > 0) & (jump > JUMP_WARNING)
+            for i, j in zip(*np.nonzero(flagged), strict=True):
+                same = flagged[:, j].all() and (arr[:, j:j + 2] == arr[0, j:j + 2]).all()
+                if same and i > 0:
+                    continue  # one warning for a jump that is the same in every scenario
                 out.append(Problem(
                     WAARSCHUWING, "jaarsprong",
-                    f"{p.label} ({key}), scenario {SCENARIOS[i]}: van "
+                    f"{p.label} ({key}), "
+                    + ("alle scenario's" if same else f"scenario {SCENARIOS[i]}") + ": van "
                     f"{_show(prev[i, j])} in {years[j]} naar {_show(nxt[i, j])} in "
                     f"{years[j + 1]} is een sprong van meer dan "
                     f"{JUMP_WARNING:.0%}.".replace("%", " procent"),
-                    parameter=key, scenario=SCENARIOS[i], jaar=years[j + 1], blad=blad))
+                    parameter=key, scenario=ALL_SCENARIOS if same else SCENARIOS[i],
+                    jaar=years[j + 1], blad=blad))
     return out
 
 

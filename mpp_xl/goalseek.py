@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 import numpy as np
 from scipy.optimize import brentq
 
 from .assumptions import Assumptions, Resolved, Row
 from .engine import compute
+from .output import nl_number
 from .problems import MppError
-from .registry import PARAMETERS, SCENARIOS
+from .registry import PARAMETERS, SCENARIOS, Parameter
 from .series import SERIES
 
 
@@ -45,25 +47,33 @@ def goal_seek(
     raises :class:`MppError` in Dutch when the target cannot be reached.
     """
     res = assumptions.resolve() if isinstance(assumptions, Assumptions) else assumptions
+    years = list(res.years)
+    problems: list[str] = []
     p = PARAMETERS.get(parameter)
     if p is None or p.kind != "getal" or p.sheet == "Kader":
-        raise MppError(f"'{parameter}' is geen parameter van de keten.")
+        problems.append(f"'{parameter}' is geen parameter van de keten."
+                        + _suggest(parameter, PARAMETERS))
+    elif p.integer:
+        problems.append(f"{parameter} is een geheel getal; doelzoeken werkt op doorlopende "
+                        "waarden.")
+    elif p.per_jaar and jaar is not None and jaar not in years:
+        problems.append(f"Jaar {jaar} ligt buiten de horizon {years[0]}–{years[-1]}.")
     if reeks not in SERIES:
-        raise MppError(f"Onbekende reeks '{reeks}'.")
+        problems.append(f"Onbekende reeks '{reeks}'.{_suggest(reeks, SERIES)}")
+    else:
+        last = years[-1] + (1 if SERIES[reeks].is_stock else 0)
+        if not years[0] <= doeljaar <= last:
+            problems.append(f"Doeljaar {doeljaar} bestaat niet voor {reeks}; kies {years[0]} "
+                            f"t/m {last}.")
     if scenario not in SCENARIOS:
-        raise MppError(f"Onbekend scenario '{scenario}'; kies {', '.join(SCENARIOS)}.")
+        problems.append(f"Onbekend scenario '{scenario}'; kies {', '.join(SCENARIOS)}.")
+    if problems:
+        raise MppError("Doelzoeken kan zo niet:\n  " + "\n  ".join(problems))
+    assert p is not None
     s = SCENARIOS.index(scenario)
-    years = list(res.years)
     col: slice | int = slice(None)
     if p.per_jaar and jaar is not None:
-        if jaar not in years:
-            raise MppError(f"Jaar {jaar} ligt buiten de horizon {years[0]}–{years[-1]}.")
         col = years.index(jaar)
-    last = years[-1] + (1 if SERIES[reeks].is_stock else 0)
-    if not years[0] <= doeljaar <= last:
-        raise MppError(f"Doeljaar {doeljaar} bestaat niet voor {reeks}.")
-    if p.integer:
-        raise MppError(f"{parameter} is een geheel getal; doelzoeken werkt op doorlopende waarden.")
 
     base = {k: v[s : s + 1].copy() for k, v in res.values.items()}
 
@@ -89,15 +99,44 @@ def goal_seek(
         x = hi
     elif flo * fhi > 0:
         reach = sorted((flo + doel, fhi + doel))
+        upper = (f"{_show(p, hi)}" if math.isfinite(p.hi) else "zeer grote waarden")
         raise MppError(
-            f"Doel {doel:,.0f} voor {reeks} in {doeljaar} is niet bereikbaar door "
-            f"{parameter} te variëren: tussen {lo:g} en {hi:g} loopt de uitkomst van "
-            f"{reach[0]:,.0f} tot {reach[1]:,.0f}.".replace(",", ".")
+            f"Doel {nl_number(doel)} voor {reeks} in {doeljaar} is niet bereikbaar door "
+            f"{parameter} te variëren: tussen {_show(p, lo)} en {upper} loopt de uitkomst "
+            f"van {nl_number(reach[0])} tot {nl_number(reach[1])}."
         )
     else:
         x = brentq(f, lo, hi, xtol=xtol, rtol=1e-12, maxiter=200)
     return GoalSeekResult(parameter, scenario, jaar if p.per_jaar else None, float(x),
                           reeks, doeljaar, doel, f(x) + doel)
+
+
+def _suggest(name: str, options: object) -> str:
+    near = get_close_matches(str(name).lower(), list(options), n=1, cutoff=0.7)  # type: ignore[call-overload]
+    return f" Bedoelt u '{near[0]}'?" if near else ""
+
+
+def _show(p: Parameter, x: float) -> str:
+    """A parameter value the Dutch way: 13,1% for fractions, 67.864 for counts."""
+    if p.fmt == "fractie":
+        return f"{x:.1%}".replace(".", ",")
+    if p.fmt == "aantal":
+        return nl_number(x)
+    return f"{x:.4g}".replace(".", ",")
+
+
+def describe(result: GoalSeekResult, years: list[int] | None = None) -> str:
+    """One Dutch sentence about a goal-seek result."""
+    p = PARAMETERS[result.parameter]
+    if result.jaar is not None:
+        when = f" in {result.jaar}"
+    elif p.per_jaar:
+        when = " (in alle jaren" + (f" {years[0]}–{years[-1]}" if years else "") + " gelijk)"
+    else:
+        when = ""
+    return (f"{p.label} ({result.parameter}){when}, scenario {result.scenario}: "
+            f"{_show(p, result.waarde)} geeft {result.reeks} {result.doeljaar} = "
+            f"{nl_number(result.bereikt)} (doel {nl_number(result.doel)}).")
 
 
 def apply(assumptions: Assumptions, result: GoalSeekResult) -> Assumptions:
@@ -118,5 +157,6 @@ def apply(assumptions: Assumptions, result: GoalSeekResult) -> Assumptions:
                     v = result.waarde
                 rows.append(Row(p.key, s, int(y), v))
         else:
-            rows.append(Row(p.key, s, None, result.waarde if s == result.scenario else float(arr[i])))
+            v = result.waarde if s == result.scenario else float(arr[i])
+            rows.append(Row(p.key, s, None, v))
     return assumptions.with_rows(rows)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .problems import MppError
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,6 +30,12 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
     """Write via a temporary file in the same folder, then replace: the target
     is either the old or the complete new file, never half-written."""
     path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise MppError(f"De map {parent} bestaat niet; maak hem eerst aan of kies een andere "
+                       f"plek voor {path.name}.")
+    if path.is_dir():
+        raise MppError(f"{path} is een map; geef een bestandsnaam op.")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     os.close(fd)
     # mkstemp makes 0600 files: keep the mode of the file we replace, else the umask default
@@ -55,4 +63,6 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     for c in safe.columns:
         if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c].dtype):
             safe[c] = safe[c].map(neutralise).astype(object)
-    atomic_write(path, lambda p: safe.to_csv(p, index=False, lineterminator="\n"))
+    # 12 significant digits: no float noise such as 21999.999999999996 in exports
+    atomic_write(path, lambda p: safe.to_csv(p, index=False, lineterminator="\n",
+                                             float_format="%.12g"))

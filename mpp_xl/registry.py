@@ -333,7 +333,7 @@ for _soort in ("asiel", "regulier"):
 
 
 PARAMETERS: dict[str, Parameter] = {p.key: p for p in _P}
-del _P
+
 
 #: Parameters the engine needs (everything but text metadata and Monte Carlo).
 ENGINE_KEYS: tuple[str, ...] = tuple(
@@ -371,3 +371,31 @@ def normalise_scenario(text: object) -> str | None:
     if not isinstance(text, str):
         return None
     return SCENARIO_ALIASES.get(text.strip().lower())
+
+
+_PARTNER_ALIASES: dict[str, str] = {
+    "dt&v": "DTV",
+    "dtenv": "DTV",
+    "kmar": "Politie",
+    "politie/kmar": "Politie",
+    "politie-kmar": "Politie",
+    "dgm": "DGM-APM",
+    "apm": "DGM-APM",
+    "dgm apm": "DGM-APM",
+    "raad van state": "RvS",
+    "raad voor de rechtspraak": "RvdR",
+    "rechtspraak": "RvdR",
+}
+
+
+def normalise_partner(text: object) -> str | None:
+    """'coa' -> 'COA', 'DT&V' -> 'DTV', 'KMar' -> 'Politie'; unknown -> None.
+
+    Also accepts 'Kader' (the coordinator's sheet)."""
+    if not isinstance(text, str):
+        return None
+    t = text.strip().lower()
+    for sheet in SHEETS:
+        if sheet.lower() == t:
+            return sheet
+    return _PARTNER_ALIASES.get(t)

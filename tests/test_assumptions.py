@@ -136,8 +136,43 @@ def test_warnings_scenario_order_and_jump(example: Assumptions) -> None:
         Row("overdrachten_dtv", "alle", y, v) for y, v in
         zip(range(2024, 2029), (6000, 6000, 12000, 12000, 12000))])
     jumps = [p for p in b.validate() if p.regel == "jaarsprong"]
-    assert sorted((w.scenario, w.jaar) for w in jumps) == [(s, 2026) for s in sorted(SCENARIOS)]
-    assert "6.000 in 2025 naar 12.000 in 2026" in jumps[0].melding
+    # the same jump in every scenario (an 'alle' row) is reported once
+    assert [(w.scenario, w.jaar) for w in jumps] == [("alle", 2026)]
+    assert "alle scenario's: van 6.000 in 2025 naar 12.000 in 2026" in jumps[0].melding
+    c = with_rows(example, drop="overdrachten_dtv", add=[
+        *(Row("overdrachten_dtv", "alle", y, 6000) for y in range(2024, 2029)),
+        Row("overdrachten_dtv", "max", 2027, 20000)])
+    jumps_c = [p for p in c.validate() if p.regel == "jaarsprong"]
+    # only max jumps (up in 2027, down in 2028)
+    assert [(w.scenario, w.jaar) for w in jumps_c] == [("max", 2027), ("max", 2028)]
+
+
+def test_dutch_excel_csv_and_suspicious_thousands(tmp_path: Path) -> None:
+    df = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)
+    semi = tmp_path / "nl.csv"
+    nl = df.copy()
+    nl["waarde"] = nl["waarde"].str.replace(".", ",", regex=False)
+    nl.to_csv(semi, sep=";", index=False)
+    a = read_assumptions(semi)
+    assert errors(a) == []
+    assert a.fingerprint() == read_assumptions(EXAMPLE_CSV).fingerprint()
+    # in a ';' file a '.' is ambiguous: reported, not guessed
+    nl.loc[len(nl)] = ["herhaalde_aanvragen", "max", "", "1.600"]
+    nl.to_csv(semi, sep=";", index=False)
+    es = errors(read_assumptions(semi))
+    assert [e.regel for e in es] == ["geen_getal"] and "dubbelzinnig" in es[0].melding
+    # in the ',' machine format "64.200" for a count is read as 64.2, with a warning
+    dot = tmp_path / "dot.csv"
+    df.loc[len(df)] = ["bezwaar_werkvoorraad_start", "max", "", "64.200"]
+    df = df[~((df.parameter == "bezwaar_werkvoorraad_start") & (df.scenario == "alle"))]
+    df.to_csv(dot, index=False)
+    ws = [p for p in read_assumptions(dot).validate() if p.regel == "verdacht_duizendtal"]
+    assert len(ws) == 1 and "64200" in ws[0].melding
+
+
+def test_unknown_parameter_suggests_the_near_one(example: Assumptions) -> None:
+    a = with_rows(example, add=[Row("ind_capacitiet", "alle", 2025, 5)])
+    assert "Bedoelt u 'ind_capaciteit'?" in errors(a)[0].melding
 
 
 def test_fingerprint_per_sheet_changes_only_for_that_sheet(example: Assumptions) -> None:

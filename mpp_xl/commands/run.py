@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from .. import read_assumptions, run
-from ..goalseek import apply, goal_seek
+from ..goalseek import apply, describe, goal_seek
 from ..output import atomic_write, nl_number, write_csv
-from ..problems import ValidationError, format_problems
+from ..problems import MppError, ValidationError, format_problems
 from ..registry import PARAMETERS, SCENARIOS
 from ..series import SERIES, SUMMARY_KEYS
 
@@ -45,7 +45,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(format_problems(warnings), file=sys.stderr)
     if args.csv:
         write_csv(fc.to_frame(), args.csv)
-        print(f"{len(SERIES)} reeksen geschreven naar {args.csv} (vingerafdruk {fc.fingerprint[:8]}).")
+        print(f"{len(SERIES)} reeksen geschreven naar {args.csv} "
+              f"(vingerafdruk {fc.fingerprint[:8]}).")
         return 0
     years = fc.years("coa_bezetting")
     head = f"{'reeks':<34}{'scen.':<7}" + "".join(f"{y:>10}" for y in years)
@@ -71,15 +72,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_goal_seek(args: argparse.Namespace) -> int:
+    if args.schrijf and not args.schrijf.lower().endswith(".csv"):
+        raise MppError(f"--schrijf {args.schrijf}: de aangepaste aannames worden als CSV "
+                       "geschreven; geef een bestandsnaam die op .csv eindigt.")
     a = read_assumptions(args.input)
     problems = a.validate()
     if any(p.is_error for p in problems):
         raise ValidationError(problems)
     r = goal_seek(a, args.parameter, args.reeks, args.doel, args.doeljaar,
                   scenario=args.scenario, jaar=args.jaar)
-    jaar = f" in {r.jaar}" if r.jaar else ""
-    print(f"{r.parameter}{jaar} ({r.scenario}) = {r.waarde:.6g} geeft {r.reeks} "
-          f"{r.doeljaar} = {nl_number(r.bereikt)} (doel {nl_number(r.doel)}).")
+    print(describe(r, list(a.resolve().years)))
     if args.schrijf:
         new = apply(a, r)
         atomic_write(args.schrijf, new.to_csv)
