@@ -7,7 +7,7 @@ install:            ## install the package with test dependencies
 
 example:            ## the main job: build, refresh and report the MPP 2024-2 example into out/
 	mkdir -p out
-	$(PY) -m mpp_xl build workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm
+	$(PY) -m mpp_xl build workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv
 	$(PY) -m mpp_xl refresh out/mpp_2024_2.xlsm
 	$(PY) -m mpp_xl run out/mpp_2024_2.xlsm --csv out/uitkomsten.csv
 	$(PY) -m mpp_xl uncertainty out/mpp_2024_2.xlsm --draws 10000 --csv out/banden.csv

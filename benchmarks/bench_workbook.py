@@ -48,12 +48,50 @@ def benchmarks() -> list[tuple[str, float, str]]:
         refresh_workbook(wb)
         read_s = _median(lambda: read_assumptions(wb))
         refresh_s = _median(lambda: refresh_workbook(wb))
+        analysis = _analysis_refresh(Path(d), a)
     return [
         ("workbook: mpp build (CLI, fresh process)", cold_build, "s"),
         ("workbook: mpp refresh (CLI, fresh process)", cold_refresh, "s"),
         ("workbook: build (in process, median)", build_s, "s"),
         ("workbook: read assumptions (median)", read_s, "s"),
         ("workbook: refresh (in process, median)", refresh_s, "s"),
+        *analysis,
+    ]
+
+
+def _analysis_refresh(d: Path, a) -> list[tuple[str, float, str]]:  # type: ignore[no-untyped-def]
+    """Refresh with the analysis sheets at work: a previous MPP named in Kader
+    (Bijstelling) and the example realisations (Realisatie). The first refresh
+    of a new model also runs the Monte Carlo simulation of MPP_BAND."""
+    import pandas as pd
+
+    from mpp_xl import model_cache
+    from mpp_xl.assumptions import Assumptions
+    from mpp_xl.backtest import read_realisaties
+    from mpp_xl.workbook.builder import build
+    from mpp_xl.workbook.refresh import refresh_workbook
+
+    df = a.to_frame()
+    df = df[df["parameter"] != "vorige_mpp"]
+    prev = df.copy()
+    m = (prev["parameter"] == "eerste_aanvragen") & (prev["scenario"] == "medio")
+    prev.loc[m, "waarde"] = [float(v) * 0.9 for v in prev.loc[m, "waarde"]]
+    prev.to_csv(d / "vorige.csv", index=False)
+    cur = pd.concat([df, pd.DataFrame([{"parameter": "vorige_mpp", "scenario": "alle",
+                                        "jaar": None, "waarde": "vorige.csv"}])])
+    wb = d / "mpp_analyse.xlsm"
+    build(Assumptions.from_frame(cur), wb,
+          realisaties=read_realisaties(ROOT / "workbooks" / "realisaties_voorbeeld.csv"))
+
+    def cold() -> None:
+        model_cache.clear()
+        refresh_workbook(wb)
+
+    cold_s = _median(cold, 3)
+    warm_s = _median(lambda: refresh_workbook(wb))
+    return [
+        ("workbook: refresh + Bijstelling/Realisatie, new model incl. MC (median)", cold_s, "s"),
+        ("workbook: refresh + Bijstelling/Realisatie, same model (median)", warm_s, "s"),
     ]
 
 

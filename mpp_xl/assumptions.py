@@ -33,6 +33,7 @@ from .registry import (
 
 COLUMNS = ("parameter", "scenario", "jaar", "waarde")
 MAX_HORIZON_YEARS = 15
+MAX_ABS_VALUE = 1e12  # larger numbers are typing errors (and overflow the engine)
 JUMP_WARNING = 0.5
 
 
@@ -382,6 +383,13 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
                     parameter=key, scenario=scen, jaar=jaar))
                 continue
             value = f
+            if abs(f) > MAX_ABS_VALUE and p.hi > MAX_ABS_VALUE:
+                problems.append(_problem(
+                    r, "te_groot",
+                    f"{p.label} ({key}) = {f:.6g} is te groot om mee te rekenen (meer dan "
+                    "1.000.000.000.000); controleer de invoer.",
+                    parameter=key, scenario=scen, jaar=jaar))
+                continue
             if not (p.lo <= f <= p.hi):
                 problems.append(_problem(
                     r, "buiten_grenzen",

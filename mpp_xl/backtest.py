@@ -20,7 +20,7 @@ from .series import SERIES
 
 REQUIRED = ("reeks", "jaar", "waarde")
 RESULT_COLUMNS = ("reeks", "jaar", "realisatie", "min", "medio", "max", "fout", "procent",
-                  "binnen_band", "bron")
+                  "procentpunt", "binnen_band", "bron")
 
 
 def _number(v: object) -> float | None:
@@ -91,7 +91,9 @@ class Backtest:
 
     ``tabel``: per series and year ``realisatie``, the forecast ``min``,
     ``medio``, ``max``, ``fout`` = medio − realisatie, ``procent`` =
-    100·fout/realisatie (empty when the realisation is 0), ``binnen_band``
+    100·fout/realisatie (empty when the realisation is 0, and for share
+    series), ``procentpunt`` = 100·fout for share series (unit 'fractie',
+    e.g. coa_aandeel_statushouders; empty for the others), ``binnen_band``
     (the realisation lies between the lowest and highest of the three
     scenarios, bounds included) and ``bron``. ``meldingen``: skipped rows.
     """
@@ -101,15 +103,19 @@ class Backtest:
 
     def samenvatting(self) -> pd.DataFrame:
         """Per series: ``aantal``, ``binnen_band`` (count), ``gem_abs_procent``
-        (mean absolute percentage error)."""
+        (mean absolute percentage error; empty for share series) and
+        ``gem_abs_procentpunt`` (share series: mean absolute error in
+        percentage points)."""
         t = self.tabel
+        cols = ["reeks", "aantal", "binnen_band", "gem_abs_procent", "gem_abs_procentpunt"]
         if t.empty:
-            return pd.DataFrame(columns=["reeks", "aantal", "binnen_band", "gem_abs_procent"])
+            return pd.DataFrame(columns=cols)
         g = t.groupby("reeks", sort=False)
         return pd.DataFrame({
             "aantal": g.size(),
             "binnen_band": g["binnen_band"].sum().astype(int),
             "gem_abs_procent": g["procent"].apply(lambda s: s.abs().mean()),
+            "gem_abs_procentpunt": g["procentpunt"].apply(lambda s: s.abs().mean()),
         }).reset_index()
 
 
@@ -144,10 +150,13 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
         hi = max(v.values())
         r = float(rec["waarde"])
         fout = v["medio"] - r
+        share = SERIES[reeks].unit == "fractie"
         rows.append({
             "reeks": reeks, "jaar": jaar, "realisatie": r,
             "min": v.get("min", np.nan), "medio": v["medio"], "max": v.get("max", np.nan),
-            "fout": fout, "procent": 100.0 * fout / r if r != 0 else np.nan,
+            "fout": fout,
+            "procent": 100.0 * fout / r if r != 0 and not share else np.nan,
+            "procentpunt": 100.0 * fout if share else np.nan,
             "binnen_band": bool(lo <= r <= hi), "bron": rec["bron"],
         })
     if outside:

@@ -181,6 +181,13 @@ def _fmt_pct(p: float) -> str:
     return f"{p:+.1f}%".replace(".", ",").replace("-", "−")
 
 
+def parameter_label(key: str) -> str:
+    """The Dutch label of a parameter with its code in parentheses:
+    'Eerste asielaanvragen (eerste_aanvragen)'."""
+    p = PARAMETERS.get(key)
+    return f"{p.label} ({key})" if p is not None and p.label else key
+
+
 def explain(reeks: str, row: pd.Series, params: list[str], horizon_changed: bool) -> str:
     """One Dutch sentence on the largest change of a series."""
     s = SERIES[reeks]
@@ -190,7 +197,8 @@ def explain(reeks: str, row: pd.Series, params: list[str], horizon_changed: bool
         head += f" ({_fmt_pct(float(row['procent']))})"
     head += " t.o.v. vorige MPP"
     if params:
-        return head + "; gewijzigde aannames die hierop werken: " + ", ".join(params) + "."
+        return (head + "; gewijzigde aannames die hierop werken: "
+                + ", ".join(parameter_label(k) for k in params) + ".")
     reason = ("de verschoven horizon" if horizon_changed
               else "het samenspel van de gewijzigde aannames")
     return head + f"; geen afzonderlijke aanname verklaart dit, het komt door {reason}."

@@ -9,8 +9,11 @@ interface, so it is tested on Linux with :class:`FakeBook`:
 2. validate and compute (through :mod:`mpp_xl.model_cache`, so the result also
    becomes the current model of the ``MPP_*`` functions when the UDFs run in
    the same process, i.e. with ``Use UDF Server`` set in xlwings.conf);
-3. write Validatie, Vaststelling and Logboek, each as a few bulk blocks;
-4. ask Excel to recalculate everything (``CalculateFull``).
+3. write Validatie, Vaststelling and Logboek, each as a few bulk blocks, and
+   the analysis sheets Bijstelling (comparison with Kader's vorige_mpp) and
+   the backtest beside the inputs on Realisatie (one block each);
+4. ask Excel to recalculate everything (``CalculateFull``); this also fills
+   Onzekerheid, whose cells are ``=MPP_BAND(...)`` formulas.
 
 Nothing else in the book is written: inputs, results (formulas) and charts
 stay as they are.
@@ -21,13 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from . import model_cache
 from .assumptions import Assumptions, fingerprint
 from .problems import MppError, Problem
 from .registry import PARTNERS, SHEETS
+from .workbook import analysis_sheets as AS
 from .workbook.layout import rows_from_block
 from .workbook.refresh import SignOff, overall_state, partner_states
 from .workbook.sheets import (
@@ -47,8 +52,10 @@ from .workbook.sheets import (
 
 Block = list[list[Any]]
 
-#: The only sheets the refresh writes to.
-OUTPUT_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
+#: The sheets the refresh must find (and writes to).
+REQUIRED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
+#: The only sheets the refresh writes to (the analysis sheets when present).
+OUTPUT_SHEETS: tuple[str, ...] = (*REQUIRED_SHEETS, AS.BIJSTELLING, AS.REALISATIE)
 
 # Vaststelling columns (1-based), per VS_HEADERS: Partner, Naam, Datum,
 # Vingerafdruk bij vaststelling, Huidige vingerafdruk, Status, Toelichting.
@@ -88,6 +95,8 @@ class RefreshResult:
     handle: str
     status: str
     problems: list[Problem]
+    #: Dutch warnings of the analysis sheets (e.g. previous MPP not found).
+    meldingen: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -216,10 +225,66 @@ def _user() -> str:
         return ""
 
 
+def _write_layout(book: Book, sheet: str, layout: AS.Layout, top: int, left: int,
+                  width: int, fixed: dict[tuple[int, int], object] | None = None) -> None:
+    """Write ``layout`` as one block from (top, left), ``width`` columns wide,
+    down to the last new or old row (old content below is cleared); ``fixed``
+    cells inside the block keep their given value. Number formats through the
+    book's optional ``set_formats``."""
+    old = book.read(sheet)
+    last_old = 0
+    for i in range(len(old) - 1, top - 2, -1):
+        if any(v not in (None, "") for v in old[i][left - 1:left - 1 + width]):
+            last_old = i + 1
+            break
+    last = max([r for r, _ in layout] + [r for r, _ in (fixed or {})] + [last_old, top])
+    block: Block = [[None] * width for _ in range(last - top + 1)]
+    for (r, c), v in (fixed or {}).items():
+        block[r - top][c - left] = v
+    for (r, c), (v, _kind) in layout.items():
+        block[r - top][c - left] = v
+    book.write(sheet, top, left, block)
+    set_formats = getattr(book, "set_formats", None)
+    if set_formats is not None:
+        set_formats(sheet, {rc: AS.KINDS[k] for rc, (_v, k) in layout.items()})
+
+
+def _folder(book: Book) -> Path | None:
+    folder = getattr(book, "folder", None)
+    return folder() if callable(folder) else None
+
+
+def write_analysis(book: Book, entry: Any) -> list[str]:
+    """Bijstelling and the backtest on Realisatie (when the sheets exist) from the
+    computed model; returns Dutch warnings."""
+    names = set(book.sheet_names())
+    notes: list[str] = []
+    if not isinstance(entry, model_cache.Model):
+        return notes
+    if AS.BIJSTELLING in names:
+        vorige = str(entry.resolved.text.get("vorige_mpp", "") or "")
+        lay, msgs = AS.bijstelling_layout(vorige, _folder(book), entry.resolved,
+                                          entry.forecast)
+        _write_layout(book, AS.BIJSTELLING, lay, AS.BIJ_FIRST_ROW, 1,
+                      max([c for _, c in lay] + [len(AS.BIJ_DIFF_HEADERS)]))
+        notes += [f"Bijstelling: {m}" for m in msgs]
+    if AS.REALISATIE in names:
+        block = book.read(AS.REALISATIE)
+        rows = [list(r[:4]) for r in block[AS.REAL_FIRST_ROW - 1:]]
+        lay, msgs = AS.backtest_layout(rows, entry.forecast)
+        headers = {(AS.REAL_HEADER_ROW, AS.REAL_BT_COL + j): h
+                   for j, h in enumerate(AS.REAL_BT_HEADERS)}
+        _write_layout(book, AS.REALISATIE, lay, AS.REAL_SUMMARY_ROW, AS.REAL_BT_COL,
+                      len(AS.REAL_BT_HEADERS), headers)
+        notes += [f"Realisatie: {m}" for m in msgs]
+    return notes
+
+
 def refresh(book: Book, now: dt.datetime | None = None) -> RefreshResult:
-    """Read, validate, compute, write Validatie/Vaststelling/Logboek, recalculate."""
+    """Read, validate, compute, write Validatie/Vaststelling/Logboek and the
+    analysis sheets, recalculate."""
     stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
-    missing = [s for s in OUTPUT_SHEETS if s not in book.sheet_names()]
+    missing = [s for s in REQUIRED_SHEETS if s not in book.sheet_names()]
     if missing:
         raise MppError(f"Deze werkmap mist het blad {', '.join(missing)}; bouw de werkmap "
                        "opnieuw met 'mpp build'.")
@@ -238,9 +303,10 @@ def refresh(book: Book, now: dt.datetime | None = None) -> RefreshResult:
         note = f"{n_err} fouten: niets berekend; zie het blad Validatie."
         action = "vernieuwen geweigerd in Excel"
     state = write_vaststelling(book, current, n_err, stamp)
+    meldingen = write_analysis(book, entry)
     write_logboek(book, action, fp, note, stamp)
     book.calculate()
-    return RefreshResult(n_err, entry.n_warnings, entry.handle, state, problems)
+    return RefreshResult(n_err, entry.n_warnings, entry.handle, state, problems, meldingen)
 
 
 # ---------------------------------------------------------------------------
@@ -256,6 +322,8 @@ class FakeBook:
         self.writes: list[tuple[str, int, int, int, int]] = []
         self.reads: list[str] = []
         self.calculations = 0
+        self.formats: dict[str, dict[tuple[int, int], str]] = {}
+        self.path: Path | None = None
 
     def sheet_names(self) -> list[str]:
         return list(self.cells)
@@ -288,6 +356,12 @@ class FakeBook:
     def calculate(self) -> None:
         self.calculations += 1
 
+    def set_formats(self, sheet: str, formats: dict[tuple[int, int], str]) -> None:
+        self.formats.setdefault(sheet, {}).update(formats)
+
+    def folder(self) -> Path | None:
+        return None if self.path is None else self.path.parent
+
 
 class XlwingsBook:
     """:class:`Book` on a live Excel workbook through classic xlwings (Windows)."""
@@ -308,6 +382,29 @@ class XlwingsBook:
     def write(self, sheet: str, row: int, col: int, values: Block) -> None:
         if values:
             self.book.sheets[sheet].range((row, col)).value = values
+
+    def folder(self) -> Path | None:
+        """The folder of the workbook file (None when unsaved or in the cloud)."""
+        try:
+            full = str(self.book.fullname)
+        except Exception:  # noqa: BLE001 - xlwings Server books have no path
+            return None
+        if "://" in full or not ("\\" in full or "/" in full):
+            return None
+        return Path(full).parent
+
+    def set_formats(self, sheet: str, formats: dict[tuple[int, int], str]) -> None:
+        """Number formats per cell, one call per format and column run."""
+        by_fmt: dict[str, list[tuple[int, int]]] = {}
+        for rc, f in formats.items():
+            by_fmt.setdefault(f, []).append(rc)
+        sh = self.book.sheets[sheet]
+        for fmt, cells in by_fmt.items():
+            for top, bottom, col in _runs(cells):
+                try:
+                    sh.range((top, col), (bottom, col)).number_format = fmt
+                except Exception:  # noqa: BLE001 - formats are cosmetic
+                    return
 
     def calculate(self) -> None:
         app = self.book.app
@@ -332,7 +429,20 @@ def refresh_caller() -> RefreshResult:
     if result.n_errors:
         app.alert(f"De aannames bevatten {result.n_errors} fout(en); er is niets berekend. "
                   "Zie het blad Validatie.", title="MPP vernieuwen")
+    elif result.meldingen:
+        app.alert("\n".join(result.meldingen), title="MPP vernieuwen")
     return result
+
+
+def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """Vertical runs (top, bottom, col) covering ``cells`` (row, col)."""
+    out: list[tuple[int, int, int]] = []
+    for r, c in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+        if out and out[-1][2] == c and out[-1][1] == r - 1:
+            out[-1] = (out[-1][0], r, c)
+        else:
+            out.append((r, r, c))
+    return out
 
 
 #: Entry point for the workbook's companion module: ``main = refresh_caller``.

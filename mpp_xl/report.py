@@ -23,10 +23,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from .assumptions import read_assumptions  # noqa: E402
-from .compare import Comparison, compare  # noqa: E402
+from .compare import Comparison, compare, parameter_label  # noqa: E402
 from .forecast import Forecast, run  # noqa: E402
 from .output import atomic_write, nl_number  # noqa: E402
 from .problems import MppError, Problem  # noqa: E402
+from .registry import ASIEL_LABELS  # noqa: E402
 from .series import SERIES  # noqa: E402
 from .uncertainty import Bands, simulate  # noqa: E402
 
@@ -41,6 +42,9 @@ SCEN_STYLE = {
 FIGSIZE = (11.0, 6.2)
 DPI = 120
 
+#: The asylum categories in every chart: same order, colour and name (ASIEL_LABELS).
+CATEGORY_COLOURS: tuple[tuple[str, str], ...] = (("eerste", BLUE), ("herhaald", VIOLET),
+                                                 ("nareis", ORANGE), ("hervestiging", GREEN))
 #: Series shown as fan charts.
 FAN_SERIES: tuple[str, ...] = ("instroom_totaal", "coa_bezetting", "ind_werkvoorraad",
                                "nidos_caseload")
@@ -101,6 +105,98 @@ def _row(fc: Forecast, reeks: str, scen: str) -> np.ndarray:
     return fc.data[reeks][fc.scenarios.index(scen)]
 
 
+class LabelPlacer:
+    """Places value labels next to line points so that they do not cross any
+    plotted line nor each other: for each label the candidate spots above
+    and below the point (further away step by step) are tried in the
+    preferred order and the first free one is taken (else the least crowded).
+    Sizes are estimated in data units from the font size and the axes size,
+    so call it after the axis limits are set."""
+
+    FONT = 9.0
+
+    def __init__(self, ax: plt.Axes, x: np.ndarray, lines: Sequence[np.ndarray]) -> None:
+        self.ax = ax
+        self.x = np.asarray(x, dtype=float)
+        self.lines = [np.asarray(v, dtype=float) for v in lines]
+        fig = ax.figure
+        pos = ax.get_position()
+        w_in, h_in = pos.width * fig.get_figwidth(), pos.height * fig.get_figheight()
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        self.ux = (x1 - x0) / w_in  # data units per inch
+        self.uy = (y1 - y0) / h_in
+        self.h = 1.35 * self.FONT / 72 * self.uy  # label height incl. padding
+        self.off = 0.45 * self.h  # gap between a point and its label
+        #: placed label boxes (x0, x1, y0, y1)
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    def _width(self, text: str) -> float:
+        return (0.62 * self.FONT * len(text) + 4) / 72 * self.ux
+
+    def _hits(self, box: tuple[float, float, float, float]) -> int:
+        bx0, bx1, by0, by1 = box
+        n = 0
+        xs = np.clip(np.linspace(bx0, bx1, 9), self.x[0], self.x[-1])
+        for v in self.lines:
+            ys = np.interp(xs, self.x, v)
+            inside = (xs >= bx0) & (xs <= bx1)
+            if np.any(inside & (ys >= by0) & (ys <= by1)):
+                n += 1
+            # a steep segment can pass between samples: check the crossing
+            elif np.any(inside) and (ys.min() < by0 < ys.max() or ys.min() < by1 < ys.max()):
+                n += 1
+        for ox0, ox1, oy0, oy1 in self.boxes:
+            if bx0 < ox1 and ox0 < bx1 and by0 < oy1 and oy0 < by1:
+                n += 2
+        if by0 < 0:
+            n += 3
+        return n
+
+    def fixed(self, x: float, y: float, text: str, ha: str = "left", **style: object) -> None:
+        """A label at a given place (ha 'left': starts at x), vertically centred."""
+        w = self._width(text)
+        x0 = x if ha == "left" else x - w / 2
+        self.boxes.append((x0, x0 + w, y - self.h / 2, y + self.h / 2))
+        self._draw(x, y, text, ha, **style)
+
+    def place(self, xi: float, y: float, text: str, prefer: int = 1, bold: bool = False,
+              **style: object) -> tuple[float, float, float, float]:
+        """Label the point (xi, y) above (prefer=1) or below (-1) it, moving
+        away or to the other side when the spot is taken. Returns the box."""
+        w = self._width(text)
+        best: tuple[int, tuple[float, float, float, float]] | None = None
+        for step in range(4):
+            for side in (prefer, -prefer):
+                lo = y + self.off + step * 0.8 * self.h if side > 0 \
+                    else y - self.off - self.h - step * 0.8 * self.h
+                box = (xi - w / 2, xi + w / 2, lo, lo + self.h)
+                hits = self._hits(box)
+                if best is None or hits < best[0]:
+                    best = (hits, box)
+                if hits == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        box = best[1]
+        self.boxes.append(box)
+        self._draw(xi, (box[2] + box[3]) / 2, text, "center", bold=bold, **style)
+        return box
+
+    def _draw(self, x: float, y: float, text: str, ha: str, bold: bool = False,
+              **style: object) -> None:
+        self.ax.text(x, y, text, ha=ha, va="center", fontsize=self.FONT,
+                     fontweight="bold" if bold else "normal",
+                     bbox={"boxstyle": "square,pad=0.08", "fc": "white", "ec": "none",
+                           "alpha": 0.85}, **style)
+
+    def fit_ylim(self, top: float) -> None:
+        """Raise the upper y-limit so every label stays inside the axes."""
+        hi = max([top, *(b[3] + 0.2 * self.h for b in self.boxes)])
+        self.ax.set_ylim(0, hi)
+
+
 # ---------------------------------------------------------------------------
 # chart types
 def stacked_bars(fc: Forecast, parts: Sequence[tuple[str, str, str]], title: str,
@@ -143,39 +239,40 @@ def scenario_lines(fc: Forecast, reeks: str, title: str, subtitle: str, footer: 
     top = max(float(v.max()) for v in rows.values())
     for k, scen, _lab in extra:
         top = max(top, float(_row(fc, k, scen).max()))
-    off = 0.035 * top
     for s, v in rows.items():
         st = SCEN_STYLE[s]
         ax.plot(x, v, color=st["color"], ls=st["ls"], marker=st["marker"], lw=2.2, ms=6,
                 label=st["label"])
+    extra_rows = [(_row(fc, k, scen), lab) for k, scen, lab in extra]
+    for v, lab in extra_rows:
+        ax.plot(x, v, color=ORANGE, ls="--", lw=1.8, marker="s", ms=4, label=lab)
+    ax.set_xlim(-0.4, len(x) - 0.4)
+    ax.set_ylim(0, top * 1.12)
+    lines = [np.asarray(v, dtype=float) for v in rows.values()] + \
+        [np.asarray(v, dtype=float) for v, _ in extra_rows]
+    placer = LabelPlacer(ax, x, lines)
+    for v, _lab in extra_rows:  # the capacity value right of its last point
+        placer.fixed(len(x) - 1 + 0.1, float(v[-1]), hundreds(v[-1]), ha="left",
+                     color=ORANGE)
     for xi in range(len(years)):
         vals = {s: float(v[xi]) for s, v in rows.items()}
         if max(vals.values()) - min(vals.values()) <= 0.01 * top:
-            ax.text(xi, vals["medio"] + off, hundreds(vals["medio"]), ha="center",
-                    va="bottom", fontsize=9, color="black")
+            placer.place(xi, vals["medio"], hundreds(vals["medio"]), prefer=1, color="black")
             continue
         lo_s = min(vals, key=vals.get)  # type: ignore[arg-type]
         hi_s = max(vals, key=vals.get)  # type: ignore[arg-type]
-        for s, y in vals.items():
+        # the outer scenarios first (above the highest, below the lowest), then the middle
+        for s in sorted(vals, key=lambda k: k not in (lo_s, hi_s)):
+            y = vals[s]
+            col = GREY if s == "min" else SCEN_STYLE[s]["color"]
             if s == hi_s:
-                ax.text(xi, y + off, hundreds(y), ha="center", va="bottom", fontsize=9,
-                        color=SCEN_STYLE[s]["color"] if s != "min" else GREY)
+                placer.place(xi, y, hundreds(y), prefer=1, color=col)
             elif s == lo_s:
-                ax.text(xi, y - off, hundreds(y), ha="center", va="top", fontsize=9,
-                        color=GREY if s == "min" else SCEN_STYLE[s]["color"])
+                placer.place(xi, y, hundreds(y), prefer=-1, color=col)
             else:
-                ax.text(xi + 0.06, y + 0.4 * off, hundreds(y), ha="left", va="bottom", fontsize=9,
-                        color=SCEN_STYLE[s]["color"], fontweight="bold",
-                        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
-                              "alpha": 0.8})
-    for k, scen, lab in extra:
-        v = _row(fc, k, scen)
-        ax.plot(x, v, color=ORANGE, ls="--", lw=1.8, marker="s", ms=4, label=lab)
-        ax.text(len(x) - 1 + 0.1, float(v[-1]), hundreds(v[-1]), ha="left", va="center",
-                fontsize=9, color=ORANGE)
+                placer.place(xi, y, hundreds(y), prefer=1, color=col, bold=True)
+    placer.fit_ylim(top * 1.12)
     ax.set_xticks(x, [f"1 jan {y}" if SERIES[reeks].is_stock else str(y) for y in years])
-    ax.set_xlim(-0.4, len(x) - 0.4)
-    ax.set_ylim(0, top * 1.12)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3 + len(extra),
               frameon=False, fontsize=9.5)
     _footer(fig, footer)
@@ -281,7 +378,7 @@ def comparison_chart(old: Forecast, new: Forecast, keys: Sequence[str] = COMPARE
         ax.set_title(s.label + (" (per 1 jan)" if s.is_stock else " (per jaar)"),
                      fontsize=11, loc="left")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, top * 1.12 if top > 0 else 1)
         ax.margins(x=0.12)
     axes[0, 0].legend(frameon=False, fontsize=9, loc="lower left")
     _footer(fig, "Doorgetrokken: nieuwe MPP; gestreept: vorige MPP.")
@@ -289,20 +386,31 @@ def comparison_chart(old: Forecast, new: Forecast, keys: Sequence[str] = COMPARE
 
 
 def text_page(title: str, lines: Sequence[str], footer: str = "") -> Figure:
-    """A page of text (title page, explanation of the comparison)."""
+    """A page of text (title page, explanation of the comparison). Lines that
+    do not fit above the footer are left out with a note how many."""
     import textwrap
 
     fig = Figure(figsize=FIGSIZE, dpi=DPI)
     fig.text(0.07, 0.88, title, fontsize=20, fontweight="bold", color="#154273", va="top")
+    step, gap = 0.04, 0.012
+    # the text block ends above the footer (footer text is ~0.03 high at 0.025)
+    limit = 0.085 if footer else 0.04
     y = 0.78
-    for line in lines:
-        wrapped = textwrap.wrap(line, 125) or [""]
-        for i, w in enumerate(wrapped):
-            fig.text(0.07 if i == 0 else 0.085, y, w, fontsize=10.5, va="top")
-            y -= 0.04
-        y -= 0.012
-        if y < 0.08:
+    wrapped = [textwrap.wrap(line, 125) or [""] for line in lines]
+    for k, ws in enumerate(wrapped):
+        rest = len(wrapped) - k - 1
+        need = len(ws) * step
+        # keep room for the 'more' note unless this is the last line
+        room = y - limit - (step if rest else 0)
+        if need > room + 1e-9:
+            left = len(wrapped) - k
+            fig.text(0.07, y, f"… en nog {left} regel(s); zie mpp compare voor alles.",
+                     fontsize=10.5, va="top", color=GREY)
             break
+        for i, w in enumerate(ws):
+            fig.text(0.07 if i == 0 else 0.085, y, w, fontsize=10.5, va="top")
+            y -= step
+        y -= gap
     if footer:
         _footer(fig, footer)
     return fig
@@ -316,16 +424,10 @@ def build_figures(fc: Forecast, bands: Bands | None = None, old: Forecast | None
     src = "Bron: MPP-model (mpp-xl); getallen afgerond op honderdtallen."
     out: list[tuple[str, Figure]] = []
     out.append(("asielinstroom", stacked_bars(
-        fc, [("instroom_eerste", "eerste aanvragen", BLUE),
-             ("instroom_herhaald", "herhaalde aanvragen", VIOLET),
-             ("instroom_nareis", "nareizigers", ORANGE),
-             ("instroom_hervestiging", "hervestiging", GREEN)],
+        fc, [(f"instroom_{k}", ASIEL_LABELS[k], col) for k, col in CATEGORY_COLOURS],
         "Asielinstroom per categorie (medio)", f"aantal per jaar, {yrs}", src)))
     out.append(("ind_afdoeningen", stacked_bars(
-        fc, [("ind_afdoeningen_eerste", "eerste aanvragen", BLUE),
-             ("ind_afdoeningen_herhaald", "herhaalde aanvragen", VIOLET),
-             ("ind_afdoeningen_nareis", "nareizigers", ORANGE),
-             ("ind_afdoeningen_hervestiging", "hervestiging", GREEN)],
+        fc, [(f"ind_afdoeningen_{k}", ASIEL_LABELS[k], col) for k, col in CATEGORY_COLOURS],
         "Totale asielafdoeningen IND per categorie (medio)", f"aantal per jaar, {yrs}", src)))
     out.append(("ind_werkvoorraad", scenario_lines(
         fc, "ind_werkvoorraad", "IND-werkvoorraad asielaanvragen",
@@ -353,8 +455,8 @@ def build_figures(fc: Forecast, bands: Bands | None = None, old: Forecast | None
     if comparison is not None:
         lines = [f"• {comparison.toelichting[r]}" for r in comparison.gewijzigde_reeksen[:14]]
         params = list(dict.fromkeys(comparison.aannames["parameter"]))
-        head = ("Gewijzigde aannames: " + ", ".join(params) + ".") if params else \
-            "Geen gewijzigde aannames."
+        head = ("Gewijzigde aannames: " + ", ".join(parameter_label(k) for k in params)
+                + ".") if params else "Geen gewijzigde aannames."
         if not lines:
             lines = ["Geen verschillen in de uitkomsten."]
         out.append(("bijstelling_toelichting", text_page(

@@ -18,11 +18,14 @@ and merged into the master by ``mpp import-partner``.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from .problems import MppError, ValidationError
+from .problems import MppError, Problem, ValidationError
 from .registry import PARTNERS
+from .registry import normalise_partner as _registry_partner
 from .workbook import sheets as S
 from .workbook.reader import read_bytes_assumptions
 from .workbook.refresh import (
@@ -37,29 +40,87 @@ from .workbook.xlsxio import Package
 
 
 def normalise_partner(text: str) -> str:
-    """'ind' -> 'IND'; unknown partners are a Dutch error."""
-    for p in PARTNERS:
-        if p.lower() == text.strip().lower():
-            return p
-    raise MppError(f"Onbekende partner '{text}'; kies uit {', '.join(PARTNERS)}.")
+    """'ind' -> 'IND', 'DT&V' -> 'DTV', 'KMar' -> 'Politie' (see
+    :func:`mpp_xl.registry.normalise_partner`); 'Kader' and unknown names are a
+    Dutch error listing the valid partners."""
+    found = _registry_partner(text)
+    valid = ", ".join(PARTNERS)
+    if found == "Kader":
+        raise MppError(f"Het blad Kader is van de coördinator en wordt niet per partner "
+                       f"vastgesteld of uitgewisseld; kies een partner: {valid}.")
+    if found not in PARTNERS:
+        raise MppError(f"Onbekende partner '{text}'; kies uit {valid} "
+                       "(ook 'DT&V' en 'KMar' worden herkend).")
+    return found
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_date(text: str | None) -> str:
+    """A sign-off date as 'jjjj-mm-dd' (a real calendar date); None -> today."""
+    if text is None:
+        return dt.date.today().isoformat()
+    t = str(text).strip()
+    try:
+        if not _DATE.fullmatch(t):
+            raise ValueError
+        return dt.date.fromisoformat(t).isoformat()
+    except ValueError:
+        raise MppError(f"Datum '{text}' is geen geldige datum; schrijf jjjj-mm-dd, "
+                       "bijvoorbeeld 2024-06-15.") from None
+
+
+def require_workbook(path: str | Path, hint: str | None = None) -> Path:
+    """Refuse a file that is not an Excel workbook at all (a CSV with
+    assumptions, a text file) with a hint how to make one (default: how to
+    build a master); a damaged .xlsx is left to the reader's 'beschadigd'
+    message."""
+    path = Path(path)
+    if path.is_dir():
+        raise MppError(f"{path} is een map, geen werkmap.")
+    if not path.is_file():
+        raise MppError(f"Bestand niet gevonden: {path}")
+    if path.suffix.lower() in (".xls", ".ods", ".xlsb"):
+        from .safe_zip import check_workbook_file
+
+        check_workbook_file(path)  # says what the file is and how to save it
+    if path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path):
+        return path
+    hint = hint or ("bouw er eerst een met: "
+                    f"mpp build {path} -o {path.with_suffix('.xlsm').name}")
+    raise MppError(f"{path.name} is geen werkmap; {hint}")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _refuse_replace(partner: str, old: SignOff, name: str) -> None:
+    raise MppError(f"{partner} is al geldig vastgesteld door {old.name} op {old.date}. "
+                   f"Gebruik --vervang om die vaststelling te vervangen door die van {name}.")
 
 
 def is_partner_file(pkg: Package) -> bool:
     return S.VASTSTELLING not in pkg.sheet_paths and S.UITKOMSTEN not in pkg.sheet_paths
 
 
-def sign_off(path: str | Path, partner: str, name: str, date: str | None = None) -> SignOff:
+def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
+             replace: bool = False) -> SignOff:
     """Record a sign-off of ``partner`` in the master workbook (followed by a
-    refresh) or in a partner file."""
+    refresh) or in a partner file. ``date``: 'jjjj-mm-dd' (default today). A
+    still valid sign-off by someone else is only replaced with ``replace``."""
     partner = normalise_partner(partner)
     if not name.strip():
         raise MppError("Geef de naam van wie vaststelt (--name).")
-    date = date or dt.date.today().isoformat()
-    path = Path(path)
+    date = check_date(date)
+    path = require_workbook(path)
     pkg = Package.open(path)
     if is_partner_file(pkg):
         from .workbook.partner_io import sign_partner_file
 
+        if not replace:
+            _check_partner_file_signoff(pkg, partner, name.strip())
         return sign_partner_file(path, partner, name.strip(), date)
     made: dict[str, SignOff] = {}
 
@@ -68,9 +129,15 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None)
         problems, resolved = a.check()
         if resolved is None:
             raise ValidationError(problems)
-        so = SignOff(partner, name.strip(), date, a.fingerprint(partner))
+        fp = a.fingerprint(partner)
+        old = read_signoffs(Package(data, path.name)).get(partner)
+        if (not replace and old is not None and old.fingerprint == fp
+                and not _same_name(old.name, name)):
+            _refuse_replace(partner, old, name.strip())
+        so = SignOff(partner, name.strip(), date, fp)
         made["so"] = so
         return refresh_bytes(data, path.name, signoffs={partner: so}, action="vastgesteld",
+                             base_dir=path.resolve().parent,
                              note=f"{partner} vastgesteld door {so.name} (vingerafdruk "
                                   f"{so.fingerprint[:16]}).")
 
@@ -78,13 +145,35 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None)
     return made["so"]
 
 
-def status(path: str | Path) -> dict[str, Any]:
-    """``{"status": "concept"|"vastgesteld", "partners": {"IND": {"signed",
-    "valid", "name", "date", "fingerprint"}, ...}}``, computed from the
-    current inputs (not from the last refresh)."""
-    path = Path(path)
-    if not path.exists():
-        raise MppError(f"Bestand niet gevonden: {path}")
+def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
+    """Refuse to overwrite a valid sign-off of someone else in a partner file."""
+    from .workbook import partner_io as pio
+    from .workbook.reader import read_blocks, rows_from_blocks
+
+    if partner not in pkg.sheet_paths:
+        return  # sign_partner_file gives the Dutch message
+    cells = {c.ref: c.value for c in pkg.cells(partner)}
+    fp_old = cells.get(S.PF_SIGN_CELLS["fingerprint"])
+    if not fp_old:
+        return
+    old = SignOff(partner, str(cells.get(S.PF_SIGN_CELLS["name"]) or ""),
+                  str(cells.get(S.PF_SIGN_CELLS["date"]) or ""), str(fp_old))
+    if _same_name(old.name, name):
+        return
+    blocks = read_blocks(pkg.data, pkg.name, (partner,))
+    try:
+        fp = pio.partner_fingerprint(rows_from_blocks(blocks), partner,
+                                     pio._years(blocks[partner]))  # noqa: SLF001
+    except (MppError, ValidationError):
+        return  # invalid inputs: sign_partner_file reports them
+    if fp == old.fingerprint:
+        _refuse_replace(partner, old, name)
+
+
+def live_state(path: str | Path) -> tuple[dict[str, dict[str, object]], list[Problem]]:
+    """Per partner the sign-off state computed from the current inputs (see
+    :func:`mpp_xl.workbook.refresh.partner_states`) and the validation problems."""
+    path = require_workbook(path)
     data = path.read_bytes()
     pkg = Package(data, path.name)
     if is_partner_file(pkg):
@@ -92,9 +181,16 @@ def status(path: str | Path) -> dict[str, Any]:
                        "masterwerkmap.")
     a = read_bytes_assumptions(data, path.name)
     problems, resolved = a.check()
-    n_err = sum(p.is_error for p in problems)
     current = {p: a.fingerprint(p) for p in PARTNERS} if resolved is not None else None
-    states = partner_states(read_signoffs(pkg), current)
+    return partner_states(read_signoffs(pkg), current), list(problems)
+
+
+def status(path: str | Path) -> dict[str, Any]:
+    """``{"status": "concept"|"vastgesteld", "partners": {"IND": {"signed",
+    "valid", "name", "date", "fingerprint"}, ...}}``, computed from the
+    current inputs (not from the last refresh)."""
+    states, problems = live_state(path)
+    n_err = sum(p.is_error for p in problems)
     keys = ("signed", "valid", "name", "date", "fingerprint")
     return {
         "status": overall_state(states, n_err),

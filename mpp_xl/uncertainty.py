@@ -16,6 +16,7 @@ linear interpolation).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,9 @@ from scipy.special import ndtri
 
 from .assumptions import Resolved, fingerprint
 from .engine import compute
-from .output import write_csv
+from .output import nl_number, write_csv
 from .problems import MppError
+from .registry import PARAMETERS
 from .series import SERIES
 
 #: Percentiles always reported (P12.5 = min, P67 = medio, P87.5 = max inputs).
@@ -75,7 +77,8 @@ def ar1_cholesky(n: int, rho: float) -> np.ndarray:
     numerical Cholesky would reject) and ρ = 0 (independent years).
     """
     if not 0.0 <= rho <= 1.0:
-        raise MppError(f"De correlatie tussen jaren moet tussen 0 en 1 liggen (nu {rho}).")
+        raise MppError("De correlatie tussen jaren moet tussen 0 en 1 liggen (nu "
+                       f"{f'{rho:g}'.replace('.', ',')}).")
     i = np.arange(n)
     lag = i[:, None] - i[None, :]
     L = np.where(lag >= 0, float(rho) ** np.maximum(lag, 0), 0.0)
@@ -245,17 +248,46 @@ def _check_percentiles(percentiles: Sequence[float]) -> tuple[float, ...]:
     return tuple(sorted(out))
 
 
+def _split_numbers(text: str) -> list[str]:
+    """Split a Dutch or English list of numbers: on ';' or whitespace when
+    present, else on ','. '2,5;97,5' -> ['2,5', '97,5'], '2.5,97.5' -> ['2.5',
+    '97.5'], '12,5 50 87,5' -> ['12,5', '50', '87,5']."""
+    t = text.strip()
+    if not t:
+        return []
+    if ";" in t or any(ch.isspace() for ch in t):
+        parts = re.split(r"[;\s]+", t)
+    else:
+        parts = t.split(",")
+    return [p for p in (p.strip() for p in parts) if p]
+
+
 def parse_percentiles(text: str) -> tuple[float, ...]:
-    """'12.5,50,67,87.5' (also '12,5;50') -> (12.5, 50.0, 67.0, 87.5) plus the defaults."""
-    parts = [t.strip() for t in text.replace(";", " ").replace(" ", ",").split(",")]
+    """Extra percentiles (strictly between 0 and 100) plus the defaults.
+
+    '5,95' or '2.5,97.5' (comma-separated), '2,5;97,5' or '12,5 50 87,5'
+    (separated by ';' or spaces, with a Dutch decimal comma)."""
     vals: list[float] = []
-    for t in (t for t in parts if t):
+    for t in _split_numbers(text):
+        num = t.replace(",", ".") if t.count(",") == 1 and "." not in t else t
         try:
-            vals.append(float(t))
+            v = float(num)
         except ValueError:
-            raise MppError(f"Percentiel '{t}' is geen getal (bijvoorbeeld 12.5,50,67,87.5).") \
-                from None
+            raise MppError(f"Percentiel '{t}' is geen getal; schrijf bijvoorbeeld 5,95 of "
+                           "2,5;97,5 of '12,5 50 87,5'.") from None
+        if not (0.0 < v < 100.0) or not np.isfinite(v):
+            raise MppError(f"Percentiel {t} moet tussen 0 en 100 liggen (0 en 100 zelf niet).")
+        vals.append(v)
     return _check_percentiles([*DEFAULT_PERCENTILES, *vals])
+
+
+def check_draws(draws: int) -> int:
+    """The number of draws within the bounds of ``mc_trekkingen``."""
+    p = PARAMETERS["mc_trekkingen"]
+    if not p.lo <= draws <= p.hi:
+        raise MppError(f"Het aantal trekkingen moet tussen {nl_number(p.lo)} en "
+                       f"{nl_number(p.hi)} liggen (nu {nl_number(draws)}).")
+    return int(draws)
 
 
 def simulate(

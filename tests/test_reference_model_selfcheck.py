@@ -3,8 +3,14 @@ import random
 
 import pytest
 
-from tests.reference_model import (FLOW_KEYS, PARAM_KEYS, STOCK_KEYS, YEARLY_KEYS,
-                                   random_params, reference_run)
+from tests.reference_model import (
+    FLOW_KEYS,
+    PARAM_KEYS,
+    STOCK_KEYS,
+    YEARLY_KEYS,
+    random_params,
+    reference_run,
+)
 
 
 def zero_params(n_years: int = 1) -> dict:

@@ -9,7 +9,7 @@ sign-off, log) through xlwings; without Excel, run this file (or
 
 Regenerate the workbook from the assumptions with::
 
-    mpp build workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm
+    mpp build workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm --overschrijf
     mpp refresh workbooks/mpp_2024_2.xlsm
 """
 

@@ -9,16 +9,19 @@ from collections.abc import Callable
 from .. import read_assumptions, run
 from ..output import nl_number, write_csv
 from ..problems import MppError, ValidationError, format_problems
+from ..registry import PARAMETERS
 from ..series import SERIES, SUMMARY_KEYS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     u = sub.add_parser("uncertainty", help="onzekerheidsbanden met Monte Carlo (percentielen)")
     u.add_argument("input", help="aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)")
-    u.add_argument("--draws", type=int, help="aantal trekkingen (standaard: mc_trekkingen)")
-    u.add_argument("--seed", type=int, help="startgetal (standaard: mc_zaad)")
+    u.add_argument("--draws", type=_int_arg("--draws"),
+                   help="aantal trekkingen, 100 t/m 1.000.000 (standaard: mc_trekkingen)")
+    u.add_argument("--seed", type=_int_arg("--seed"), help="startgetal (standaard: mc_zaad)")
     u.add_argument("--percentiles", default="",
-                   help="extra percentielen, bijv. 5,95 (12.5,50,67,87.5 zitten er altijd in)")
+                   help="extra percentielen, bijv. 5,95 of '2,5;97,5' of '2,5 97,5' "
+                        "(12,5 50 67 87,5 zitten er altijd in)")
     u.add_argument("--csv", help="schrijf reeks,jaar,percentiel,waarde naar dit CSV-bestand")
     u.set_defaults(func=cmd_uncertainty)
 
@@ -32,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     b = sub.add_parser("backtest", help="vergelijk een prognose met realisaties")
     b.add_argument("input", help="aannames (CSV) of MPP-werkmap van de prognose")
-    b.add_argument("realisaties", help="CSV reeks,jaar,waarde[,bron]")
+    b.add_argument("realisaties", nargs="?",
+                   help="CSV reeks,jaar,waarde[,bron]; weglaten bij een werkmap: dan komen "
+                        "de realisaties van het blad Realisatie")
     b.add_argument("--csv", help="schrijf de vergelijking naar dit CSV-bestand")
     b.set_defaults(func=cmd_backtest)
 
@@ -41,9 +46,42 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.add_argument("-o", "--output", required=True, help="PDF-bestand, bijv. rapport.pdf")
     r.add_argument("--png-dir", help="schrijf ook elke grafiek als PNG in deze map")
     r.add_argument("--vorige", help="aannames of werkmap van de vorige MPP (bijstelling)")
-    r.add_argument("--draws", type=int, help="trekkingen voor de waaiergrafieken")
-    r.add_argument("--seed", type=int, help="startgetal voor de waaiergrafieken")
+    r.add_argument("--draws", type=_int_arg("--draws"),
+                   help="trekkingen voor de waaiergrafieken (100 t/m 1.000.000)")
+    r.add_argument("--seed", type=_int_arg("--seed"), help="startgetal voor de waaiergrafieken")
     r.set_defaults(func=cmd_report)
+
+
+def _int_arg(option: str) -> Callable[[str], int]:
+    """An argparse type: a whole number (Dutch thousands dots allowed, 10.000)."""
+    def parse(text: str) -> int:
+        t = text.strip().replace("_", "")
+        if "." in t and all(len(g) == 3 for g in t.split(".")[1:]):
+            t = t.replace(".", "")
+        try:
+            return int(t)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{option} verwacht een geheel getal, niet '{text}'") from None
+    return parse
+
+
+def _pct(fraction: float, decimals: int = 1) -> str:
+    """0.131 -> '13,1%'."""
+    return f"{nl_number(100.0 * fraction, decimals)}%"
+
+
+def _signed(x: float, decimals: int = 1) -> str:
+    """+13,1 / −2,0 / 0 (Dutch decimal comma, real minus sign)."""
+    text = nl_number(abs(x), decimals)
+    if text.strip("0,.") == "":
+        return text
+    return ("−" if x < 0 else "+") + text
+
+
+def _param_names(keys: list[str]) -> str:
+    """Dutch labels with the code in parentheses."""
+    return ", ".join(f"{PARAMETERS[k].label} ({k})" if k in PARAMETERS else k for k in keys)
 
 
 def _warn(problems: list) -> None:  # type: ignore[type-arg]
@@ -64,14 +102,16 @@ def _progress(total: int, desc: str) -> tuple[Callable[[int], None] | None, Call
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
-    from ..uncertainty import kader_value, parse_percentiles, simulate
+    from ..uncertainty import check_draws, kader_value, parse_percentiles, simulate
 
+    pcts = parse_percentiles(args.percentiles or "")
+    if args.draws is not None:
+        check_draws(args.draws)
     a = read_assumptions(args.input)
     problems, resolved = a.check()
     if resolved is None:
         raise ValidationError(problems)
     _warn(problems)
-    pcts = parse_percentiles(args.percentiles or "")
     draws = args.draws if args.draws is not None else int(kader_value(resolved, "mc_trekkingen",
                                                                   10000))
     update, close = _progress(draws, "Monte Carlo")
@@ -84,8 +124,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         print(f"Let op: {m}", file=sys.stderr)
     if args.csv:
         bands.to_csv(args.csv)
-        print(f"Banden van {len(bands.data)} reeksen ({bands.draws} trekkingen, startgetal "
-              f"{bands.seed}) geschreven naar {args.csv}.")
+        print(f"Banden van {len(bands.data)} reeksen ({nl_number(bands.draws)} trekkingen, "
+              f"startgetal {bands.seed}) geschreven naar {args.csv}.")
         return 0
     years = bands.years("coa_bezetting")
     head = f"{'reeks':<34}{'perc.':>6} " + "".join(f"{y:>10}" for y in years)
@@ -101,12 +141,13 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
                     cells.append(f"{'':>10}")
                     continue
                 v = bands.data[key][i, ys.index(y)]
-                cells.append(f"{v:>10.0%}" if s.unit == "fractie" else f"{nl_number(v):>10}")
+                cells.append(f"{_pct(v):>10}" if s.unit == "fractie" else f"{nl_number(v):>10}")
             label = key if i == 0 else ""
             ptxt = f"P{p:g}".replace(".", ",")
             print(f"{label:<34}{ptxt:>6} " + "".join(cells))
-    print(f"{bands.draws} trekkingen, startgetal {bands.seed}, correlatie tussen jaren "
-          f"{bands.rho:g}. Stromen: totaal per jaar; voorraden: per 1 januari.")
+    print(f"{nl_number(bands.draws)} trekkingen, startgetal {bands.seed}, correlatie tussen "
+          f"jaren {f'{bands.rho:g}'.replace('.', ',')}. Stromen: totaal per jaar; voorraden: "
+          "per 1 januari.")
     return 0
 
 
@@ -127,7 +168,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     n_ch = len(cmp.aannames)
     params = list(dict.fromkeys(cmp.aannames["parameter"]))
     print(f"Gewijzigde aannames: {n_ch} waarde(n) in {len(params)} parameter(s)"
-          + (": " + ", ".join(params) if params else "."))
+          + (": " + _param_names(params) + "." if params else "."))
     changed = cmp.gewijzigde_reeksen
     if not changed:
         print("Geen verschillen in de uitkomsten.")
@@ -141,8 +182,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_backtest(args: argparse.Namespace) -> int:
     from ..backtest import backtest
 
+    real = args.realisaties
+    if real is None:
+        from pathlib import Path
+
+        from ..workbook.analysis_sheets import read_workbook_realisaties
+
+        if Path(args.input).suffix.lower() not in (".xlsx", ".xlsm"):
+            raise MppError("Geef een CSV met realisaties (reeks,jaar,waarde[,bron]), of een "
+                           "MPP-werkmap met een blad Realisatie.")
+        if not Path(args.input).exists():
+            raise MppError(f"Bestand niet gevonden: {args.input}")
+        real = read_workbook_realisaties(args.input)
+        if real is None:
+            raise MppError(f"{Path(args.input).name} heeft geen blad Realisatie; geef een CSV "
+                           "met realisaties of bouw de werkmap opnieuw met 'mpp build'.")
     fc = run(read_assumptions(args.input))
-    bt = backtest(fc, args.realisaties)
+    bt = backtest(fc, real)
     for m in bt.meldingen:
         print(f"Let op: {m}", file=sys.stderr)
     if args.csv:
@@ -153,28 +209,35 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         print("Geen realisaties binnen de jaren van de prognose.")
         return 0
     print(f"{'reeks':<28}{'jaar':>6}{'realisatie':>12}{'min':>10}{'medio':>10}{'max':>10}"
-          f"{'fout':>10}{'%':>8}  band")
+          f"{'fout':>10}{'afwijking':>18}  band")
     for r in bt.tabel.to_dict("records"):
         frac = SERIES[r["reeks"]].unit == "fractie"
 
         def f(x: float, frac: bool = frac) -> str:
-            return f"{x:.0%}" if frac else nl_number(x)
+            return _pct(x) if frac else nl_number(x)
 
-        pct = "" if r["procent"] != r["procent"] else f"{r['procent']:+.1f}".replace(".", ",")
+        if frac:
+            fout = f"{_signed(100.0 * r['fout'])} pp"
+            dev = f"{_signed(r['procentpunt'])} procentpunt"
+        else:
+            fout = _signed(r["fout"], 0)
+            dev = "" if r["procent"] != r["procent"] else f"{_signed(r['procent'])}%"
         print(f"{r['reeks']:<28}{r['jaar']:>6}{f(r['realisatie']):>12}{f(r['min']):>10}"
-              f"{f(r['medio']):>10}{f(r['max']):>10}{f(r['fout']):>10}{pct:>8}  "
+              f"{f(r['medio']):>10}{f(r['max']):>10}{fout:>10}{dev:>18}  "
               f"{'binnen' if r['binnen_band'] else 'BUITEN'}")
     n_in = int(bt.tabel["binnen_band"].sum())
     print(f"{n_in} van {len(bt.tabel)} realisaties liggen binnen de band min–max. "
-          "Fout = medio − realisatie.")
+          "Fout = medio − realisatie; afwijking = fout / realisatie, bij aandelen (fracties) "
+          "het verschil in procentpunten (pp).")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from ..report import make_report
+    from ..uncertainty import check_draws
 
-    if args.draws is not None and args.draws < 1:
-        raise MppError("Het aantal trekkingen moet minstens 1 zijn.")
+    if args.draws is not None:
+        check_draws(args.draws)
     info = make_report(args.input, args.output, png_dir=args.png_dir, vorige=args.vorige,
                        draws=args.draws, seed=args.seed)
     _warn(info.problems)

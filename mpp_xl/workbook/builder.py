@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.compat import safe_string as _SAFE_STRING  # noqa: E402
 from openpyxl.formatting.rule import CellIsRule
@@ -272,6 +273,8 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
             for jaar, v in vals.items():
                 col = layout.COL_ALL if jaar is None else ycols[jaar]
                 c = ws.cell(row, col, v)
+                if isinstance(v, str) and v.startswith("="):
+                    c.data_type = "s"  # text from the CSV, never a formula
                 c.number_format = fmt
             help_text = _help_text(p)
             ws.cell(row, col_help, help_text).alignment = WRAP
@@ -550,6 +553,13 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
          "Rechts op elk blad staan de belangrijkste uitkomsten van die aannames."),
     ("", "Uitkomsten: per reeks een tabel jaren × scenario's (min, medio, max)."),
     ("", "Grafieken: de grafieken van de publicatie."),
+    ("", "Onzekerheid: Monte-Carlobanden (P12,5, P50, P67, P87,5) per reeks en jaar, met "
+         "waaiergrafieken. Instellingen op Kader: mc_trekkingen, mc_zaad, mc_correlatie_jaren."),
+    ("", "Bijstelling: wat is er veranderd ten opzichte van de vorige MPP en door welke "
+         "aannames. Vul op Kader bij vorige_mpp het bestand van de vorige MPP in (werkmap of "
+         "CSV, pad vanaf de map van deze werkmap)."),
+    ("", "Realisatie: vul de gerealiseerde waarden per reeks en jaar in; na verversen staat "
+         "ernaast hoe deze prognose het deed (fout en binnen of buiten de band min–max)."),
     ("", "Validatie: alle fouten en waarschuwingen, met blad en cel."),
     ("", "Vaststelling: wie heeft welk blad vastgesteld, en is die vaststelling nog geldig."),
     ("", "Logboek: elke verversing, vaststelling en samenvoeging."),
@@ -577,19 +587,32 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Characters per line of Toelichting text (column A is 110 wide).
+TOELICHTING_WRAP = 100
+
+
 def _toelichting(ws: Worksheet, version: str) -> None:
+    """One line of text per row (long paragraphs split over several rows, no
+    wrapping inside a cell): row heights then never depend on how Excel or
+    LibreOffice measure wrapped text, so lines cannot overlap."""
+    import textwrap
+
     row = 1
     for kind, text in TOELICHTING_TEKST:
         if kind == "h" and row > 1:
             row += 1
         if row == 1 and version:
             text = f"{text} — {version}"
-        c = ws.cell(row, 1, text)
         if kind == "h":
+            c = ws.cell(row, 1, text)
             c.font = TITLE_FONT if row == 1 else Font(bold=True, size=12, color="1F4E79")
-        else:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-        row += 1
+            row += 1
+            continue
+        lines = textwrap.wrap(text, TOELICHTING_WRAP, break_long_words=False) or [""]
+        for i, line in enumerate(lines):
+            c = ws.cell(row, 1, line if i == 0 else "    " + line)
+            c.alignment = Alignment(vertical="top")
+            row += 1
     ws.column_dimensions["A"].width = 110
     ws.protection.sheet = True
 
@@ -621,8 +644,12 @@ def _conf(ws: Worksheet) -> None:
 
 
 # --- entry point ---------------------------------------------------------------
-def build_workbook(assumptions: Assumptions) -> Workbook:
-    """The master workbook (openpyxl) for ``assumptions``; not yet saved."""
+def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = None,
+                   ) -> Workbook:
+    """The master workbook (openpyxl) for ``assumptions``; not yet saved.
+    ``realisaties`` (reeks, jaar, waarde, bron) prefill the Realisatie sheet."""
+    from . import analysis_sheets as AS
+
     tables, years = _tables(assumptions)
     start, end = _horizon(assumptions)
     horizon = list(range(start, end + 1)) if 0 <= end - start <= 15 else years
@@ -652,6 +679,9 @@ def build_workbook(assumptions: Assumptions) -> Workbook:
     uit = wb.create_sheet(S.UITKOMSTEN)
     pos = _uitkomsten(uit, infos, horizon, version_ref)
     _grafieken(wb.create_sheet(S.GRAFIEKEN), uit, pos)
+    AS.build_onzekerheid(wb.create_sheet(S.ONZEKERHEID), horizon)
+    AS.build_bijstelling(wb.create_sheet(S.BIJSTELLING))
+    AS.build_realisatie(wb.create_sheet(S.REALISATIE), realisaties)
     _validatie(wb.create_sheet(S.VALIDATIE))
     _vaststelling(wb.create_sheet(S.VASTSTELLING))
     fp = ""
@@ -700,12 +730,14 @@ def _user() -> str:
         return "onbekend"
 
 
-def build(assumptions: Assumptions, out: str | Path) -> Path:
-    """Build and save the master workbook atomically (.xlsm: with the xlwings VBA)."""
+def build(assumptions: Assumptions, out: str | Path,
+          realisaties: pd.DataFrame | None = None) -> Path:
+    """Build and save the master workbook atomically (.xlsm: with the xlwings VBA);
+    ``realisaties`` (a checked table, see :mod:`mpp_xl.backtest`) prefill Realisatie."""
     out = Path(out)
     if out.suffix.lower() not in (".xlsm", ".xlsx"):
         raise MppError(f"{out.name}: kies een werkmap met extensie .xlsm (met macro's) of .xlsx.")
-    wb = build_workbook(assumptions)
+    wb = build_workbook(assumptions, realisaties)
     if out.suffix.lower() == ".xlsx":
         _strip_vba(wb)
     def write(p: Path) -> None:

@@ -69,8 +69,10 @@ def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
     for row in ws.iter_rows():
         for c in row:
             inside = c.row > layout.HEADER_ROW and c.column <= width
-            if isinstance(c.value, str) and c.value.startswith("=") and not inside:
-                c.value = cached.get(c.coordinate)
+            # only real formulas (data_type 'f'); text that merely starts with '='
+            # (a contact person typed as '=HYPERLINK(...)') stays text
+            if c.data_type == "f" and not inside:
+                _set_value(c, cached.get(c.coordinate))
     thin = Side(style="thin", color="BFBFBF")
     for ref, label in S.PF_SIGN_LABELS.items():
         ws[ref] = label
@@ -87,6 +89,14 @@ def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
         w.sheet_view.tabSelected = w.title == partner
     atomic_write(out, lambda p: save_exact(wb, p))
     return out
+
+
+def _set_value(cell: Any, value: object) -> None:
+    """Put a plain value in an openpyxl cell; text starting with '=' stays
+    text (openpyxl would otherwise store it as a formula)."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
 
 
 # --- fingerprint and sign-off in a partner file -------------------------------------
@@ -234,7 +244,8 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
                 summary["vaststelling"] = "niet overgenomen"
         summary["gewijzigd"] = len(targets)
         out, result = refresh_bytes(merged, master.name, signoffs=signoffs,
-                                    action=f"samengevoegd {own}", note=note)
+                                    action=f"samengevoegd {own}", note=note,
+                                    base_dir=Path(master).resolve().parent)
         summary["status"] = result.state
         return out, summary
 

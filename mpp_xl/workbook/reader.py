@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,22 +77,88 @@ def structure_problems(names: Sequence[str], headers: dict[str, object],
     return out
 
 
+#: Largest used area (rows x columns, counted from A1) of a parameter sheet
+#: that is read. python-calamine allocates the whole area at once and aborts
+#: the process when that fails, so a stray value in XFD1048576 must be
+#: refused before it gets there.
+MAX_SHEET_CELLS = 1_000_000
+
+#: Excel stores error values in English; the Dutch Excel shows these.
+ERROR_NL = {"#DIV/0!": "#DEEL/0!", "#N/A": "#N/B", "#VALUE!": "#WAARDE!", "#REF!": "#VERW!",
+            "#NAME?": "#NAAM?", "#NUM!": "#GETAL!", "#NULL!": "#LEEG!",
+            "#SPILL!": "#OVERLOOP!", "#CALC!": "#BEREKENEN!",
+            "#GETTING_DATA": "#GEGEVENS_OPHALEN", "#CIRC!": "#KRING!"}
+
+
+def error_text(err: object) -> str:
+    """An Excel error value as the Dutch Excel shows it ('#DIV/0!' -> '#DEEL/0!')."""
+    text = str(err).strip()
+    return ERROR_NL.get(text.upper(), text)
+
+
+def check_extent(pkg: Package, sheet: str) -> None:
+    """Refuse a parameter sheet whose used area (from A1) is absurdly large
+    (a value typed in a far corner), naming the cell."""
+    far = None
+    worst = 0
+    for c in pkg.cells(sheet):
+        if c.value is None:
+            continue  # a formatted empty cell (or a formula without value) does not count
+        if c.row * c.col > worst:
+            worst, far = c.row * c.col, c
+    if far is not None and worst > MAX_SHEET_CELLS:
+        raise MppError(
+            f"Blad '{sheet}' heeft een gevulde cel ver buiten de invoertabel "
+            f"({sheet}!{far.ref}); het blad zou dan {worst:,} cellen groot zijn. Maak die "
+            "cel leeg (of zet de gegevens op een eigen blad) en probeer het opnieuw; er is "
+            "niets gewijzigd.".replace(",", "."))
+
+
+def _package_rows(pkg: Package, sheet: str) -> list[list[object]]:
+    """The sheet's values from A1 read from the XML (when calamine cannot read
+    it): numbers, text, booleans; error values as Dutch text."""
+    cells = [c for c in pkg.cells(sheet) if c.value is not None]
+    if not cells:
+        return []
+    n_r = max(c.row for c in cells)
+    n_c = max(c.col for c in cells)
+    rows: list[list[object]] = [[""] * n_c for _ in range(n_r)]
+    for c in cells:
+        rows[c.row - 1][c.col - 1] = error_text(c.value) if isinstance(c.value, XlErr) \
+            else c.value
+    return rows
+
+
 def read_blocks(data: bytes, name: str = "werkmap", sheets: Sequence[str] = SHEETS,
-                ) -> dict[str, list[list[object]]]:
+                pkg: Package | None = None) -> dict[str, list[list[object]]]:
     """The input table (from the header row on, cut to the table width) of
-    every parameter sheet, formulas in input cells replaced by their values.
-    Raises :class:`ValidationError` on structure problems."""
+    every parameter sheet, formulas in input cells replaced by their values,
+    Excel error values as their Dutch text ('#DEEL/0!'), which validation
+    reports. Raises :class:`ValidationError` on structure problems and
+    :class:`MppError` on unreadable or unsafe files."""
+    pkg = pkg or Package(data, name)  # safe_zip guard, then the package
+    names = list(pkg.sheet_paths)
+    for s in sheets:
+        if s in pkg.sheet_paths:
+            check_extent(pkg, s)
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001 - any unreadable file
-        raise MppError(f"{name}: geen leesbare Excel-werkmap ({e}).") from e
-    names = wb.sheet_names
+    except Exception:  # noqa: BLE001 - fall back to our own XML reading below
+        wb = None
     raw: dict[str, list[list[object]]] = {}
     headers: dict[str, object] = {}
     for s in sheets:
         if s not in names:
             continue
-        rows = wb.get_sheet_by_name(s).to_python(skip_empty_area=False)
+        rows: list[list[object]] | None = None
+        if wb is not None:
+            try:
+                rows = wb.get_sheet_by_name(s).to_python(skip_empty_area=False)
+            except Exception:  # noqa: BLE001 - e.g. an error value calamine does not know
+                rows = None
+        if rows is None:
+            rows = _package_rows(pkg, s)
+        _overlay_errors(pkg, s, rows)
         raw[s] = rows
         hdr = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
         a6 = hdr[0] if hdr else None
@@ -104,13 +171,23 @@ def read_blocks(data: bytes, name: str = "werkmap", sheets: Sequence[str] = SHEE
     for s, rows in raw.items():
         width = table_width(rows[layout.HEADER_ROW - 1])
         blocks[s] = [[_plain(v) for v in r[:width]] for r in rows[layout.HEADER_ROW - 1:]]
-    _fill_formulas(data, name, blocks)
+    _fill_formulas(pkg, blocks)
     return blocks
 
 
-def _fill_formulas(data: bytes, name: str, blocks: dict[str, list[list[object]]]) -> None:
+def _overlay_errors(pkg: Package, sheet: str, rows: list[list[object]]) -> None:
+    """calamine returns error cells as empty (or refuses unknown ones); put
+    the Dutch error text there so validation names the cell."""
+    for c in pkg.cells(sheet):
+        if isinstance(c.value, XlErr) and c.row <= len(rows):
+            r = rows[c.row - 1]
+            if c.col > len(r):
+                r.extend([""] * (c.col - len(r)))
+            r[c.col - 1] = error_text(c.value)
+
+
+def _fill_formulas(pkg: Package, blocks: dict[str, list[list[object]]]) -> None:
     """Input cells holding a formula without a cached value: evaluate them."""
-    pkg = Package(data, name)
     missing: list[Key] = []
     for s, block in blocks.items():
         width = len(block[0]) if block else 0
@@ -133,9 +210,28 @@ def _fill_formulas(data: bytes, name: str, blocks: dict[str, list[list[object]]]
     ev = Evaluator(values, formulas, {}, pkg.sheet_paths)
     for key in missing:
         s, r, col = key
-        v = ev.value(key)
-        blocks[s][r - layout.HEADER_ROW][col - 1] = (
-            f"formule geeft {v}" if isinstance(v, XlErr) else v)
+        gone = missing_sheets(formulas.get(key, ""), pkg.sheet_paths)
+        # a reference to a sheet that does not exist (or another file) is #REF! in
+        # Excel; the evaluator would read it as an empty cell, i.e. 0
+        v = XlErr("#REF!") if gone else ev.value(key)
+        blocks[s][r - layout.HEADER_ROW][col - 1] = error_text(v) if isinstance(v, XlErr) else v
+
+
+_STRING_LIT = re.compile(r'"(?:[^"]|"")*"')
+_SHEET_REF = re.compile(r"(?:'((?:[^']|'')+)'|([^\s'!=+\-*/^&,;:(){}<>\"]+))!")
+
+
+def missing_sheets(formula: str, sheets: Collection[str]) -> list[str]:
+    """Sheets a formula refers to that are not in the workbook (external
+    references such as ``[1]Blad1!A1`` count as missing)."""
+    text = _STRING_LIT.sub('""', formula)
+    known = {x.lower() for x in sheets}
+    out = []
+    for m in _SHEET_REF.finditer(text):
+        name = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+        if name.lower() not in known or "[" in name:
+            out.append(name)
+    return out
 
 
 def rows_from_blocks(blocks: dict[str, list[list[object]]]) -> list[Row]:
@@ -197,8 +293,9 @@ def _places(blocks: dict[str, list[list[object]]],
 
 
 def read_bytes_assumptions(data: bytes, name: str = "werkmap",
-                           sheets: Sequence[str] = SHEETS) -> Assumptions:
-    blocks = read_blocks(data, name, sheets)
+                           sheets: Sequence[str] = SHEETS,
+                           pkg: Package | None = None) -> Assumptions:
+    blocks = read_blocks(data, name, sheets, pkg)
     return WorkbookAssumptions(rows_from_blocks(blocks), source=name, places=_places(blocks))
 
 
@@ -209,7 +306,7 @@ def read_workbook_assumptions(path: str | Path) -> Assumptions:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise MppError(f"{path.name} kan niet gelezen worden: {e}") from e
+        raise MppError(f"{path.name} kan niet gelezen worden: {e.strerror or e}") from e
     a = read_bytes_assumptions(data, path.name)
     a.source = str(path)
     return a

@@ -63,6 +63,8 @@ class RefreshResult:
     problems: list[Problem]
     partners: dict[str, dict[str, object]]
     stats: dict[str, float] = field(default_factory=dict)
+    #: Dutch warnings of the analysis sheets (Bijstelling, Realisatie) for the output.
+    meldingen: list[str] = field(default_factory=list)
 
 
 # --- locks and backups -------------------------------------------------------------
@@ -97,6 +99,25 @@ def exclusive(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+STALE_TEMP_S = 3600  # a temporary file this old was left by a killed writer
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Delete ``.NAME.*.tmp`` files (from :func:`mpp_xl.output.atomic_write`)
+    older than :data:`STALE_TEMP_S`, left behind by a refresh that was killed.
+    Called under the exclusive lock, so no refresh of ours is writing them;
+    the age limit protects other writers (e.g. ``mpp build``)."""
+    gone = []
+    limit = time.time() - STALE_TEMP_S
+    for d in (path.parent, path.parent / BACKUP_DIR):
+        for p in d.glob(f".{path.stem}*.tmp"):
+            with contextlib.suppress(OSError):
+                if p.stat().st_mtime < limit:
+                    p.unlink()
+                    gone.append(p)
+    return gone
+
+
 def backup(path: Path, data: bytes, now: dt.datetime) -> Path:
     """Keep ``data`` (the previous version) in ``.backup/``; the newest
     :data:`BACKUPS_KEPT` are kept."""
@@ -117,8 +138,11 @@ def update_file(path: str | Path, change: Callable[[bytes], tuple[bytes, Any]],
     path = Path(path)
     if not path.exists():
         raise MppError(f"Bestand niet gevonden: {path}")
+    if not path.is_file():
+        raise MppError(f"{path.name} is geen bestand (een map?); geef het pad van de werkmap.")
     check_not_open(path)
     with exclusive(path):
+        remove_stale_temp_files(path)
         before = path.stat()
         data = path.read_bytes()
         new, result = change(data)
@@ -297,10 +321,12 @@ def _user() -> str:
 def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None = None,
                   signoffs: Mapping[str, SignOff | None] | None = None,
                   action: str = "ververst", note: str = "",
-                  udf_dir: str | None = None) -> tuple[bytes, RefreshResult]:
+                  udf_dir: str | None = None,
+                  base_dir: str | Path | None = None) -> tuple[bytes, RefreshResult]:
     """The refreshed workbook (bytes) and a summary; raises ValidationError
     (nothing changed) when the inputs have errors. ``signoffs`` adds or
-    removes (None) sign-offs before the states are computed."""
+    removes (None) sign-offs before the states are computed. ``base_dir``: the
+    workbook's folder (Kader's vorige_mpp is relative to it)."""
     t0 = time.perf_counter()
     now = now or dt.datetime.now()
     stamp = now.strftime("%Y-%m-%d %H:%M:%S")
@@ -377,6 +403,10 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
             new = set_cached_values(pkg.sheet_xml(sheet), pkg.cells(sheet), upd)
             if new != pkg.sheet_xml(sheet):
                 replaced[path] = new
+    from .analysis_sheets import refresh_parts  # Bijstelling and Realisatie (issue 5)
+
+    extra, meldingen = refresh_parts(pkg, a, resolved, base_dir, results, replaced)
+    replaced.update(extra)
     out = pkg.to_bytes(replaced)
     t_end = time.perf_counter()
     n_mpp = sum(1 for t in formulas.values() if "MPP_" in t.upper())
@@ -384,7 +414,8 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
              "rekenen_s": t_eval - t_prep, "schrijven_s": t_end - t_eval,
              "formules": float(len(formulas)), "mpp_formules": float(n_mpp),
              "snel": float(ev.stats["fast"]), "formulas_pakket": float(ev.stats["compiled"])}
-    result = RefreshResult(n_err, n_warn, state, handle, list(problems), states, stats)
+    result = RefreshResult(n_err, n_warn, state, handle, list(problems), states, stats,
+                           meldingen)
     return out, result
 
 
@@ -392,5 +423,6 @@ def refresh_workbook(path: str | Path, **kw: Any) -> RefreshResult:
     """Refresh the workbook file in place (atomically, with a backup)."""
     path = Path(path)
     now = kw.pop("now", None) or dt.datetime.now()
+    kw.setdefault("base_dir", path.resolve().parent)
     return update_file(path, lambda data: refresh_bytes(data, path.name, now=now, **kw),
                        now)  # type: ignore[no-any-return]

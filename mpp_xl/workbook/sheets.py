@@ -14,14 +14,17 @@ TOELICHTING = "Toelichting"
 KADER = "Kader"
 UITKOMSTEN = "Uitkomsten"
 GRAFIEKEN = "Grafieken"
+ONZEKERHEID = "Onzekerheid"
+BIJSTELLING = "Bijstelling"
+REALISATIE = "Realisatie"
 VALIDATIE = "Validatie"
 VASTSTELLING = "Vaststelling"
 LOGBOEK = "Logboek"
 CONF = "xlwings.conf"
 
 #: All sheets of the master workbook, in order.
-ALL_SHEETS: tuple[str, ...] = (TOELICHTING, *SHEETS, UITKOMSTEN, GRAFIEKEN, VALIDATIE,
-                               VASTSTELLING, LOGBOEK, CONF)
+ALL_SHEETS: tuple[str, ...] = (TOELICHTING, *SHEETS, UITKOMSTEN, GRAFIEKEN, ONZEKERHEID,
+                               BIJSTELLING, REALISATIE, VALIDATIE, VASTSTELLING, LOGBOEK, CONF)
 #: Sheets whose XML the refresh regenerates (data rows only).
 OWNED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
 

@@ -18,13 +18,17 @@ import math
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DET
 
 from ..problems import MppError
+from ..safe_zip import check_workbook_bytes
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -63,7 +67,7 @@ def split_ref(ref: str) -> tuple[int, int]:
     """'B12' or '$B$12' -> (row 12, col 2), both 1-based."""
     m = _REF_RE.match(ref.upper())
     if not m:
-        raise ValueError(f"not a cell reference: {ref}")
+        raise ValueError(f"geen geldige celverwijzing: {ref!r}")
     return int(m.group(2)), col_index(m.group(1))
 
 
@@ -125,7 +129,11 @@ def scan_cells(xml: bytes, shared: list[str]) -> list[Cell]:
             if raw is not None and raw != b"":
                 text = unescape(raw)
                 if t == "s":
-                    value = shared[int(text)]
+                    try:
+                        value = shared[int(text)]
+                    except (ValueError, IndexError):
+                        raise ValueError(f"cel {ref} verwijst naar gedeelde tekst {text!r}, "
+                                         "die niet bestaat") from None
                 elif t == "str":
                     value = text
                 elif t == "b":
@@ -258,11 +266,12 @@ class Package:
     def __init__(self, data: bytes, name: str = "werkmap") -> None:
         self.data = data
         self.name = name
+        check_workbook_bytes(data, name)  # sizes, zip bombs, DTDs: before inflating
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 self.infos = z.infolist()
                 self.parts: dict[str, bytes] = {i.filename: z.read(i.filename) for i in self.infos}
-        except zipfile.BadZipFile as e:
+        except (zipfile.BadZipFile, EOFError, zlib.error) as e:
             raise MppError(f"{name}: geen geldige Excel-werkmap (.xlsx/.xlsm).") from e
         if "xl/workbook.xml" not in self.parts:
             raise MppError(f"{name}: geen geldige Excel-werkmap (xl/workbook.xml ontbreekt).")
@@ -273,25 +282,44 @@ class Package:
     @classmethod
     def open(cls, path: str | Path) -> Package:
         path = Path(path)
-        return cls(path.read_bytes(), path.name)
+        if not path.is_file():
+            raise MppError(f"Bestand niet gevonden: {path}")
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise MppError(f"{path.name} kan niet gelezen worden: {e.strerror or e}") from e
+        return cls(data, path.name)
+
+    def _xml(self, part: str) -> Any:
+        """A small XML part parsed with defusedxml (no DTDs, no entities)."""
+        raw = self.parts.get(part)
+        if raw is None:
+            raise MppError(f"{self.name} is beschadigd: het onderdeel {part} ontbreekt.")
+        try:
+            return DET.fromstring(raw)
+        except (DET.ParseError, DefusedXmlException) as e:
+            raise MppError(f"{self.name} is beschadigd: {part} is geen geldige XML "
+                           f"({type(e).__name__}).") from e
 
     def _sheet_paths(self) -> dict[str, str]:
-        wb = DET.fromstring(self.parts["xl/workbook.xml"])
-        rels = DET.fromstring(self.parts["xl/_rels/workbook.xml.rels"])
+        wb = self._xml("xl/workbook.xml")
+        rels = self._xml("xl/_rels/workbook.xml.rels")
         target = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
         out: dict[str, str] = {}
         for s in wb.iter(f"{{{NS_MAIN}}}sheet"):
             t = target.get(s.get(f"{{{NS_REL}}}id"), "")
             path = t.lstrip("/") if t.startswith("/") else posixpath.normpath(
                 posixpath.join("xl", t))
+            if path not in self.parts:
+                raise MppError(f"{self.name} is beschadigd: het blad '{s.get('name', '')}' "
+                               f"verwijst naar {path}, dat ontbreekt.")
             out[s.get("name", "")] = path
         return out
 
     def _shared_strings(self) -> list[str]:
-        raw = self.parts.get("xl/sharedStrings.xml")
-        if not raw:
+        if not self.parts.get("xl/sharedStrings.xml"):
             return []
-        root = DET.fromstring(raw)
+        root = self._xml("xl/sharedStrings.xml")
         out = []
         for si in root.iter(f"{{{NS_MAIN}}}si"):
             out.append("".join(t.text or "" for t in si.iter(f"{{{NS_MAIN}}}t")
@@ -303,7 +331,11 @@ class Package:
 
     def cells(self, sheet: str) -> list[Cell]:
         if sheet not in self._cells:
-            self._cells[sheet] = scan_cells(self.sheet_xml(sheet), self.shared)
+            try:
+                self._cells[sheet] = scan_cells(self.sheet_xml(sheet), self.shared)
+            except (ValueError, IndexError, OverflowError, UnicodeDecodeError) as e:
+                raise MppError(f"{self.name} is beschadigd: blad '{sheet}' kan niet worden "
+                               f"gelezen ({e}).") from e
         return self._cells[sheet]
 
     def formula_text(self, sheet: str, cell: Cell) -> str:

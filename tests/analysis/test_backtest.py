@@ -111,7 +111,7 @@ def test_reference_file_with_extra_columns(tmp_path: Path,
     assert main(["backtest", str(EXAMPLE_CSV), str(REFERENCE), "--csv", str(out)]) == 0
     df = pd.read_csv(out)
     assert list(df.columns) == ["reeks", "jaar", "realisatie", "min", "medio", "max", "fout",
-                                "procent", "binnen_band", "bron"]
+                                "procent", "procentpunt", "binnen_band", "bron"]
     assert len(df) > 0 and df["jaar"].min() >= 2024
     src = pd.read_csv(REFERENCE)
     row = df[(df.reeks == "instroom_eerste") & (df.jaar == 2024)].iloc[0]

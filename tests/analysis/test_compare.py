@@ -42,9 +42,9 @@ def test_self_compare_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_a_single_changed_assumption_shows_exactly_the_affected_series() -> None:
-    a = example()
-    old_duur = float(a.resolve().values["nidos_duur_maanden"][1, 0])
-    b = with_param(a, "nidos_duur_maanden", {"alle": old_duur * 0.7})
+    # a base where the duration is one value for every scenario and year
+    a = with_param(example(), "nidos_duur_maanden", {"alle": 30.0})
+    b = with_param(a, "nidos_duur_maanden", {"alle": 30.0 * 0.7})
     c = _cmp(a, b)
     changed = set(c.gewijzigde_reeksen)
     # the duration only acts on the Nidos pool's outflow and stock
@@ -54,7 +54,7 @@ def test_a_single_changed_assumption_shows_exactly_the_affected_series() -> None
     assert set(c.aannames["parameter"]) == {"nidos_duur_maanden"}
     assert set(c.aannames["scenario"]) == {"alle"}
     nieuw = c.aannames["nieuw"].astype(float).tolist()
-    assert nieuw == pytest.approx([old_duur * 0.7] * len(c.aannames))
+    assert nieuw == pytest.approx([21.0] * len(c.aannames))
     for r in changed:
         assert c.invloed[r] == ["nidos_duur_maanden"]
         assert "nidos_duur_maanden" in c.toelichting[r]

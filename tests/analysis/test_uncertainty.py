@@ -259,5 +259,5 @@ def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path,
     assert not out.exists()
     err = capsys.readouterr().err
     assert "Percentiel 'abc' is geen getal" in err
-    assert "minstens 1" in err
+    assert "tussen 100 en 1.000.000" in err
     assert "Traceback" not in err

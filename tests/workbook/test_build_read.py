@@ -44,8 +44,9 @@ def test_rows_know_sheet_and_cell(built_master: Path):
 
 def test_sheet_order_and_conf(built_master: Path):
     wb = openpyxl.load_workbook(built_master)
-    assert wb.sheetnames == ["Toelichting", *SHEETS, "Uitkomsten", "Grafieken", "Validatie",
-                             "Vaststelling", "Logboek", "xlwings.conf"]
+    assert wb.sheetnames == ["Toelichting", *SHEETS, "Uitkomsten", "Grafieken", "Onzekerheid",
+                             "Bijstelling", "Realisatie", "Validatie", "Vaststelling", "Logboek",
+                             "xlwings.conf"]
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
     assert conf["UDF Modules"] == "mpp_udfs"
     assert "udfs" in conf["PYTHONPATH"]
@@ -130,7 +131,9 @@ def test_charts_present(built_master: Path):
     with zipfile.ZipFile(built_master) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         text = " ".join(z.read(n).decode() for n in charts)
-    assert len(charts) == 7
+    from mpp_xl.workbook.analysis_sheets import FAN_SERIES
+
+    assert len(charts) == 7 + len(FAN_SERIES)  # Grafieken + the fan charts on Onzekerheid
     assert "Uitkomsten" in text and 'grouping val="stacked"' in text
 
 
