@@ -50,8 +50,22 @@ STANDARD_PERCENTILES: tuple[float, ...] = (12.5, 50.0, 67.0, 87.5)
 _HEX8 = re.compile(r"([0-9a-f]{8})\s*$")
 
 
+class _Counts:
+    """Error and warning counts of a model's validation problems."""
+
+    problems: list[Problem]
+
+    @property
+    def n_errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(not p.is_error for p in self.problems)
+
+
 @dataclass
-class Model:
+class Model(_Counts):
     """A computed forecast and what the functions need to slice it fast."""
 
     fingerprint: str
@@ -65,34 +79,18 @@ class Model:
     #: percentiles -> result of ``uncertainty.bands`` (filled on demand).
     bands: dict[tuple[float, ...], Any] = field(default_factory=dict)
 
-    @property
-    def n_errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(not p.is_error for p in self.problems)
-
     def years(self, reeks: str) -> list[int]:
         """The years reported for ``reeks`` (stocks per 1 jan incl. eindjaar + 1)."""
         return list(self.year_index[SERIES[reeks].is_stock])
 
 
 @dataclass
-class FailedModel:
+class FailedModel(_Counts):
     """Assumptions with validation errors: nothing computed."""
 
     key: str
     handle: str
     problems: list[Problem]
-
-    @property
-    def n_errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(not p.is_error for p in self.problems)
 
     def message(self) -> str:
         """The Dutch message for cells that depend on this model."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .problems import MppError
@@ -66,3 +67,33 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> None:
     # 12 significant digits: no float noise such as 21999.999999999996 in exports
     atomic_write(path, lambda p: safe.to_csv(p, index=False, lineterminator="\n",
                                              float_format="%.12g"))
+
+
+def summary_table(
+    data: dict[str, np.ndarray],
+    row_labels: list[str],
+    years_of: Callable[[str], list[int]],
+    keys: Sequence[str],
+    row_header: str = "scen.",
+) -> str:
+    """A fixed-width table of series × rows (scenarios or percentiles) × years,
+    numbers the Dutch way, shares as percentages; years a series lacks stay blank."""
+    from .series import SERIES
+
+    years = sorted({y for k in keys for y in years_of(k)})
+    head = f"{'reeks':<34}{row_header:<7}" + "".join(f"{y:>10}" for y in years)
+    lines = [head, "-" * len(head)]
+    for key in keys:
+        ys = years_of(key)
+        share = SERIES[key].unit == "fractie"
+        for i, label in enumerate(row_labels):
+            cells = []
+            for y in years:
+                if y not in ys:
+                    cells.append(f"{'':>10}")
+                    continue
+                v = float(data[key][i, ys.index(y)])
+                text = f"{nl_number(100 * v, 1)}%" if share else nl_number(v)
+                cells.append(f"{text:>10}")
+            lines.append(f"{key if i == 0 else '':<34}{label:<7}" + "".join(cells))
+    return "\n".join(lines)

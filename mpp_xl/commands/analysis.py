@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from .. import read_assumptions, run
-from ..output import nl_number, write_csv
+from ..output import nl_number, summary_table, write_csv
 from ..problems import MppError, ValidationError, format_problems
 from ..registry import PARAMETERS
 from ..series import SERIES, SUMMARY_KEYS
@@ -127,24 +127,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         print(f"Banden van {len(bands.data)} reeksen ({nl_number(bands.draws)} trekkingen, "
               f"startgetal {bands.seed}) geschreven naar {args.csv}.")
         return 0
-    years = bands.years("coa_bezetting")
-    head = f"{'reeks':<34}{'perc.':>6} " + "".join(f"{y:>10}" for y in years)
-    print(head)
-    print("-" * len(head))
-    for key in SUMMARY_KEYS:
-        s = SERIES[key]
-        ys = bands.years(key)
-        for i, p in enumerate(bands.percentiles):
-            cells = []
-            for y in years:
-                if y not in ys:
-                    cells.append(f"{'':>10}")
-                    continue
-                v = bands.data[key][i, ys.index(y)]
-                cells.append(f"{_pct(v):>10}" if s.unit == "fractie" else f"{nl_number(v):>10}")
-            label = key if i == 0 else ""
-            ptxt = f"P{p:g}".replace(".", ",")
-            print(f"{label:<34}{ptxt:>6} " + "".join(cells))
+    labels = [f"P{p:g}".replace(".", ",") for p in bands.percentiles]
+    print(summary_table(bands.data, labels, bands.years, SUMMARY_KEYS, row_header="perc."))
     print(f"{nl_number(bands.draws)} trekkingen, startgetal {bands.seed}, correlatie tussen "
           f"jaren {f'{bands.rho:g}'.replace('.', ',')}. Stromen: totaal per jaar; voorraden: "
           "per 1 januari.")

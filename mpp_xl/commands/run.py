@@ -7,7 +7,7 @@ import sys
 
 from .. import read_assumptions, run
 from ..goalseek import apply, describe, goal_seek
-from ..output import atomic_write, nl_number, write_csv
+from ..output import atomic_write, summary_table, write_csv
 from ..problems import MppError, ValidationError, format_problems
 from ..registry import PARAMETERS, SCENARIOS
 from ..series import SERIES, SUMMARY_KEYS
@@ -48,25 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{len(SERIES)} reeksen geschreven naar {args.csv} "
               f"(vingerafdruk {fc.fingerprint[:8]}).")
         return 0
-    years = fc.years("coa_bezetting")
-    head = f"{'reeks':<34}{'scen.':<7}" + "".join(f"{y:>10}" for y in years)
-    print(head)
-    print("-" * len(head))
-    for key in SUMMARY_KEYS:
-        s = SERIES[key]
-        ys = fc.years(key)
-        for i, scen in enumerate(fc.scenarios):
-            vals = fc.data[key][i]
-            cells = []
-            for y in years:
-                if y not in ys:
-                    cells.append(f"{'':>10}")
-                elif s.unit == "fractie":
-                    cells.append(f"{vals[ys.index(y)]:>10.0%}")
-                else:
-                    cells.append(f"{nl_number(vals[ys.index(y)]):>10}")
-            label = key if i == 0 else ""
-            print(f"{label:<34}{scen:<7}" + "".join(cells))
+    print(summary_table(fc.data, list(fc.scenarios), fc.years, SUMMARY_KEYS))
     print("Stromen: totaal per jaar; voorraden: per 1 januari.")
     return 0
 
