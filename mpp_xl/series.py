@@ -107,7 +107,7 @@ _f("rvs_regulier_afdoeningen", "Afdoeningen hoger beroep regulier (RvS)", "RvS")
 _s("rvs_regulier_voorraad", "Voorraad hoger beroep regulier (RvS)", "RvS")
 
 SERIES: dict[str, Series] = {s.key: s for s in _S}
-del _S
+
 
 #: The series of the printed summary table (``mpp run`` without ``--csv``).
 SUMMARY_KEYS: tuple[str, ...] = (

@@ -32,7 +32,6 @@ Stages (each on the rounded result of the previous ones):
 from __future__ import annotations
 
 import argparse
-import math
 import pprint
 import re
 import sys
