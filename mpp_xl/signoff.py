@@ -170,15 +170,41 @@ def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
         _refuse_replace(partner, old, name)
 
 
-def live_state(path: str | Path) -> tuple[dict[str, dict[str, object]], list[Problem]]:
+_PARTNER_FILE_HINT = {
+    "status": "de vaststelling van het partnerbestand zelf staat bovenaan het partnerblad",
+    "refresh": "voeg het partnerbestand samen met: mpp import-partner MASTER.xlsm {name}",
+    "import-partner": "eerst de master, dan het partnerbestand: "
+                      "mpp import-partner MASTER.xlsm {name}",
+}
+
+
+def partner_file_refusal(name: str, command: str) -> MppError:
+    """The Dutch error for a partner file given where ``mpp COMMAND`` needs
+    the master workbook."""
+    hint = _PARTNER_FILE_HINT.get(command, "")
+    text = f"{name} is een partnerbestand; 'mpp {command}' werkt op de masterwerkmap"
+    return MppError(text + ("; " + hint.format(name=name) if hint else "") + ".")
+
+
+def require_master(path: str | Path, command: str) -> Path:
+    """:func:`require_workbook`, and refuse a partner file (Dutch message
+    naming ``command`` and what to do instead)."""
+    path = require_workbook(path)
+    if is_partner_file(Package.open(path)):
+        raise partner_file_refusal(path.name, command)
+    return path
+
+
+def live_state(path: str | Path, command: str = "status",
+               ) -> tuple[dict[str, dict[str, object]], list[Problem]]:
     """Per partner the sign-off state computed from the current inputs (see
-    :func:`mpp_xl.workbook.refresh.partner_states`) and the validation problems."""
+    :func:`mpp_xl.workbook.refresh.partner_states`) and the validation problems.
+    ``command``: the CLI command, for the message when ``path`` is a partner file."""
     path = require_workbook(path)
     data = path.read_bytes()
     pkg = Package(data, path.name)
     if is_partner_file(pkg):
-        raise MppError(f"{path.name} is een partnerbestand; 'mpp status' werkt op de "
-                       "masterwerkmap.")
+        raise partner_file_refusal(path.name, command)
     a = read_bytes_assumptions(data, path.name)
     problems, resolved = a.check()
     current = {p: a.fingerprint(p) for p in PARTNERS} if resolved is not None else None
@@ -189,7 +215,12 @@ def status(path: str | Path) -> dict[str, Any]:
     """``{"status": "concept"|"vastgesteld", "partners": {"IND": {"signed",
     "valid", "name", "date", "fingerprint"}, ...}}``, computed from the
     current inputs (not from the last refresh)."""
-    states, problems = live_state(path)
+    return status_of(*live_state(path))
+
+
+def status_of(states: dict[str, dict[str, object]], problems: list[Problem],
+              ) -> dict[str, Any]:
+    """:func:`status` from the result of :func:`live_state`."""
     n_err = sum(p.is_error for p in problems)
     keys = ("signed", "valid", "name", "date", "fingerprint")
     return {

@@ -49,13 +49,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     e = sub.add_parser("export-partner", help="schrijf een los partnerbestand (.xlsx)")
     e.add_argument("workbook")
     e.add_argument("--partner", required=True, help=_PARTNER_HELP)
-    e.add_argument("-o", "--output", required=True)
+    e.add_argument("-o", "--output", required=True, help="het partnerbestand (.xlsx)")
+    e.add_argument("--overschrijf", action="store_true",
+                   help="vervang een bestaand partnerbestand (het oude gaat eerst naar .backup/)")
     e.set_defaults(func=cmd_export)
 
     i = sub.add_parser("import-partner", help="voeg een partnerbestand samen met de master")
     i.add_argument("workbook")
     i.add_argument("partnerfile")
     i.add_argument("--partner", help="verwachte partner (controle): " + _PARTNER_HELP)
+    i.add_argument("--forceer", action="store_true",
+                   help="voeg samen, ook als de invoer van de partner in de master na de "
+                        "export is gewijzigd (die wijzigingen worden dan overschreven)")
     i.set_defaults(func=cmd_import)
 
 
@@ -106,10 +111,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from ..signoff import require_workbook
+    from ..signoff import require_master
     from ..workbook.refresh import refresh_workbook
 
-    require_workbook(args.workbook)
+    require_master(args.workbook, "refresh")
     res = refresh_workbook(args.workbook)
     for m in res.meldingen:
         print(f"Let op: {m}", file=sys.stderr)
@@ -129,32 +134,41 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_sign_off(args: argparse.Namespace) -> int:
-    from ..signoff import sign_off
+    from ..signoff import is_partner_file, sign_off
+    from ..workbook.xlsxio import Package
 
     so = sign_off(args.workbook, args.partner, args.name, args.datum, replace=args.vervang)
     print(f"{so.partner} vastgesteld door {so.name} op {so.date} "
           f"(vingerafdruk {so.fingerprint[:8]}).")
+    if is_partner_file(Package.open(args.workbook)):
+        print(f"Stuur {Path(args.workbook).name} terug naar de coördinator; die voegt het "
+              "samen met mpp import-partner.")
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ..signoff import normalise_partner, status
+    from ..signoff import live_state, normalise_partner, status_of
 
     only = normalise_partner(args.partner) if args.partner else None
-    st = status(args.workbook)
+    states, problems = live_state(args.workbook, "status")
+    st = status_of(states, problems)
     if only is not None:
         st["partners"] = {only: st["partners"][only]}
     if args.json:
         print(json.dumps(st, ensure_ascii=False, indent=2))
         return 0
-    print(f"Status MPP: {st['status']}")
+    n_err = sum(p.is_error for p in problems)
+    extra = (f" ({n_err} fout(en) in de aannames; zie mpp validate {args.workbook})"
+             if n_err else "")
+    print(f"Status MPP: {st['status']}{extra}")
     for p, s in st["partners"].items():
         if not s["signed"]:
             text = "niet vastgesteld"
         elif s["valid"]:
             text = f"geldig vastgesteld door {s['name']} op {s['date']}"
         else:
-            text = f"VERVALLEN (vastgesteld door {s['name']} op {s['date']}; aannames gewijzigd)"
+            why = "de aannames bevatten fouten" if n_err else "aannames gewijzigd"
+            text = f"VERVALLEN (vastgesteld door {s['name']} op {s['date']}; {why})"
         print(f"  {p:<8} {text}")
     return 0
 
@@ -165,28 +179,57 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     partner = normalise_partner(args.partner)
     require_workbook(args.workbook)
-    out = export_partner(args.workbook, partner, args.output)
-    print(f"Partnerbestand {out} geschreven.")
+    out_path = Path(args.output)
+    saved = None
+    if out_path.exists() and out_path.suffix.lower() == ".xlsx":
+        if out_path.is_dir():
+            raise MppError(f"{out_path} is een map; geef een bestandsnaam op, bijvoorbeeld "
+                           f"{out_path / (partner + '.xlsx')}.")
+        if out_path.resolve() == Path(args.workbook).resolve():
+            raise MppError(f"{out_path.name} is de werkmap zelf; kies een andere naam voor "
+                           f"het partnerbestand, bijvoorbeeld {partner}.xlsx.")
+        if not args.overschrijf:
+            raise MppError(f"{out_path} bestaat al; daarin staan mogelijk gegevens of een "
+                           "vaststelling van de partner, die verloren zouden gaan. Kies een "
+                           "andere naam, of gebruik --overschrijf (het oude bestand wordt dan "
+                           "eerst bewaard in .backup/).")
+        import datetime as dt
+
+        from ..workbook.refresh import backup, check_not_open
+
+        check_not_open(out_path)
+        saved = backup(out_path, out_path.read_bytes(), dt.datetime.now())
+    out = export_partner(args.workbook, partner, out_path)
+    if saved is not None:
+        print(f"Het vorige {out_path.name} is bewaard als {saved}.")
+    print(f"Partnerbestand {out} geschreven. Voeg het na invullen samen met: "
+          f"mpp import-partner {args.workbook} {out}")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..signoff import live_state, normalise_partner, require_workbook
+    from ..signoff import live_state, normalise_partner, require_master, require_workbook
     from ..workbook.partner_io import import_partner
 
     partner = normalise_partner(args.partner) if args.partner else None
-    require_workbook(args.workbook)
+    require_master(args.workbook, "import-partner")
     require_workbook(args.partnerfile, hint=(
         f"maak er een met: mpp export-partner {args.workbook} --partner "
         f"{partner or 'PARTNER'} -o {partner or 'PARTNER'}.xlsx"))
-    for m in stale_export_warnings(Path(args.workbook), Path(args.partnerfile)):
+    before, _ = live_state(args.workbook, "import-partner")
+    res = import_partner(args.workbook, args.partnerfile, partner, force=args.forceer)
+    for m in res["meldingen"]:
         print(f"Let op: {m}", file=sys.stderr)
-    before, _ = live_state(args.workbook)
-    res = import_partner(args.workbook, args.partnerfile, partner)
-    after, problems = live_state(args.workbook)
-    for m in res.get("meldingen", []) or []:  # warnings partner_io may add
-        print(f"Let op: {m}", file=sys.stderr)
-    extra = f"; vaststelling {res['vaststelling']}" if res.get("vaststelling") else ""
+    if res["niets"]:
+        sign = {"al overgenomen": " De vaststelling erin was al overgenomen.",
+                "niet overgenomen": " De vaststelling erin hoort niet bij deze aannames en "
+                                    "is niet overgenomen."}.get(res["vaststelling"] or "", "")
+        print(f"{res['partner']}: niets gewijzigd; de invoer in {Path(args.workbook).name} is "
+              f"al gelijk aan {Path(args.partnerfile).name} (al eerder samengevoegd, of er is "
+              f"niets ingevuld).{sign} Er is niets geschreven.")
+        return 0
+    after, problems = live_state(args.workbook, "import-partner")
+    extra = f"; vaststelling {res['vaststelling']}" if res["vaststelling"] else ""
     print(f"{res['partner']} samengevoegd: {res['gewijzigd']} cel(len) gewijzigd{extra}. "
           f"Status: {res['status']}.")
     warnings = [p for p in problems if not p.is_error]
@@ -197,52 +240,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"Vaststelling {p} ({st['name']}, {st['date']}) vervalt: de aannames zijn "
                   "gewijzigd.")
     return 0
-
-
-def _export_time(pfile: Path) -> str | None:
-    """The ``mpp_export`` time ('jjjj-mm-dd uu:mm:ss') in a partner file's
-    custom document properties, if any."""
-    import re
-
-    from ..workbook.xlsxio import Package
-
-    raw = Package.open(pfile).parts.get("docProps/custom.xml", b"")
-    m = re.search(rb'name="mpp_export"[^>]*>\s*<[^>]*>([^<]+)<', raw)
-    return m.group(1).decode("utf-8", "replace").strip() if m else None
-
-
-def stale_export_warnings(master: Path, pfile: Path) -> list[str]:
-    """Dutch warnings when the master changed after the partner file was
-    exported: a Logboek entry later than the export time whose fingerprint
-    differs from the master's fingerprint at export time. Importing such a
-    file may put back older values of that partner's sheet."""
-    from ..workbook import sheets as S
-    from ..workbook.xlsxio import Package
-
-    when = _export_time(pfile)
-    if not when:
-        return []
-    pkg = Package.open(master)
-    if S.LOGBOEK not in pkg.sheet_paths:
-        return []
-    rows: dict[int, dict[int, object]] = {}
-    for c in pkg.cells(S.LOGBOEK):
-        if c.row > S.LOG_HEADER_ROW and c.col <= 4:
-            rows.setdefault(c.row, {})[c.col] = c.value
-    log = [(str(r.get(1) or ""), str(r.get(2) or ""), str(r.get(4) or ""))
-           for _, r in sorted(rows.items()) if r.get(1)]
-    earlier = [e for e in log if e[0] <= when]
-    later = [e for e in log if e[0] > when]
-    if not earlier or not later:
-        return []
-    fp_then = earlier[-1][2]
-    changed = [e for e in later if e[2] and e[2] != fp_then]
-    if not changed:
-        return []
-    shown = "; ".join(f"{t} {a}" for t, a, _ in changed[-3:])
-    return [f"de master is gewijzigd nadat {pfile.name} werd geëxporteerd ({when}); "
-            f"Logboek: {shown}. Controleer of dit partnerbestand geen nieuwere waarden "
-            "overschrijft (exporteer zo nodig opnieuw)."]
 
 
 __all__ = ["MppError", "register"]

@@ -35,7 +35,7 @@ import pandas as pd
 from ..problems import MppError, ValidationError
 from ..series import SERIES
 from . import sheets as S
-from .xlsxio import Package, cell_xml, col_letter
+from .xlsxio import Package, cell_xml, col_letter, scan_cells
 
 ONZEKERHEID = S.ONZEKERHEID
 BIJSTELLING = S.BIJSTELLING
@@ -272,13 +272,27 @@ def build_bijstelling(ws: Any) -> None:
                               "Vernieuwen.")
     for col, w in zip("ABCDEFG", (30, 10, 8, 14, 14, 14, 11), strict=True):
         ws.column_dimensions[col].width = w
+    _print_columns(ws, [list(range(1, 8))])
     ws.protection.sheet = True
+
+
+def _print_columns(ws: Any, strips: list[list[int]]) -> None:
+    """Print whole columns (the rows change at every refresh) in page strips
+    side by side, at the scale where the widest strip fills the page width."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    from .builder import MAX_ROW, _fixed_scale, _units, scale_for
+
+    _fixed_scale(ws, scale_for(max(_units(ws, s) for s in strips)))
+    for strip in strips[:-1]:
+        ws.col_breaks.append(Break(id=strip[-1]))
+    ws.print_area = f"A1:{col_letter(strips[-1][-1])}{MAX_ROW}"
 
 
 def build_realisatie(ws: Any, realisaties: pd.DataFrame | None = None) -> None:
     """The input table (reeks, jaar, waarde, bron; unlocked yellow cells) and the
     header of the backtest beside it."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .builder import (
@@ -297,6 +311,10 @@ def build_realisatie(ws: Any, realisaties: pd.DataFrame | None = None) -> None:
                 "totaal van het jaar, voorraden per 1 januari. De reeksnamen staan op "
                 "Uitkomsten (grijs, rechts van elke titel).")
     ws["A2"].font = Font(italic=True, color="595959")
+    # the note wraps above the input table (on paper that table has a page of its own)
+    ws.merge_cells(f"A2:{col_letter(REAL_BT_COL - 1)}2")
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = S.row_height(S.text_lines(ws["A2"].value, 24 + 7 + 11 + 18))
     _style_row(ws)
     ws["A4"] = "Realisaties (invoer)"
     ws["A4"].font = Font(bold=True, size=12, color="1F4E79")
@@ -345,6 +363,10 @@ def build_realisatie(ws: Any, realisaties: pd.DataFrame | None = None) -> None:
     for j, w in enumerate((24, 7, 11, 11, 11, 11, 13, 10, 8)):
         ws.column_dimensions[col_letter(REAL_BT_COL + j)].width = w
     ws.row_dimensions[REAL_HEADER_ROW].height = 30
+    # on paper: the realisations, then the backtest on its own page strip
+    bt_cols = list(range(REAL_BT_COL, REAL_BT_COL + len(REAL_BT_HEADERS)))
+    _print_columns(ws, [list(range(1, REAL_BT_COL)), bt_cols])
+    ws.print_title_rows = f"{REAL_HEADER_ROW}:{REAL_HEADER_ROW}"
     ws.freeze_panes = f"A{REAL_FIRST_ROW}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -713,7 +735,7 @@ def refresh_parts(pkg: Package, assumptions: Any, resolved: Any,
 
     from ..forecast import run_resolved
 
-    parts: dict[str, bytes] = {}
+    parts: dict[str, bytes] = owned_row_heights(pkg, base)
     notes: list[str] = []
     has_bij = BIJSTELLING in pkg.sheet_paths
     has_real = REALISATIE in pkg.sheet_paths
@@ -732,6 +754,69 @@ def refresh_parts(pkg: Package, assumptions: Any, resolved: Any,
                                                         base(REALISATIE))
         notes += [f"Realisatie: {m}" for m in msgs]
     return parts, notes
+
+
+#: Rows of the owned sheets whose text (in column A) wraps over the table's width.
+OWNED_NOTE_ROWS: dict[str, tuple[int, ...]] = {S.VASTSTELLING: (4,)}
+#: Per owned sheet: (header row, first data row, column widths, wrapped columns).
+OWNED_ROWS: dict[str, tuple[int, int, tuple[float, ...], tuple[int, ...]]] = {
+    S.VALIDATIE: (S.VAL_HEADER_ROW, S.VAL_HEADER_ROW + 1, S.VAL_WIDTHS, S.VAL_WRAP_COLS),
+    S.VASTSTELLING: (S.VS_HEADER_ROW, S.VS_FIRST_ROW, S.VS_WIDTHS, S.VS_WRAP_COLS),
+    S.LOGBOEK: (S.LOG_HEADER_ROW, S.LOG_HEADER_ROW + 1, S.LOG_WIDTHS, S.LOG_WRAP_COLS),
+}
+
+
+def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, bytes]:
+    """Validatie, Vaststelling and Logboek with row heights that fit their wrapped
+    text (part name -> XML). The refresh regenerates their rows without a height,
+    and neither Excel nor LibreOffice fits the height of such rows when opening
+    the file, so long messages would overlap the next row. ``base(sheet)``: the
+    sheet's current XML."""
+    from .builder import header_height
+
+    parts: dict[str, bytes] = {}
+    for sheet, (head, first, widths, wrap) in OWNED_ROWS.items():
+        if sheet not in pkg.sheet_paths:
+            continue
+        xml = base(sheet)
+        try:
+            cells = scan_cells(xml, pkg.shared)
+        except (ValueError, IndexError):
+            continue  # unreadable cells: leave the heights to the application
+        lines: dict[int, int] = {}
+        for c in cells:
+            if c.row >= first and c.col in wrap and c.col <= len(widths):
+                lines[c.row] = max(lines.get(c.row, 1), S.text_lines(c.value, widths[c.col - 1]))
+            elif c.row >= first:
+                lines.setdefault(c.row, 1)
+        for c in cells:
+            if c.row in OWNED_NOTE_ROWS.get(sheet, ()) and c.col == 1 and c.value:
+                lines[c.row] = S.text_lines(c.value, sum(widths))
+        heights = {r: S.row_height(n) for r, n in lines.items()}
+        headers = tuple(str(c.value or "") for c in cells if c.row == head)
+        if len(headers) == len(widths):
+            heights[head] = header_height(headers, widths)
+        parts[pkg.sheet_paths[sheet]] = set_row_heights(xml, heights)
+    return parts
+
+
+def set_row_heights(xml: bytes, heights: Mapping[int, float]) -> bytes:
+    """``xml`` with ``ht``/``customHeight`` on the rows in ``heights`` (row -> points);
+    other rows and everything outside the row tags stay byte-identical."""
+    def fix(m: re.Match[bytes]) -> bytes:
+        rm = _ROWNUM.search(m.group(1))
+        if rm is None or int(rm.group(1)) not in heights:
+            return m.group(0)
+        attrs = re.sub(rb'\s+(?:ht|customHeight)="[^"]*"', b"", m.group(1))
+        tail = b"/>" if attrs.endswith(b"/") else b">"
+        attrs = attrs.rstrip(b"/")
+        ht = f' ht="{heights[int(rm.group(1))]:g}" customHeight="1"'.encode()
+        return b"<row" + attrs + ht + tail
+
+    return _ROW_OPEN.sub(fix, xml)
+
+
+_ROW_OPEN = re.compile(rb"<row\b([^>]*)>")
 
 
 def read_workbook_realisaties(path: str | Path) -> pd.DataFrame | None:

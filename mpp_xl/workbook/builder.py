@@ -15,6 +15,7 @@ import getpass
 import math
 import os
 from collections import defaultdict
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -63,6 +64,13 @@ BOLD = Font(bold=True)
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+#: Fingerprints on Vaststelling: a fixed-width font, so the visible part is the
+#: first ~16 hex characters.
+FINGERPRINT_FONT = Font(name="Courier New", size=10)
+#: Fonts without a name or size get the workbook default (Calibri) at this size;
+#: LibreOffice would otherwise use a serif font at 10 pt.
+FONT_NAME, FONT_SIZE = "Calibri", 11
 UNLOCKED = Protection(locked=False)
 
 NUMBER_FORMATS = {
@@ -212,9 +220,21 @@ def _validation(p: Parameter) -> DataValidation | None:
     return dv
 
 
+#: Column widths of a parameter sheet (characters): Omschrijving, Eenheid, Scenario,
+#: Alle jaren, each year, Toelichting, Bron. Column A fits the longest key of the sheet.
+LABEL_WIDTH, UNIT_WIDTH, SCEN_WIDTH, ALL_WIDTH, YEAR_WIDTH = 30, 12, 8, 11, 10
+HELP_WIDTH, SRC_WIDTH = 50, 20
+
+
+def _key_width(sheet: str) -> float:
+    """Width of column A: the longest parameter key of the sheet fits on one line."""
+    return float(min(44, max([16, *(len(p.key) + 2 for p in parameters_of(sheet))])))
+
+
 def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
                  version: str) -> SheetInfo:
     ycols = {y: layout.FIRST_YEAR_COL + i for i, y in enumerate(years)}
+    key_width = _key_width(sheet)
     col_help = layout.FIRST_YEAR_COL + len(years)
     col_src = col_help + 1
 
@@ -263,6 +283,7 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
             for col in [layout.COL_ALL, *ycols.values()]:
                 c = ws.cell(row, col)
                 c.border = BOX
+                c.alignment = TOP  # beside wrapped text the value stays on the first line
                 if col in input_cols:
                     c.fill, c.font, c.protection = INPUT_FILL, INPUT_FONT, UNLOCKED
                     c.number_format = fmt
@@ -278,8 +299,10 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
                 c.number_format = fmt
             help_text = _help_text(p)
             ws.cell(row, col_help, help_text).alignment = WRAP
-            lines = max(math.ceil(len(help_text) / 68), math.ceil(len(p.label) / 44), 1)
-            ws.row_dimensions[row].height = 13.5 * lines + 2
+            lines = max(S.text_lines(help_text, HELP_WIDTH),
+                        S.text_lines(p.label, LABEL_WIDTH),
+                        S.text_lines(p.key, key_width))
+            ws.row_dimensions[row].height = S.row_height(lines)
             src = ws.cell(row, col_src)
             src.fill, src.font, src.protection, src.border = INPUT_FILL, INPUT_FONT, UNLOCKED, BOX
             for col in (layout.COL_KEY, layout.COL_LABEL, layout.COL_UNIT, layout.COL_SCENARIO):
@@ -289,13 +312,13 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
             dv.sqref = " ".join(refs)  # type: ignore[assignment]
             ws.add_data_validation(dv)
 
-    widths = {1: 34, 2: 40, 3: 13, 4: 9, 5: 12}
+    widths = {1: key_width, 2: LABEL_WIDTH, 3: UNIT_WIDTH, 4: SCEN_WIDTH, 5: ALL_WIDTH}
     for col, w in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = w
     for col in ycols.values():
-        ws.column_dimensions[get_column_letter(col)].width = 11
-    ws.column_dimensions[get_column_letter(col_help)].width = 60
-    ws.column_dimensions[get_column_letter(col_src)].width = 22
+        ws.column_dimensions[get_column_letter(col)].width = YEAR_WIDTH
+    ws.column_dimensions[get_column_letter(col_help)].width = HELP_WIDTH
+    ws.column_dimensions[get_column_letter(col_src)].width = SRC_WIDTH
     ws.freeze_panes = ws.cell(layout.HEADER_ROW + 1, layout.FIRST_YEAR_COL)
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -366,7 +389,16 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
     ws["A4"] = ("Stromen: totaal per jaar. Voorraden: stand per 1 januari "
                 f"(tot en met 1 januari {years[-1] + 1}). Bandbreedte = max − min.")
     ws["A4"].font = Font(italic=True, color="595959")
+    # the notes wrap inside the printed width (A:F) instead of running off the page
+    ws.merge_cells("D3:F3")
+    ws.merge_cells("A4:F4")
+    ws["D3"].alignment = ws["A4"].alignment = WRAP
+    heights = {1: 20.0}
+    for r, ref, width in ((3, "D3", 13 * 2 + 24), (4, "A4", 14 + 13 * 4 + 24)):
+        heights[r] = S.row_height(S.text_lines(ws[ref].value, width))
+        ws.row_dimensions[r].height = heights[r]
     pos: dict[str, TablePos] = {}
+    blocks: list[tuple[int, int]] = []
     row = S.UITKOMSTEN_FIRST_TABLE_ROW
     for reeks, s in SERIES.items():
         if not s.main:
@@ -389,10 +421,17 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
             c = ws.cell(row, 5, f"=D{row}-B{row}")
             c.number_format, c.border = fmt, BOX
         pos[reeks] = TablePos(first, row)
+        blocks.append((first - 2, row))  # title row .. last year
         row += 2
     ws.column_dimensions["A"].width = 14
     for col in "BCDE":
         ws.column_dimensions[col].width = 13
+    ws.column_dimensions["F"].width = 24  # the series key (grey)
+    scale = min(90, scale_for(_units(ws, range(1, 7))))
+    _fixed_scale(ws, scale)
+    for r in row_breaks_for_blocks(blocks, heights, scale):
+        ws.row_breaks.append(Break(id=r))  # whole tables per printed page
+    ws.print_area = f"A1:F{row - 2}"
     ws.freeze_panes = "A6"
     ws.protection.sheet = True
     return pos
@@ -482,9 +521,28 @@ def _validatie(ws: Worksheet) -> None:
                                                          fill=red))
     ws.conditional_formatting.add("A8:A2000", CellIsRule(
         operator="equal", formula=['"waarschuwing"'], fill=amber))
-    for col, w in zip("ABCDEFGH", (13, 10, 9, 30, 9, 7, 22, 90), strict=True):
-        ws.column_dimensions[col].width = w
+    for j, w in enumerate(S.VAL_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    _owned_print(ws, S.VAL_HEADER_ROW, S.VAL_HEADERS, S.VAL_WIDTHS)
     ws.protection.sheet = True
+
+
+def _owned_print(ws: Worksheet, header_row: int, headers: tuple[str, ...],
+                 widths: tuple[float, ...]) -> None:
+    """Header row height for its wrapped titles, a fixed scale for the table's
+    width and the header row repeated on every page. The refresh rewrites the
+    rows from row 3 on and sets their heights again (``analysis_sheets``)."""
+    ws.row_dimensions[header_row].height = header_height(headers, widths)
+    _fixed_scale(ws, scale_for(sum(widths)))
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    # whole columns: the rows grow at each refresh; long notes do not add a page
+    ws.print_area = f"A1:{get_column_letter(len(widths))}{MAX_ROW}"
+
+
+def header_height(headers: tuple[str, ...], widths: tuple[float, ...]) -> float:
+    """Height (points) of a header row whose bold titles wrap in their columns."""
+    lines = max(S.text_lines(h, w * 0.9) for h, w in zip(headers, widths, strict=True))
+    return S.row_height(lines)
 
 
 def _vaststelling(ws: Worksheet) -> None:
@@ -502,14 +560,25 @@ def _vaststelling(ws: Worksheet) -> None:
                 "aannames vast: verandert daarna een invoer van die partner, dan vervalt de "
                 "vaststelling bij de volgende verversing.")
     ws["A4"].font = Font(italic=True, color="595959")
+    # the note wraps over the table's width instead of running off the printed page
+    ws.merge_cells(f"A4:{get_column_letter(len(S.VS_HEADERS))}4")
+    ws["A4"].alignment = WRAP
+    ws.row_dimensions[4].height = S.row_height(S.text_lines(ws["A4"].value, sum(S.VS_WIDTHS)))
     for j, h in enumerate(S.VS_HEADERS, start=1):
         _header(ws, S.VS_HEADER_ROW, j, h)
     for p, r in S.VS_ROWS.items():
         ws.cell(r, 1, p)
         ws.cell(r, 6, S.SIGN_NONE)
         for j in range(1, len(S.VS_HEADERS) + 1):
-            ws.cell(r, j).border = BOX
-            ws.cell(r, j).alignment = Alignment(vertical="top", wrap_text=j == 7)
+            c = ws.cell(r, j)
+            c.border = BOX
+            if j in S.VS_FINGERPRINT_COLS:
+                # the full 64 hex characters stay in the cell (sign-off reads them);
+                # 'fill' clips the text at the cell border instead of spilling over
+                c.font = FINGERPRINT_FONT
+                c.alignment = Alignment(horizontal="fill", vertical="top")
+            else:
+                c.alignment = Alignment(vertical="top", wrap_text=j in S.VS_WRAP_COLS)
     green = PatternFill("solid", fgColor="C6EFCE")
     red = PatternFill("solid", fgColor="F8CBAD")
     amber = PatternFill("solid", fgColor="FFE699")
@@ -522,9 +591,9 @@ def _vaststelling(ws: Worksheet) -> None:
         operator="equal", formula=[f'"{S.STATE_DONE}"'], fill=green))
     ws.conditional_formatting.add(S.VS_STATUS_CELL, CellIsRule(
         operator="equal", formula=[f'"{S.STATE_DRAFT}"'], fill=amber))
-    for col, w in zip("ABCDEFG", (16, 24, 14, 22, 22, 16, 60), strict=True):
-        ws.column_dimensions[col].width = w
-    ws.row_dimensions[S.VS_HEADER_ROW].height = 30
+    for j, w in enumerate(S.VS_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    _owned_print(ws, S.VS_HEADER_ROW, S.VS_HEADERS, S.VS_WIDTHS)
     ws.protection.sheet = True
 
 
@@ -537,8 +606,9 @@ def _logboek(ws: Worksheet, first_entry: list[object]) -> None:
         c = ws.cell(S.LOG_HEADER_ROW + 1, j, v)
         c.border = BOX
         c.alignment = WRAP
-    for col, w in zip("ABCDE", (20, 16, 14, 20, 80), strict=True):
-        ws.column_dimensions[col].width = w
+    for j, w in enumerate(S.LOG_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    _owned_print(ws, S.LOG_HEADER_ROW, S.LOG_HEADERS, S.LOG_WIDTHS)
     ws.protection.sheet = True
 
 
@@ -674,6 +744,7 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
         made[sheet] = ws
         info = _param_sheet(ws, sheet, tables[sheet], years, version)
         _outcome_block(ws, info, horizon)
+        _param_print(ws, info)
         infos.append(info)
     version_ref = _version_ref(made[S.KADER])
     uit = wb.create_sheet(S.UITKOMSTEN)
@@ -696,6 +767,7 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     _conf(conf)
     for ws in wb.worksheets:
         _page_setup(ws)
+        _name_fonts(ws)
     order = {n: i for i, n in enumerate(S.ALL_SHEETS)}
     wb._sheets.sort(key=lambda w: order.get(w.title, len(order)))  # noqa: SLF001
     wb.active = 0
@@ -706,14 +778,144 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
 
 
 def _page_setup(ws: Worksheet) -> None:
-    """A4 landscape, all columns on one page width (for PDF and print)."""
+    """A4 landscape with narrow margins. Sheets with a fixed print scale (set by
+    :func:`_fixed_scale`, with manual page breaks) keep it; the others are
+    fitted to the page width (charts, Toelichting)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = MARGIN_LR_IN
+    ws.page_margins.top = ws.page_margins.bottom = MARGIN_TB_IN
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if ws.page_setup.scale is None:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     ws.oddFooter.center.text = "&A — pagina &P van &N"
+
+
+# --- print layout ----------------------------------------------------------------
+# Fit-to-width shrinks a wide sheet until its text is unreadable (a partner sheet
+# with its outcome block printed at ~3 pt), and Excel ignores manual page breaks
+# on a sheet fitted to pages. Sheets with tables therefore get a fixed scale,
+# worked out from their column widths, and manual breaks between whole tables.
+#: Page margins (inches): left/right and top/bottom.
+MARGIN_LR_IN, MARGIN_TB_IN = 0.4, 0.6
+#: Printed width of one unit of column width at 100 % (points). LibreOffice's is
+#: the wider (Excel: about 6.8 pt for Calibri 12), so pages fit in both.
+UNIT_PT = 7.7
+#: Default row height (points) when estimating what fits on a page.
+ROW_PT = 16.0
+#: The smallest scale (percent) for a sheet; below it a page is split instead.
+MIN_SCALE = 60
+A4_LANDSCAPE_PT = (842.0, 595.0)
+DEFAULT_WIDTH = 9.0
+#: The last row of a worksheet: a print area down to it is a range of whole columns.
+MAX_ROW = 1048576
+
+
+def printable_pt() -> tuple[float, float]:
+    """Width and height (points) inside the margins of an A4 landscape page."""
+    w, h = A4_LANDSCAPE_PT
+    return w - 2 * 72 * MARGIN_LR_IN, h - 2 * 72 * MARGIN_TB_IN
+
+
+def _width(ws: Worksheet, col: int) -> float:
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    return float(dim.width) if dim is not None and dim.width else DEFAULT_WIDTH
+
+
+def _units(ws: Worksheet, cols: list[int] | range) -> float:
+    return sum(_width(ws, c) for c in cols)
+
+
+def scale_for(units: float) -> int:
+    """The print scale (percent, at most 100) at which ``units`` of column width
+    fill the printable page width."""
+    return max(10, min(100, int(printable_pt()[0] / (units * UNIT_PT) * 100)))
+
+
+def _fixed_scale(ws: Worksheet, scale: int) -> None:
+    ws.page_setup.scale = scale
+    ws.page_setup.fitToWidth = None
+    ws.page_setup.fitToHeight = None
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+
+
+def column_strips(title_units: float, widths: list[tuple[int, float]],
+                  groups: list[list[int]]) -> list[list[int]]:
+    """Columns per printed page strip: ``groups`` (lists of columns that belong
+    together) are placed after the title columns; a group is split only when
+    it does not fit at :data:`MIN_SCALE` even on its own."""
+    width = dict(widths)
+    room = printable_pt()[0] / (UNIT_PT * MIN_SCALE / 100) - title_units
+    strips: list[list[int]] = []
+    for group in groups:
+        cur: list[int] = []
+        for col in group:
+            if cur and _sum(width, cur) + width[col] > room:
+                strips.append(cur)
+                cur = []
+            cur.append(col)
+        if cur:
+            strips.append(cur)
+    return strips
+
+
+def _sum(width: dict[int, float], cols: list[int]) -> float:
+    return sum(width[c] for c in cols)
+
+
+def _param_print(ws: Worksheet, info: SheetInfo) -> None:
+    """Print the input table only (the outcome block beside it is for the screen;
+    Uitkomsten prints every series): header row 6 and columns A:D repeat on
+    every page, the values (Alle jaren and the years) on one page strip and
+    Toelichting with Bron on the next, at a scale that keeps text >= 7 pt."""
+    titles = list(range(1, layout.COL_SCENARIO + 1))
+    values = list(range(layout.COL_ALL, info.last_col - 1))
+    notes = [info.last_col - 1, info.last_col]
+    widths = [(c, _width(ws, c)) for c in range(1, info.last_col + 1)]
+    strips = column_strips(_units(ws, titles), widths, [values, notes])
+    widest = max(_units(ws, titles) + _units(ws, s) for s in strips)
+    _fixed_scale(ws, scale_for(widest))
+    for strip in strips[:-1]:
+        ws.col_breaks.append(Break(id=strip[-1]))
+    ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
+    ws.print_title_cols = f"A:{get_column_letter(layout.COL_SCENARIO)}"
+    ws.print_area = f"A1:{get_column_letter(info.last_col)}{info.last_row}"
+
+
+def row_breaks_for_blocks(blocks: list[tuple[int, int]], heights: dict[int, float],
+                          scale: int, first_row: int = 1) -> list[int]:
+    """Rows after which to break the page so that no block (first, last row) is
+    split: a block that does not fit on the rest of the page starts a new one.
+    ``heights``: row heights (points) that differ from :data:`ROW_PT`."""
+    room = printable_pt()[1] / (scale / 100)
+    used = sum(heights.get(r, ROW_PT) for r in range(first_row, blocks[0][0])) if blocks else 0
+    breaks: list[int] = []
+    prev_end = blocks[0][0] - 1 if blocks else 0
+    for first, last in blocks:
+        h = sum(heights.get(r, ROW_PT) for r in range(prev_end + 1, last + 1))
+        # the row after the block (empty, before the next break) must fit as well
+        if used + h + ROW_PT > room and used > 0:
+            breaks.append(first - 1)
+            h = sum(heights.get(r, ROW_PT) for r in range(first, last + 1))
+            used = 0.0
+        used += h
+        prev_end = last
+    return breaks
+
+
+def _name_fonts(ws: Worksheet) -> None:
+    """Give every font without a name or size the workbook's Calibri (see FONT_NAME)."""
+    for c in ws._cells.values():  # noqa: SLF001 - also styled empty cells
+        if not c.has_style:
+            continue
+        f = c.font
+        if f.name is None or f.sz is None:
+            nf = copy(f)
+            nf.name, nf.sz = f.name or FONT_NAME, f.sz or FONT_SIZE
+            c.font = nf
 
 
 def _version_ref(kader: Worksheet) -> str:

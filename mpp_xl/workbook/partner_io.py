@@ -6,21 +6,32 @@ and partner formulas kept; the status cell and the outcome block become
 plain values "as exported"). It has a small sign-off block in the header
 (D2:E4) that ``mpp sign-off PARTNERFILE`` fills.
 
+The export stores, besides the partner, the master's name and the export
+time, the fingerprint of the partner's sheet in the master at that moment
+(custom document property ``mpp_vingerafdruk_master``; Excel and LibreOffice
+keep custom properties when they save).
+
 Import checks that the file belongs to the expected partner and has exactly
-the master's parameter rows (parameter, scenario and year columns), then
-copies the input cells into the master's sheet XML (other bytes unchanged),
-carries over a sign-off whose fingerprint matches the merged inputs, and
-refreshes the master (which validates everything: on errors nothing is
-written).
+the master's parameter rows (parameter, scenario and year columns). A file
+whose cells equal the master's is recognised ("niets gewijzigd", nothing
+written). Otherwise, when the master's inputs of that partner changed since
+the export (stored fingerprint differs from the current one), the import is
+refused: it would silently revert them (``force`` overrides). Then it copies
+the input cells into the master's sheet XML (other bytes unchanged), carries
+over a sign-off whose fingerprint matches the merged inputs, and refreshes
+the master (which validates everything: on errors nothing is written).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from defusedxml import ElementTree as DET
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Border, Font, Side
 
@@ -31,9 +42,18 @@ from ..registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
 from . import layout
 from . import sheets as S
 from .builder import save_exact
-from .reader import read_blocks, rows_from_blocks, table_width
-from .refresh import SignOff, refresh_bytes, update_file
+from .reader import read_blocks, read_bytes_assumptions, rows_from_blocks, table_width
+from .refresh import SignOff, read_signoffs, refresh_bytes, update_file
 from .xlsxio import Package, set_cells
+
+#: Custom document properties of a partner file (``docProps/custom.xml``).
+PROP_PARTNER = "mpp_partner"
+PROP_MASTER = "mpp_master"
+PROP_EXPORT = "mpp_export"  # 'jjjj-mm-dd uu:mm:ss', local time of the export
+#: The fingerprint of the partner's sheet in the master at export time
+#: (:func:`master_sheet_fingerprint`). Missing in files exported before it existed.
+PROP_FINGERPRINT = "mpp_vingerafdruk_master"
+_CUSTOM_PART = "docProps/custom.xml"
 
 
 def _partner_of(pkg: Package) -> str:
@@ -44,8 +64,47 @@ def _partner_of(pkg: Package) -> str:
     return found[0]
 
 
+def custom_properties(pkg: Package) -> dict[str, str]:
+    """The custom document properties (name -> text) of a workbook; empty when
+    it has none or the part cannot be parsed."""
+    raw = pkg.parts.get(_CUSTOM_PART)
+    if not raw:
+        return {}
+    try:
+        root = DET.fromstring(raw)
+    except Exception:  # noqa: BLE001 - a damaged part only loses the information
+        return {}
+    out: dict[str, str] = {}
+    for prop in root:
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = (prop[0].text or "").strip()
+    return out
+
+
+def master_sheet_fingerprint(data: bytes, name: str, partner: str) -> str:
+    """The fingerprint of ``partner``'s inputs in a master workbook (bytes):
+    ``Assumptions.fingerprint(partner)`` when the master is valid; else the
+    same value computed from that sheet alone (:func:`partner_fingerprint`,
+    errors elsewhere do not matter); when the sheet itself has errors, a hash
+    of its raw rows (prefix ``ruw:``), which still tells whether they changed."""
+    a = read_bytes_assumptions(data, name)
+    problems, resolved = a.check()
+    if resolved is not None:
+        return fingerprint(resolved, partner)
+    blocks = read_blocks(data, name, (partner,))
+    rows = rows_from_blocks(blocks)
+    try:
+        return partner_fingerprint(rows, partner, _years(blocks[partner]))
+    except (MppError, ValidationError):
+        raw = sorted((r.parameter, str(r.scenario), r.jaar, repr(r.waarde)) for r in rows)
+        blob = json.dumps(raw, separators=(",", ":"), default=str).encode()
+        return "ruw:" + hashlib.sha256(blob).hexdigest()
+
+
 # --- export ---------------------------------------------------------------------
 def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
+    """Write the partner file ``out`` (.xlsx) for ``partner`` from the master."""
     from ..signoff import is_partner_file, normalise_partner
 
     partner = normalise_partner(partner)
@@ -55,10 +114,12 @@ def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
                        f"kies bijvoorbeeld {partner}.xlsx.")
     pkg = Package.open(master)
     if is_partner_file(pkg):
-        raise MppError(f"{master.name} is zelf al een partnerbestand.")
+        raise MppError(f"{master.name} is zelf al een partnerbestand; exporteer uit de "
+                       "masterwerkmap.")
     if partner not in pkg.sheet_paths:
         raise MppError(f"{master.name} heeft geen blad '{partner}'.")
     read_blocks(pkg.data, master.name, (partner,))  # structure check
+    fp_master = master_sheet_fingerprint(pkg.data, master.name, partner)
     cached = {c.ref: c.value for c in pkg.cells(partner)}
     wb = openpyxl.load_workbook(master)
     for ws in list(wb.worksheets):
@@ -80,10 +141,11 @@ def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
     for ref in S.PF_SIGN_CELLS.values():
         ws[ref].border = Border(left=thin, right=thin, top=thin, bottom=thin)
         ws[ref].value = None
-    wb.custom_doc_props.append(StringProperty(name="mpp_partner", value=partner))
-    wb.custom_doc_props.append(StringProperty(name="mpp_master", value=master.name))
+    wb.custom_doc_props.append(StringProperty(name=PROP_PARTNER, value=partner))
+    wb.custom_doc_props.append(StringProperty(name=PROP_MASTER, value=master.name))
     wb.custom_doc_props.append(StringProperty(
-        name="mpp_export", value=dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")))
+        name=PROP_EXPORT, value=dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")))
+    wb.custom_doc_props.append(StringProperty(name=PROP_FINGERPRINT, value=fp_master))
     wb.active = wb.sheetnames.index(partner)
     for w in wb.worksheets:
         w.sheet_view.tabSelected = w.title == partner
@@ -163,27 +225,56 @@ def _shape(block: list[list[object]]) -> tuple[list[object], list[tuple[str, str
     return header, rows
 
 
+def _stale_message(pfile: Path, master: Path, own: str, when: str) -> str:
+    return (f"{pfile.name} is geëxporteerd op {when}. Sindsdien is de invoer van {own} in "
+            f"{master.name} gewijzigd (bijvoorbeeld door een eerdere import of een aanpassing "
+            "in de werkmap). Samenvoegen zou die wijzigingen ongemerkt terugdraaien; er is "
+            f"niets samengevoegd. Exporteer het blad opnieuw (mpp export-partner {master} "
+            f"--partner {own} -o {own}_nieuw.xlsx) en neem de wijzigingen van de partner "
+            "daarin over, of voeg dit bestand toch samen met --forceer.")
+
+
 def import_partner(master: str | Path, pfile: str | Path, partner: str | None = None,
-                   ) -> dict[str, Any]:
-    """Merge a partner file into the master (atomic, with backup and refresh)."""
-    from ..signoff import normalise_partner
+                   *, force: bool = False) -> dict[str, Any]:
+    """Merge a partner file into the master (atomic, with backup and refresh).
+
+    Returns a summary: ``partner``, ``gewijzigd`` (number of cells),
+    ``niets`` (True: the master already holds these inputs and sign-off, nothing
+    written), ``vaststelling`` (None, 'overgenomen', 'niet overgenomen', 'al
+    overgenomen'), ``status`` (after the refresh), ``meldingen`` (Dutch warnings).
+    Refuses (MppError) when the master's inputs of the partner changed since the
+    export, unless ``force``."""
+    from ..signoff import is_partner_file, normalise_partner
 
     master, pfile = Path(master), Path(pfile)
     if not pfile.exists():
         raise MppError(f"Bestand niet gevonden: {pfile}")
     ppkg = Package.open(pfile)
+    if not is_partner_file(ppkg):
+        raise MppError(f"{pfile.name} is een masterwerkmap, geen partnerbestand; maak een "
+                       f"partnerbestand met: mpp export-partner {pfile} --partner PARTNER "
+                       "-o PARTNER.xlsx. Er is niets samengevoegd.")
     own = _partner_of(ppkg)
     if partner is not None and normalise_partner(partner) != own:
         raise MppError(f"{pfile.name} is het partnerbestand van {own}, niet van "
                        f"{normalise_partner(partner)}; er is niets samengevoegd.")
+    props = custom_properties(ppkg)
+    exported_fp = props.get(PROP_FINGERPRINT) or None
+    when = props.get(PROP_EXPORT) or "een onbekend moment"
     pblock = read_blocks(ppkg.data, pfile.name, (own,))[own]
     pcells = {(c.row, c.col): c for c in ppkg.cells(own)}
-    summary: dict[str, Any] = {"partner": own, "gewijzigd": 0, "vaststelling": None}
+    summary: dict[str, Any] = {"partner": own, "gewijzigd": 0, "vaststelling": None,
+                               "niets": False, "status": None, "meldingen": [],
+                               "geexporteerd": props.get(PROP_EXPORT)}
 
-    def change(data: bytes) -> tuple[bytes, Any]:
+    def change(data: bytes) -> tuple[bytes | None, Any]:
         mpkg = Package(data, master.name)
+        if is_partner_file(mpkg):
+            raise MppError(f"{master.name} is een partnerbestand, geen masterwerkmap. Eerst de "
+                           f"master, dan het partnerbestand: mpp import-partner MASTER.xlsm "
+                           f"{master.name}. Er is niets samengevoegd.")
         if own not in mpkg.sheet_paths:
-            raise MppError(f"{master.name} heeft geen blad '{own}'.")
+            raise MppError(f"{master.name} heeft geen blad '{own}'; er is niets samengevoegd.")
         mblock = read_blocks(data, master.name, (own,))[own]
         (mh, mrows), (ph, prows) = _shape(mblock), _shape(pblock)
         if mh != ph or mrows != prows:
@@ -222,14 +313,36 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
                     p.value not in (None, ""):
                 raise MppError(f"Cel {own}!{p.ref} van het partnerbestand hoort niet bij een "
                                "invoercel van de master; er is niets samengevoegd.")
+        so = _file_signoff(ppkg, own)
+        have = read_signoffs(mpkg).get(own)
+        current_fp = master_sheet_fingerprint(data, master.name, own)
+        note = f"Partnerbestand {pfile.name} samengevoegd: {len(targets)} cel(len) gewijzigd."
+        if not targets:
+            # the master already holds exactly these inputs (e.g. imported before)
+            if so is None or so == have or so.fingerprint != current_fp:
+                summary["niets"] = True
+                if so is not None:
+                    summary["vaststelling"] = ("al overgenomen" if so == have
+                                               else "niet overgenomen")
+                return None, summary
+        elif exported_fp is None:
+            summary["meldingen"].append(
+                f"{pfile.name} is geëxporteerd met een oudere versie van mpp en bevat geen "
+                f"vingerafdruk van de master; daarom kon niet worden gecontroleerd of de invoer "
+                f"van {own} in {master.name} sinds de export ({when}) is gewijzigd. Controleer "
+                "of er geen nieuwere waarden zijn teruggezet (de vorige versie staat in "
+                ".backup/) en exporteer voortaan opnieuw voordat de partner invult.")
+        elif exported_fp != current_fp:
+            if not force:
+                raise MppError(_stale_message(pfile, master, own, when))
+            summary["meldingen"].append(
+                f"samengevoegd met --forceer, hoewel de invoer van {own} in {master.name} "
+                f"sinds de export ({when}) was gewijzigd; de vorige versie staat in .backup/.")
+            note += f" Met --forceer: de master was sinds de export ({when}) gewijzigd."
         xml = set_cells(mpkg.sheet_xml(own), mpkg.cells(own), targets)
         merged = mpkg.to_bytes({mpkg.sheet_paths[own]: xml})
-        so = _file_signoff(ppkg, own)
         signoffs: dict[str, SignOff | None] = {}
-        note = f"Partnerbestand {pfile.name} samengevoegd: {len(targets)} cel(len) gewijzigd."
         if so is not None:
-            from .reader import read_bytes_assumptions
-
             a = read_bytes_assumptions(merged, master.name)
             problems, resolved = a.check()
             if resolved is None:

@@ -72,15 +72,25 @@ def excel_lock_file(path: Path) -> Path:
     return path.with_name("~$" + path.name)
 
 
+def lock_files(path: Path) -> list[tuple[Path, str]]:
+    """The lock files Excel (``~$NAME``) and LibreOffice (``.~lock.NAME#``)
+    put next to a workbook they have open, with the program's name."""
+    return [(excel_lock_file(path), "Excel"),
+            (path.with_name(f".~lock.{path.name}#"), "LibreOffice")]
+
+
 def check_not_open(path: Path) -> None:
-    """Refuse when Excel (or LibreOffice) has the workbook open."""
-    lo_lock = path.with_name(f".~lock.{path.name}#")
-    for lock in (excel_lock_file(path), lo_lock):
+    """Refuse when Excel (or LibreOffice) has the workbook open. A lock file
+    left by a crashed session looks the same, so the message says how to
+    recognise and remove it."""
+    for lock, program in lock_files(path):
         if lock.exists():
             raise MppError(
                 f"{path.name} is geopend in Excel of LibreOffice (vergrendelbestand "
                 f"{lock.name} gevonden). Sluit de werkmap en probeer het opnieuw; er is "
-                "niets gewijzigd.")
+                f"niets gewijzigd. Is de werkmap niet open? Dan is {lock.name} een restant "
+                f"van een afgebroken {program}-sessie; verwijder dat bestand (verborgen, in de "
+                f"map {lock.absolute().parent}) en probeer opnieuw.")
 
 
 @contextlib.contextmanager
@@ -131,10 +141,11 @@ def backup(path: Path, data: bytes, now: dt.datetime) -> Path:
     return target
 
 
-def update_file(path: str | Path, change: Callable[[bytes], tuple[bytes, Any]],
+def update_file(path: str | Path, change: Callable[[bytes], tuple[bytes | None, Any]],
                 now: dt.datetime | None = None) -> Any:
     """Read, change and atomically replace a workbook under both locks,
-    keeping a backup. ``change`` returns (new bytes, result)."""
+    keeping a backup. ``change`` returns (new bytes, result); new bytes None
+    means there is nothing to write (no backup, the file stays as it is)."""
     path = Path(path)
     if not path.exists():
         raise MppError(f"Bestand niet gevonden: {path}")
@@ -146,6 +157,8 @@ def update_file(path: str | Path, change: Callable[[bytes], tuple[bytes, Any]],
         before = path.stat()
         data = path.read_bytes()
         new, result = change(data)
+        if new is None:
+            return result
         after = path.stat()
         if (after.st_mtime_ns, after.st_size) != (before.st_mtime_ns, before.st_size):
             raise MppError(f"{path.name} is tijdens het bijwerken door iets anders gewijzigd; "

@@ -49,6 +49,10 @@ VAL_WARNINGS_CELL = "B4"
 VAL_CHECKED_CELL = "B5"
 VAL_HEADER_ROW = 7
 VAL_HEADERS = ("Niveau", "Blad", "Cel", "Parameter", "Scenario", "Jaar", "Regel", "Melding")
+#: Column widths (characters) of Validatie; the labels in column A fit.
+VAL_WIDTHS: tuple[float, ...] = (16, 10, 7, 26, 9, 6, 18, 64)
+#: Columns (1-based) of Validatie whose text wraps in the data rows.
+VAL_WRAP_COLS: tuple[int, ...] = (4, 8)
 
 # --- Vaststelling
 VS_STATUS_CELL = "B2"
@@ -59,6 +63,11 @@ VS_HEADERS = ("Partner", "Naam", "Datum", "Vingerafdruk bij vaststelling",
 VS_FIRST_ROW = VS_HEADER_ROW + 1
 VS_ROWS: dict[str, int] = {p: VS_FIRST_ROW + i for i, p in enumerate(PARTNERS)}
 VS_LAST_ROW = VS_FIRST_ROW + len(PARTNERS) - 1
+#: Column widths of Vaststelling. The fingerprint columns (D, E) show about the
+#: first 16 hex characters; the cell holds all 64 (clipped, never spilling over).
+VS_WIDTHS: tuple[float, ...] = (14, 22, 12, 14, 14, 16, 44)
+VS_FINGERPRINT_COLS: tuple[int, ...] = (4, 5)
+VS_WRAP_COLS: tuple[int, ...] = (2, 7)
 SIGN_VALID = "geldig"
 SIGN_VOID = "vervallen"
 SIGN_NONE = "niet vastgesteld"
@@ -68,6 +77,43 @@ STATE_DRAFT = "concept"
 # --- Logboek
 LOG_HEADER_ROW = 3
 LOG_HEADERS = ("Tijdstip", "Actie", "Gebruiker", "Vingerafdruk", "Toelichting")
+LOG_WIDTHS: tuple[float, ...] = (20, 13, 12, 18, 70)
+LOG_WRAP_COLS: tuple[int, ...] = (5,)
+
+# --- row heights of wrapped text (Excel and LibreOffice do not fit the height of
+# rows written by openpyxl or the refresh, so the height is estimated)
+#: Height of one line of text in the default font (Calibri 12), points.
+LINE_PT = 15.75
+#: Characters of text per unit of column width (conservative: word wrapping
+#: leaves space at the end of lines, and LibreOffice's fallback font is wider).
+CHARS_PER_UNIT = 1.2
+
+
+def text_lines(text: object, width: float) -> int:
+    """Lines a wrapped text needs in a column ``width`` characters wide (>= 1)."""
+    if text is None:
+        return 1
+    per_line = max(1, int(width * CHARS_PER_UNIT) - 1)
+    n = 0
+    for part in str(text).split("\n"):
+        words = part.split()
+        lines, used = 1, 0
+        for w in words:
+            need = len(w) if used == 0 else used + 1 + len(w)
+            if need <= per_line:
+                used = need
+            else:  # a word longer than the line is broken over lines
+                extra = max(0, (len(w) - 1) // per_line)
+                lines += 1 + extra if used else extra
+                used = len(w) - extra * per_line
+        n += lines
+    return max(1, n)
+
+
+def row_height(lines: int) -> float:
+    """Row height (points) for ``lines`` lines of wrapped text."""
+    return round(LINE_PT * max(1, lines) + 2.25, 2)
+
 
 #: Key outcomes shown beside each partner's inputs: (reeks, use MPP_WAARDE).
 PARTNER_OUTCOMES: dict[str, tuple[str, ...]] = {
