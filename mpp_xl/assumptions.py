@@ -25,6 +25,7 @@ import pandas as pd
 from .problems import FOUT, WAARSCHUWING, MppError, Problem, ValidationError
 from .registry import (
     ALL_SCENARIOS,
+    META_KEYS,
     PARAMETERS,
     SCENARIOS,
     Parameter,
@@ -594,9 +595,10 @@ def fingerprint(resolved: Resolved, sheet: str | None = None) -> str:
         p = PARAMETERS[key]
         if sheet is not None and p.sheet != sheet:
             continue
+        if key in META_KEYS:
+            continue
         if p.kind == "tekst":
-            if sheet is None or key not in ("vorige_mpp",):
-                data[key] = resolved.text.get(key, "")
+            data[key] = resolved.text.get(key, "")
             continue
         data[key] = [_fmt_num(x) for x in np.ravel(resolved.values[key])]
     if sheet is None or sheet == "Kader":

@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mpp",
         description="Meerjaren Productie Prognose (MPP) van de migratieketen.",
     )
-    parser.add_argument("--version", action="version", version=f"mpp-xl {__version__}")
+    parser.add_argument("--version", action="version", version=f"mpp-xl {__version__}",
+                        help="toon het versienummer en stop")
     parser.add_argument("--debug", action="store_true", help="toon de volledige foutmelding")
     sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", required=True)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):

@@ -19,7 +19,7 @@ from .assumptions import Assumptions, Resolved, read_assumptions
 from .engine import compute
 from .forecast import Forecast, run
 from .output import nl_number
-from .registry import ENGINE_KEYS, PARAMETERS
+from .registry import ENGINE_KEYS, META_KEYS, PARAMETERS
 from .series import SERIES
 
 DIFF_COLUMNS = ("reeks", "scenario", "jaar", "oud", "nieuw", "verschil", "procent")
@@ -95,6 +95,8 @@ def changed_assumptions(old: Resolved, new: Resolved) -> pd.DataFrame:
     common = range(max(old.startjaar, new.startjaar), min(old.eindjaar, new.eindjaar) + 1)
     rows: list[dict[str, object]] = []
     for key, p in PARAMETERS.items():
+        if key in META_KEYS:
+            continue
         if p.kind == "tekst":
             a, b = old.text.get(key, ""), new.text.get(key, "")
             if a != b:

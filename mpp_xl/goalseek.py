@@ -50,7 +50,10 @@ def goal_seek(
     years = list(res.years)
     problems: list[str] = []
     p = PARAMETERS.get(parameter)
-    if p is None or p.kind != "getal" or p.sheet == "Kader":
+    if p is None and parameter in SERIES:
+        problems.append(f"'{parameter}' is een uitkomstreeks, geen parameter; gebruik het als "
+                        "--reeks en kies een parameter die erop werkt.")
+    elif p is None or p.kind != "getal" or p.sheet == "Kader":
         problems.append(f"'{parameter}' is geen parameter van de keten."
                         + _suggest(parameter, PARAMETERS))
     elif p.integer:
@@ -134,8 +137,10 @@ def describe(result: GoalSeekResult, years: list[int] | None = None) -> str:
         when = " (in alle jaren" + (f" {years[0]}–{years[-1]}" if years else "") + " gelijk)"
     else:
         when = ""
+    s = SERIES[result.reeks]
+    at = f"per 1 jan {result.doeljaar}" if s.is_stock else f"in {result.doeljaar}"
     return (f"{p.label} ({result.parameter}){when}, scenario {result.scenario}: "
-            f"{_show(p, result.waarde)} geeft {result.reeks} {result.doeljaar} = "
+            f"{_show(p, result.waarde)} geeft {s.label} ({result.reeks}) {at} = "
             f"{nl_number(result.bereikt)} (doel {nl_number(result.doel)}).")
 
 

@@ -342,6 +342,9 @@ ENGINE_KEYS: tuple[str, ...] = tuple(
     if p.kind == "getal" and p.sheet != "Kader"
 )
 MC_KEYS: tuple[str, ...] = ("mc_trekkingen", "mc_correlatie_jaren", "mc_zaad")
+#: Settings of the workbook, not assumptions: left out of fingerprints and comparisons
+#: (naming the previous MPP must not void a sign-off or show up as a change).
+META_KEYS: tuple[str, ...] = ("vorige_mpp",)
 
 #: The sheets that hold parameters, in workbook order.
 SHEETS: tuple[str, ...] = ("Kader", *PARTNERS)

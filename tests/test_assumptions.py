@@ -181,3 +181,15 @@ def test_fingerprint_per_sheet_changes_only_for_that_sheet(example: Assumptions)
     assert changed.fingerprint("DTV") != example.fingerprint("DTV")
     assert changed.fingerprint("IND") == example.fingerprint("IND")
     assert changed.fingerprint() != example.fingerprint()
+
+
+def test_naming_the_previous_mpp_is_not_an_assumption(example: Assumptions) -> None:
+    from mpp_xl.compare import changed_assumptions
+
+    a = with_rows(example, add=[Row("vorige_mpp", "alle", None, "mpp_2024_1.xlsm")])
+    assert a.resolve().text["vorige_mpp"] == "mpp_2024_1.xlsm"
+    assert a.fingerprint() == example.fingerprint()
+    assert a.fingerprint("Kader") == example.fingerprint("Kader")
+    assert changed_assumptions(example.resolve(), a.resolve()).empty
+    b = with_rows(example, drop="peildatum", add=[Row("peildatum", "alle", None, "2024-07-01")])
+    assert b.fingerprint("Kader") != example.fingerprint("Kader")

@@ -115,3 +115,20 @@ def test_parameter_docs_are_generated_from_registry() -> None:
     from tests.conftest import ROOT
 
     assert (ROOT / "docs" / "parameters.md").read_text() == parameters_markdown()
+
+
+def test_goal_seek_messages(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["goal-seek", str(EXAMPLE_CSV), "--parameter", "coa_capaciteit",
+                 "--reeks", "coa_bezetting", "--doeljaar", "2027", "--doel", "1"]) == 2
+    assert "is een uitkomstreeks, geen parameter" in capsys.readouterr().err
+    assert main(["goal-seek", str(EXAMPLE_CSV), "--parameter", "taakstelling_h2", "--jaar", "2026",
+                 "--scenario", "Medio", "--reeks", "coa_bezetting", "--doeljaar", "2027",
+                 "--doel", "100000"]) == 0
+    out = capsys.readouterr().out
+    assert "COA-bezetting (coa_bezetting) per 1 jan 2027 = 100.000" in out
+
+
+def test_report_must_be_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(EXAMPLE_CSV), "-o", str(tmp_path / "r.png")]) == 2
+    assert "PDF" in capsys.readouterr().err
+    assert not (tmp_path / "r.png").exists()

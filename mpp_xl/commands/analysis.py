@@ -220,6 +220,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..report import make_report
     from ..uncertainty import check_draws
 
+    if not str(args.output).lower().endswith(".pdf"):
+        raise MppError(f"-o {args.output}: het rapport is een PDF; geef een naam die op .pdf "
+                       "eindigt (PNG's per grafiek met --png-dir MAP).")
     if args.draws is not None:
         check_draws(args.draws)
     info = make_report(args.input, args.output, png_dir=args.png_dir, vorige=args.vorige,

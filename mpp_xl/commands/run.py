@@ -9,7 +9,7 @@ from .. import read_assumptions, run
 from ..goalseek import apply, describe, goal_seek
 from ..output import atomic_write, summary_table, write_csv
 from ..problems import MppError, ValidationError, format_problems
-from ..registry import PARAMETERS, SCENARIOS
+from ..registry import PARAMETERS, SCENARIOS, normalise_scenario
 from ..series import SERIES, SUMMARY_KEYS
 
 
@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     g.add_argument("input")
     g.add_argument("--parameter", required=True, help="bijv. ind_capaciteit")
     g.add_argument("--jaar", type=int, help="jaar van de parameter (leeg: alle jaren)")
-    g.add_argument("--scenario", default="medio", choices=SCENARIOS)
+    g.add_argument("--scenario", default="medio", choices=SCENARIOS,
+                   type=lambda t: normalise_scenario(t) or t, help="min, medio of max")
     g.add_argument("--reeks", required=True, help="bijv. ind_werkvoorraad")
     g.add_argument("--doeljaar", type=int, required=True)
     g.add_argument("--doel", type=float, required=True)
