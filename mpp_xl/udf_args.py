@@ -55,6 +55,13 @@ class ExcelErrorArg(Exception):
         self.code = code
 
 
+
+def shown(v: object) -> str:
+    """A cell value as Dutch Excel shows it: 2026,5 and 150 (not 2026.5, 150.0)."""
+    if isinstance(v, float) and not isinstance(v, bool):
+        return str(int(v)) if v.is_integer() else f"{v:g}".replace(".", ",")
+    return str(v)
+
 def excel_error(v: object) -> str | None:
     """The Excel error code (``"#N/A"``) if ``v`` is an error value, else None."""
     if isinstance(v, str):
@@ -129,7 +136,7 @@ def parse_year(v: object, years: Sequence[int], reeks: str | None = None) -> int
             except ValueError:
                 jaar = None
     if jaar is None:
-        raise ArgError(f"Ongeldig jaar '{v}'; {choice}.")
+        raise ArgError(f"Ongeldig jaar '{shown(v)}'; {choice}.")
     if jaar not in years:
         voor = f" voor {reeks}" if reeks else ""
         raise ArgError(f"Jaar {jaar} bestaat niet{voor}; {choice}.")
@@ -191,7 +198,7 @@ def parse_percentile(v: object) -> float:
         if p is not None and not pct and 0 < p < 1:
             p *= 100.0
     if p is None or not math.isfinite(p) or not 0 <= p <= 100:
-        raise ArgError(f"Ongeldig percentiel '{v}'; {msg}.")
+        raise ArgError(f"Ongeldig percentiel '{shown(v)}'; {msg}.")
     return round(p, 6)
 
 

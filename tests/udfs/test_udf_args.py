@@ -165,3 +165,12 @@ def test_clean_cell() -> None:
     assert clean_cell({"type": "Error", "basicValue": "#REF!"}) == "#REF!"
     assert clean_cell(np.float64(2.5)) == 2.5 and type(clean_cell(np.float64(2.5))) is float
     assert clean_cell("tekst") == "tekst" and clean_cell(None) is None
+
+
+def test_bad_values_are_shown_the_dutch_excel_way() -> None:
+    from mpp_xl.udf_args import ArgError, parse_percentile, parse_year
+
+    with pytest.raises(ArgError, match="Ongeldig jaar '2026,5'"):
+        parse_year(2026.5, [2024, 2025, 2026])
+    with pytest.raises(ArgError, match="Ongeldig percentiel '150'"):
+        parse_percentile(150.0)
