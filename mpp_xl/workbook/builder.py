@@ -381,6 +381,7 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
     ws["A1"].font = TITLE_FONT
     ws["A3"] = "Rekenmodel"
     ws["A3"].font = BOLD
+    _show_master_check(ws)
     args = ",".join(i.range_ref for i in infos)
     ws[S.MODEL_CELL] = f"=MPP_MODEL({args})"
     ws[S.MODEL_CELL].font = BOLD
@@ -498,6 +499,131 @@ def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
         ws.row_breaks.append(Break(id=r))  # two rows of charts per printed page
 
 
+# --- Controles: corkscrews and the master check (FAST Standard) -----------------------
+CHECK_OK_FILL = PatternFill("solid", fgColor="C6EFCE")
+CHECK_FAIL_FILL = PatternFill("solid", fgColor="F8CBAD")
+
+
+def _status_colours(ws: Worksheet, rng: str, ok: str, fail: str) -> None:
+    ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{ok}"'],
+                                                  fill=CHECK_OK_FILL))
+    ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{fail}"'],
+                                                  fill=CHECK_FAIL_FILL))
+
+
+def _show_master_check(ws: Worksheet) -> None:
+    """Label in A2 and the master check (a reference to Controles) in B2."""
+    ws["A2"] = "Modelcontrole"
+    ws["A2"].font = BOLD
+    c = ws[S.CTRL_SHOWN_CELL]
+    c.value = f"={S.CTRL_MASTER_REF}"
+    c.font = BOLD
+    c.alignment = Alignment(horizontal="center")
+    _status_colours(ws, S.CTRL_SHOWN_CELL, S.MASTER_OK, S.MASTER_FAIL)
+
+
+def _block(pos: TablePos, first: int = 0, last: int = 0) -> str:
+    """The min:max columns of an Uitkomsten table, rows shifted by ``first``/``last``."""
+    return f"{S.UITKOMSTEN}!$B${pos.first + first}:$D${pos.last + last}"
+
+
+def control_rows(pos: dict[str, TablePos]) -> list[tuple[str, str, str]]:
+    """(key, omschrijving, formula of the largest absolute deviation in personen)
+    of every check whose tables are on Uitkomsten. Corkscrew: stand per 1 jan y
+    + instroom(y) - uitstroom(y) - stand per 1 jan y+1; composition: stock minus
+    its parts. ``SUMPRODUCT(MAX(ABS(...)))`` evaluates the ranges element-wise
+    without an array formula (Excel, LibreOffice and the ``formulas`` package)."""
+    rows: list[tuple[str, str, str]] = []
+    for stock, (ins, outs) in S.CORKSCREWS.items():
+        if any(k not in pos for k in (stock, *ins, *outs)):
+            continue
+        st = pos[stock]
+        flows = [pos[k] for k in (*ins, *outs)]
+        if any(f.last - f.first != st.last - st.first - 1 for f in flows):
+            continue  # the stock must have one date more than its flows
+        expr = _block(st, 0, -1)
+        expr += "".join(f"+{_block(pos[k])}" for k in ins)
+        expr += "".join(f"-{_block(pos[k])}" for k in outs)
+        expr += f"-{_block(st, 1, 0)}"
+        text = (f"{SERIES[stock].label}: stand 1 jan + "
+                + " + ".join(SERIES[k].label for k in ins) + " − "
+                + " − ".join(SERIES[k].label for k in outs)
+                + " = stand 1 jan volgend jaar")
+        rows.append((stock, text, f"=SUMPRODUCT(MAX(ABS({expr})))"))
+    for stock, parts in S.COMPOSITIONS.items():
+        if any(k not in pos for k in (stock, *parts)):
+            continue
+        if any(pos[k].last - pos[k].first != pos[stock].last - pos[stock].first
+               for k in parts):
+            continue
+        expr = _block(pos[stock]) + "".join(f"-{_block(pos[k])}" for k in parts)
+        text = (f"{SERIES[stock].label} = "
+                + " + ".join(SERIES[k].label for k in parts) + " (elke 1 jan)")
+        rows.append((f"{stock} (samenstelling)", text, f"=SUMPRODUCT(MAX(ABS({expr})))"))
+    return rows
+
+
+def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
+    """One row per check (omschrijving, largest deviation over years and
+    scenarios, tolerance, OK/FOUT) and the master check in B3."""
+    ws["A1"] = "Controles op het rekenmodel"
+    ws["A1"].font = TITLE_FONT
+    rows = control_rows(pos)
+    first = S.CTRL_HEADER_ROW + 1
+    last = first + len(rows) - 1
+    ws["A3"] = "Modelcontrole"
+    ws["A3"].font = Font(bold=True, size=12)
+    m = ws[S.CTRL_MASTER_CELL]
+    m.value = (f'=IF(AND(COUNTIF(E{first}:E{last},"{S.CTRL_OK}")={len(rows)},'
+               f'{S.VALIDATIE}!${S.VAL_ERRORS_CELL[0]}${S.VAL_ERRORS_CELL[1:]}=0),'
+               f'"{S.MASTER_OK}","{S.MASTER_FAIL}")')
+    m.font = Font(bold=True, size=12)
+    m.alignment = Alignment(horizontal="center")
+    m.border = BOX
+    _status_colours(ws, S.CTRL_MASTER_CELL, S.MASTER_OK, S.MASTER_FAIL)
+    ws["A4"] = "Fouten op Validatie"
+    ws["A4"].font = BOLD
+    ws["B4"] = f"={S.VALIDATIE}!${S.VAL_ERRORS_CELL[0]}${S.VAL_ERRORS_CELL[1:]}"
+    ws["B4"].alignment = Alignment(horizontal="center")
+    ws["A5"] = ("Modelcontrole: OK als elke controle hieronder OK is en Validatie geen fouten "
+                "meldt, anders NIET OK. Elke voorraad als corkscrew: stand per 1 januari + "
+                "instroom − uitstroom = stand "
+                "per 1 januari van het volgende jaar, per scenario (min, medio, max) en per jaar, "
+                "gerekend op de tabellen van Uitkomsten. Afwijking = grootste absolute verschil "
+                "in personen.")
+    ws["A5"].font = Font(italic=True, color="595959")
+    ws.merge_cells(f"A5:{get_column_letter(len(S.CTRL_HEADERS))}5")
+    ws["A5"].alignment = WRAP
+    ws.row_dimensions[5].height = S.row_height(S.text_lines(ws["A5"].value,
+                                                            sum(S.CTRL_WIDTHS)))
+    for j, h in enumerate(S.CTRL_HEADERS, start=1):
+        _header(ws, S.CTRL_HEADER_ROW, j, h)
+    for i, (key, text, formula) in enumerate(rows):
+        r = first + i
+        ws.cell(r, 1, key)
+        ws.cell(r, 2, text).alignment = WRAP
+        ws.row_dimensions[r].height = S.row_height(S.text_lines(text, S.CTRL_WIDTHS[1]))
+        c = ws.cell(r, 3, formula)
+        c.number_format = "0.000000"
+        t = ws.cell(r, 4, S.CTRL_TOLERANCE)
+        t.number_format = "0.0"
+        ws.cell(r, 5, f'=IF(C{r}<=D{r},"{S.CTRL_OK}","{S.CTRL_FAIL}")').alignment = \
+            Alignment(horizontal="center")
+        for j in range(1, len(S.CTRL_HEADERS) + 1):
+            ws.cell(r, j).border = BOX
+            if j != 2:
+                ws.cell(r, j).alignment = Alignment(
+                    vertical="top", horizontal="center" if j == 5 else None)
+    if rows:
+        _status_colours(ws, f"E{first}:E{last}", S.CTRL_OK, S.CTRL_FAIL)
+    for j, w in enumerate(S.CTRL_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.row_dimensions[S.CTRL_HEADER_ROW].height = header_height(S.CTRL_HEADERS, S.CTRL_WIDTHS)
+    _fixed_scale(ws, scale_for(sum(S.CTRL_WIDTHS)))
+    ws.print_area = f"A1:{get_column_letter(len(S.CTRL_HEADERS))}{max(last, first)}"
+    ws.protection.sheet = True
+
+
 # --- Validatie, Vaststelling, Logboek, Toelichting, conf -----------------------------
 def _validatie(ws: Worksheet) -> None:
     ws["A1"] = "Validatie van de aannames"
@@ -507,6 +633,7 @@ def _validatie(ws: Worksheet) -> None:
     ws[S.VAL_ERRORS_CELL] = f'=COUNTIF(A{first}:A{last},"fout")'
     ws[S.VAL_WARNINGS_CELL] = f'=COUNTIF(A{first}:A{last},"waarschuwing")'
     ws[S.VAL_CHECKED_CELL] = "nog niet gecontroleerd (voer 'mpp refresh' uit)"
+    _show_master_check(ws)
     for ref in ("A3", "A4", "A5"):
         ws[ref].font = BOLD
     for j, h in enumerate(S.VAL_HEADERS, start=1):
@@ -631,6 +758,10 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "Realisatie: vul de gerealiseerde waarden per reeks en jaar in; na verversen staat "
          "ernaast hoe deze prognose het deed (fout en binnen of buiten de band min–max)."),
     ("", "Validatie: alle fouten en waarschuwingen, met blad en cel."),
+    ("", "Controles: elke voorraad als corkscrew (stand 1 januari + instroom − uitstroom = "
+         "stand 1 januari volgend jaar) per scenario en jaar, en de Modelcontrole: OK als "
+         "elke controle klopt en Validatie geen fouten meldt, anders NIET OK. Uitkomsten en "
+         "Validatie tonen de Modelcontrole bovenaan (cel B2)."),
     ("", "Vaststelling: wie heeft welk blad vastgesteld, en is die vaststelling nog geldig."),
     ("", "Logboek: elke verversing, vaststelling en samenvoeging."),
     ("h", "Invullen"),
@@ -754,6 +885,7 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     AS.build_bijstelling(wb.create_sheet(S.BIJSTELLING))
     AS.build_realisatie(wb.create_sheet(S.REALISATIE), realisaties)
     _validatie(wb.create_sheet(S.VALIDATIE))
+    _controles(wb.create_sheet(S.CONTROLES), pos)
     _vaststelling(wb.create_sheet(S.VASTSTELLING))
     fp = ""
     try:

@@ -18,13 +18,15 @@ ONZEKERHEID = "Onzekerheid"
 BIJSTELLING = "Bijstelling"
 REALISATIE = "Realisatie"
 VALIDATIE = "Validatie"
+CONTROLES = "Controles"
 VASTSTELLING = "Vaststelling"
 LOGBOEK = "Logboek"
 CONF = "xlwings.conf"
 
 #: All sheets of the master workbook, in order.
 ALL_SHEETS: tuple[str, ...] = (TOELICHTING, *SHEETS, UITKOMSTEN, GRAFIEKEN, ONZEKERHEID,
-                               BIJSTELLING, REALISATIE, VALIDATIE, VASTSTELLING, LOGBOEK, CONF)
+                               BIJSTELLING, REALISATIE, VALIDATIE, CONTROLES, VASTSTELLING, LOGBOEK,
+                               CONF)
 #: Sheets whose XML the refresh regenerates (data rows only).
 OWNED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
 
@@ -53,6 +55,36 @@ VAL_HEADERS = ("Niveau", "Blad", "Cel", "Parameter", "Scenario", "Jaar", "Regel"
 VAL_WIDTHS: tuple[float, ...] = (16, 10, 7, 26, 9, 6, 18, 64)
 #: Columns (1-based) of Validatie whose text wraps in the data rows.
 VAL_WRAP_COLS: tuple[int, ...] = (4, 8)
+
+# --- Controles (native formulas on the Uitkomsten tables; FAST: every stock a
+# corkscrew, one master check)
+#: The master check ("OK" / "NIET OK") on Controles; Uitkomsten and Validatie show it in B2.
+CTRL_MASTER_CELL = "B3"
+CTRL_MASTER_REF = f"{CONTROLES}!$B$3"
+#: Where the other sheets show the master check (label in A2, value in B2).
+CTRL_SHOWN_CELL = "B2"
+CTRL_OK, CTRL_FAIL = "OK", "FOUT"
+MASTER_OK, MASTER_FAIL = "OK", "NIET OK"
+CTRL_HEADER_ROW = 7
+CTRL_HEADERS = ("Controle", "Omschrijving", "Max. afwijking", "Tolerantie", "Status")
+CTRL_WIDTHS: tuple[float, ...] = (29, 66, 14, 11, 9)
+#: Tolerance of a check (personen): results are not rounded, so a sound model
+#: is off by floating-point noise only.
+CTRL_TOLERANCE = 0.5
+#: Corkscrew checks: stock (per 1 jan) -> (inflows per jaar, outflows per jaar).
+CORKSCREWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ind_werkvoorraad": (("instroom_totaal",), ("ind_afdoeningen_totaal",)),
+    "rvdr_asiel_voorraad": (("rvdr_asiel_instroom",), ("rvdr_asiel_afdoeningen",)),
+    "rvs_asiel_voorraad": (("rvs_asiel_instroom",), ("rvs_asiel_afdoeningen",)),
+    "coa_bezetting": (("coa_instroom",), ("coa_uitstroom_huisvesting", "coa_uitstroom_vertrek",
+                                          "coa_uitstroom_overig")),
+    "dtv_caseload": (("dtv_instroom",), ("dtv_vertrek",)),
+    "nidos_caseload": (("nidos_instroom",), ("nidos_uitstroom",)),
+}
+#: Composition checks: stock = sum of its parts (same dates).
+COMPOSITIONS: dict[str, tuple[str, ...]] = {
+    "coa_bezetting": ("coa_asielzoekers", "coa_statushouders", "coa_overig"),
+}
 
 # --- Vaststelling
 VS_STATUS_CELL = "B2"

@@ -45,7 +45,8 @@ def test_rows_know_sheet_and_cell(built_master: Path):
 def test_sheet_order_and_conf(built_master: Path):
     wb = openpyxl.load_workbook(built_master)
     assert wb.sheetnames == ["Toelichting", *SHEETS, "Uitkomsten", "Grafieken", "Onzekerheid",
-                             "Bijstelling", "Realisatie", "Validatie", "Vaststelling", "Logboek",
+                             "Bijstelling", "Realisatie", "Validatie", "Controles", "Vaststelling",
+                             "Logboek",
                              "xlwings.conf"]
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
     assert conf["UDF Modules"] == "mpp_udfs"

@@ -99,7 +99,7 @@ def test_refresh_changes_only_cached_values_and_owned_sheets(built_master: Path,
         changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
         owned = {paths[s] for s in ("Validatie", "Vaststelling", "Logboek", "Bijstelling",
                                     "Realisatie")}
-        formula_sheets = (*SHEETS, "Uitkomsten", "Onzekerheid")
+        formula_sheets = (*SHEETS, "Uitkomsten", "Onzekerheid", "Controles")
         assert set(changed) - owned <= {paths[s] for s in formula_sheets}
         for s in formula_sheets:
             before, after = a.read(paths[s]), b.read(paths[s])
