@@ -502,13 +502,15 @@ def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
 # --- Controles: corkscrews and the master check (FAST Standard) -----------------------
 CHECK_OK_FILL = PatternFill("solid", fgColor="C6EFCE")
 CHECK_FAIL_FILL = PatternFill("solid", fgColor="F8CBAD")
+CHECK_SIGNAL_FILL = PatternFill("solid", fgColor="FFEB9C")
 
 
-def _status_colours(ws: Worksheet, rng: str, ok: str, fail: str) -> None:
+def _status_colours(ws: Worksheet, rng: str, ok: str, fail: str,
+                    fail_fill: PatternFill = CHECK_FAIL_FILL) -> None:
     ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{ok}"'],
                                                   fill=CHECK_OK_FILL))
     ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{fail}"'],
-                                                  fill=CHECK_FAIL_FILL))
+                                                  fill=fail_fill))
 
 
 def _show_master_check(ws: Worksheet) -> None:
@@ -616,12 +618,57 @@ def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
                     vertical="top", horizontal="center" if j == 5 else None)
     if rows:
         _status_colours(ws, f"E{first}:E{last}", S.CTRL_OK, S.CTRL_FAIL)
+    last = _order_signals(ws, pos, last + 2)
     for j, w in enumerate(S.CTRL_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.row_dimensions[S.CTRL_HEADER_ROW].height = header_height(S.CTRL_HEADERS, S.CTRL_WIDTHS)
     _fixed_scale(ws, scale_for(sum(S.CTRL_WIDTHS)))
     ws.print_area = f"A1:{get_column_letter(len(S.CTRL_HEADERS))}{max(last, first)}"
     ws.protection.sheet = True
+
+
+def order_rows(pos: dict[str, TablePos]) -> list[tuple[str, str, str]]:
+    """(key, omschrijving, formula) per Uitkomsten table: the number of years in
+    which min > medio or medio > max (beyond a rounding margin). A signal for the
+    reader of the bands, not an error: scenarios may cross when their assumptions
+    differ in more than the inflow."""
+    rows: list[tuple[str, str, str]] = []
+    for key, p in pos.items():
+        margin = "0.0005" if SERIES[key].unit == "fractie" else "0.5"
+        col = {c: f"{S.UITKOMSTEN}!${c}${p.first}:${c}${p.last}" for c in "BCD"}
+        formula = (f"=SUMPRODUCT(((({col['B']}>{col['C']}+{margin})"
+                   f"+({col['C']}>{col['D']}+{margin}))>0)*1)")
+        rows.append((key, f"{SERIES[key].label}: min ≤ medio ≤ max", formula))
+    return rows
+
+
+def _order_signals(ws: Worksheet, pos: dict[str, TablePos], top: int) -> int:
+    """The scenario-order section of Controles from row ``top``; returns its last row."""
+    ws.cell(top, 1, S.ORDER_TITLE).font = BOLD
+    ws.cell(top + 1, 1, S.ORDER_NOTE).font = Font(italic=True, color="595959")
+    ws.merge_cells(start_row=top + 1, start_column=1, end_row=top + 1,
+                   end_column=len(S.CTRL_HEADERS))
+    ws.cell(top + 1, 1).alignment = WRAP
+    ws.row_dimensions[top + 1].height = S.row_height(S.text_lines(S.ORDER_NOTE,
+                                                                  sum(S.CTRL_WIDTHS)))
+    for j, h in enumerate(S.ORDER_HEADERS, start=1):
+        _header(ws, top + 2, j, h)
+    ws.row_dimensions[top + 2].height = header_height(S.ORDER_HEADERS, S.CTRL_WIDTHS)
+    rows = order_rows(pos)
+    first = top + 3
+    for i, (key, text, formula) in enumerate(rows):
+        r = first + i
+        ws.cell(r, 1, key)
+        ws.cell(r, 2, text)
+        ws.cell(r, 3, formula).alignment = Alignment(horizontal="center")
+        ws.cell(r, 5, f'=IF(C{r}=0,"{S.CTRL_OK}","{S.ORDER_SIGNAL}")').alignment = \
+            Alignment(horizontal="center")
+        for j in range(1, len(S.ORDER_HEADERS) + 1):
+            ws.cell(r, j).border = BOX
+    last = first + len(rows) - 1
+    if rows:
+        _status_colours(ws, f"E{first}:E{last}", S.CTRL_OK, S.ORDER_SIGNAL, CHECK_SIGNAL_FILL)
+    return max(last, top + 2)
 
 
 # --- Validatie, Vaststelling, Logboek, Toelichting, conf -----------------------------

@@ -71,6 +71,13 @@ CTRL_WIDTHS: tuple[float, ...] = (29, 66, 14, 11, 9)
 #: Tolerance of a check (personen): results are not rounded, so a sound model
 #: is off by floating-point noise only.
 CTRL_TOLERANCE = 0.5
+ORDER_TITLE = "Scenariovolgorde van de uitkomsten"
+ORDER_NOTE = ("Signaal, geen fout (telt niet mee in de Modelcontrole): het aantal jaren "
+              "waarin min > medio of medio > max. Scenario's kunnen elkaar kruisen als hun "
+              "aannames ook buiten de instroom verschillen; lees de band dan niet als "
+              "onder- en bovengrens.")
+ORDER_HEADERS = ("Reeks", "Omschrijving", "Jaren buiten volgorde", "", "Status")
+ORDER_SIGNAL = "LET OP"
 #: Corkscrew checks: stock (per 1 jan) -> (inflows per jaar, outflows per jaar).
 CORKSCREWS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ind_werkvoorraad": (("instroom_totaal",), ("ind_afdoeningen_totaal",)),
