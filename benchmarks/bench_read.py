@@ -14,20 +14,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds  # benchmarks/timing.py
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
 
 
-def _median(fn: Callable[[], object], n: int) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def _calamine(path: Path) -> None:
@@ -56,6 +50,7 @@ def _peak_mb(reader: str, path: Path) -> tuple[float, float]:
     code = (
         "import resource, sys\n"
         "sys.path.insert(0, sys.argv[1])\n"
+        "sys.path.insert(0, sys.argv[1] + '/benchmarks')\n"
         "from pathlib import Path\n"
         "import python_calamine, openpyxl, mpp_xl.registry, mpp_xl.workbook.reader\n"
         "from benchmarks import bench_read as b\n"
@@ -86,16 +81,16 @@ def benchmarks() -> list[tuple[str, float, str]]:
         assert main(["refresh", str(wb)]) == 0
         _calamine(wb)
         _openpyxl(wb)  # warm both
-        t_cal = _median(lambda: _calamine(wb), 30)
-        t_opx = _median(lambda: _openpyxl(wb), 10)
+        t_cal = median_seconds(lambda: _calamine(wb), 30)
+        t_opx = median_seconds(lambda: _openpyxl(wb), 10)
         rows += [
             ("read 10 parameter sheets: python-calamine", t_cal * 1000, "ms"),
             ("read 10 parameter sheets: openpyxl (read-only, values)", t_opx * 1000, "ms"),
             ("read: openpyxl / calamine", t_opx / t_cal, "x"),
             ("read_workbook_assumptions (guard + calamine + XML scan)",
-             _median(lambda: read_workbook_assumptions(wb), 20) * 1000, "ms"),
+             median_seconds(lambda: read_workbook_assumptions(wb), 20) * 1000, "ms"),
             ("safe_zip guard alone (directory + streaming inflate + DTD scan)",
-             _median(lambda: check_workbook_file(wb), 30) * 1000, "ms"),
+             median_seconds(lambda: check_workbook_file(wb), 30) * 1000, "ms"),
             ("example workbook size", wb.stat().st_size / 1024, "kB"),
         ]
         for reader in ("calamine", "openpyxl", "assumptions"):

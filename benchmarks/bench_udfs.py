@@ -19,8 +19,10 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+from timing import median_seconds  # benchmarks/timing.py
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -29,15 +31,6 @@ if str(ROOT) not in sys.path:
 from mpp_xl import model_cache  # noqa: E402
 from tests.udfs.blocks import EXAMPLE_CSV, blocks_from_csv  # noqa: E402
 from udfs import mpp_udfs as U  # noqa: E402
-
-
-def _median_us(fn: Callable[[], object], n: int) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1e6
 
 
 def _uitkomsten_calls(path: Path) -> list[tuple[str, list[object]]]:
@@ -71,7 +64,7 @@ def _uitkomsten_calls(path: Path) -> list[tuple[str, list[object]]]:
 
     def block(sheet: str, a: str, b: str) -> list[list[object]]:
         (r0, c0), (r1, c1) = pos(a), pos(b)
-        return [[value(sheet, f"{_col(c + 1)}{r + 1}") for c in range(c0, c1 + 1)]
+        return [[value(sheet, f"{get_column_letter(c + 1)}{r + 1}") for c in range(c0, c1 + 1)]
                 for r in range(r0, r1 + 1)]
 
     calls: list[tuple[str, list[object]]] = []
@@ -99,12 +92,6 @@ def _uitkomsten_calls(path: Path) -> list[tuple[str, list[object]]]:
     return calls
 
 
-def _col(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _recalc(calls: list[tuple[str, list[object]]], values: dict[tuple[str, str], object],
@@ -130,7 +117,7 @@ def benchmarks() -> list[tuple[str, float, str]]:
     rows.append(("MPP_MODEL, first call (parse + validate + engine)",
                  (time.perf_counter() - t) * 1e3, "ms"))
     rows.append(("MPP_MODEL, unchanged inputs (median of 200)",
-                 _median_us(lambda: U.MPP_MODEL(*blocks), 200) / 1e3, "ms"))
+                 median_seconds(lambda: U.MPP_MODEL(*blocks), 200) * 1e3, "ms"))
 
     sheets = list(blocks_from_csv(EXAMPLE_CSV))
     coa = blocks[sheets.index("COA")]
@@ -143,16 +130,17 @@ def benchmarks() -> list[tuple[str, float, str]]:
     it = iter(variants)
     runs = model_cache.stats["engine_runs"]
     rows.append(("MPP_MODEL, changed inputs (median of 20)",
-                 _median_us(lambda: U.MPP_MODEL(*next(it)), 20) / 1e3, "ms"))
+                 median_seconds(lambda: U.MPP_MODEL(*next(it)), 20) * 1e3, "ms"))
     if model_cache.stats["engine_runs"] != runs + 20:
         raise RuntimeError("changed-input variants did not each run the engine")
     U.MPP_MODEL(*blocks)
     rows.append(("series call, cached model given (median of 10,000)",
-                 _median_us(lambda: U.MPP_COA_BEZETTING(2026.0, "medio", h), 10_000), "us"))
+                 median_seconds(lambda: U.MPP_COA_BEZETTING(2026.0, "medio", h), 10_000) * 1e6,
+                 "us"))
     rows.append(("series call, no model argument (median of 10,000)",
-                 _median_us(lambda: U.MPP_COA_BEZETTING(2026.0, "medio"), 10_000), "us"))
+                 median_seconds(lambda: U.MPP_COA_BEZETTING(2026.0, "medio"), 10_000) * 1e6, "us"))
     rows.append(("MPP_TABEL (median of 1,000)",
-                 _median_us(lambda: U.MPP_TABEL("coa_bezetting", h), 1_000), "us"))
+                 median_seconds(lambda: U.MPP_TABEL("coa_bezetting", h), 1_000) * 1e6, "us"))
 
     from mpp_xl.assumptions import Assumptions
     from mpp_xl.workbook.builder import build

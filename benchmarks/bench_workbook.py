@@ -6,24 +6,18 @@ engine, is reported separately."""
 from __future__ import annotations
 
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from timing import median_seconds  # benchmarks/timing.py
+
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
 
 
-def _median(fn, n: int = 5) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def benchmarks() -> list[tuple[str, float, str]]:
@@ -43,11 +37,11 @@ def benchmarks() -> list[tuple[str, float, str]]:
         subprocess.run([sys.executable, "-m", "mpp_xl", "refresh", str(wb)], check=True,
                        capture_output=True)
         cold_refresh = time.perf_counter() - t
-        build_s = _median(lambda: build(a, wb))
+        build_s = median_seconds(lambda: build(a, wb), 5)
         shutil.copy(wb, Path(d) / "base.xlsm")
         refresh_workbook(wb)
-        read_s = _median(lambda: read_assumptions(wb))
-        refresh_s = _median(lambda: refresh_workbook(wb))
+        read_s = median_seconds(lambda: read_assumptions(wb), 5)
+        refresh_s = median_seconds(lambda: refresh_workbook(wb), 5)
         analysis = _analysis_refresh(Path(d), a)
     return [
         ("workbook: mpp build (CLI, fresh process)", cold_build, "s"),
@@ -87,8 +81,8 @@ def _analysis_refresh(d: Path, a) -> list[tuple[str, float, str]]:  # type: igno
         model_cache.clear()
         refresh_workbook(wb)
 
-    cold_s = _median(cold, 3)
-    warm_s = _median(lambda: refresh_workbook(wb))
+    cold_s = median_seconds(cold, 3)
+    warm_s = median_seconds(lambda: refresh_workbook(wb), 5)
     return [
         ("workbook: refresh + Bijstelling/Realisatie, new model incl. MC (median)", cold_s, "s"),
         ("workbook: refresh + Bijstelling/Realisatie, same model (median)", warm_s, "s"),
