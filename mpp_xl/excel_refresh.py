@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from . import model_cache
 from .assumptions import Assumptions, fingerprint
 from .problems import MppError, Problem
@@ -48,6 +50,7 @@ from .workbook.sheets import (
     VASTSTELLING,
     VS_REFRESHED_CELL,
     VS_ROWS,
+    validatie_rows,
 )
 
 Block = list[list[Any]]
@@ -111,19 +114,6 @@ def read_assumptions(book: Book) -> Assumptions:
     return Assumptions(rows, source="Excel")
 
 
-def validatie_block(problems: Sequence[Problem]) -> Block:
-    """Rows under the Validatie header (errors first), per VAL_HEADERS; one
-    row saying so when there are none (as the headless refresh writes it)."""
-    width = len(VAL_HEADERS)
-    out: Block = []
-    for p in sorted(problems, key=lambda p: not p.is_error):
-        out.append([p.niveau, p.blad, p.cel, p.parameter, p.scenario,
-                    float(p.jaar) if p.jaar is not None else None, p.regel, p.melding])
-    if not out:
-        out.append([None] * (width - 1) + ["Geen fouten of waarschuwingen gevonden."])
-    return out
-
-
 def _pad(rows: Block, n_rows: int, width: int) -> Block:
     """``rows`` followed by empty rows up to ``n_rows`` (clears old content)."""
     return rows + [[None] * width for _ in range(max(0, n_rows - len(rows)))]
@@ -132,15 +122,6 @@ def _pad(rows: Block, n_rows: int, width: int) -> Block:
 def _existing_rows(block: Block, first_row: int) -> int:
     """Number of rows from ``first_row`` (1-based) to the end of the used range."""
     return max(0, len(block) - first_row + 1)
-
-
-def _cell_pos(ref: str) -> tuple[int, int]:
-    col = 0
-    i = 0
-    while i < len(ref) and ref[i].isalpha():
-        col = col * 26 + (ord(ref[i].upper()) - 64)
-        i += 1
-    return int(ref[i:]), col
 
 
 def _get(block: Block, row: int, col: int) -> Any:
@@ -154,7 +135,7 @@ def write_validatie(book: Book, problems: Sequence[Problem], now: str) -> None:
     workbook has them) and the time of the check."""
     old = book.read(VALIDATIE)
     first = VAL_HEADER_ROW + 1
-    rows = validatie_block(problems)
+    rows = validatie_rows(problems)
     width = len(VAL_HEADERS)
     book.write(VALIDATIE, first, 1, _pad(rows, _existing_rows(old, first), width))
     last = first + len(rows) - 1
@@ -166,7 +147,7 @@ def write_validatie(book: Book, problems: Sequence[Problem], now: str) -> None:
 
 def _write_cells(book: Book, sheet: str, values: dict[str, Any]) -> None:
     """Write single cells; cells stacked in one column go in one block."""
-    pos = sorted((_cell_pos(ref), v) for ref, v in values.items())
+    pos = sorted((coordinate_to_tuple(ref), v) for ref, v in values.items())
     (r0, c0), _ = pos[0]
     if all(rc == (r0 + i, c0) for i, (rc, _) in enumerate(pos)):
         book.write(sheet, r0, c0, [[v] for _, v in pos])

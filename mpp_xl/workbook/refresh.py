@@ -246,15 +246,9 @@ def _validatie_cells(problems: list[Problem], stamp: str) -> dict[tuple[int, int
     }
     for j, h in enumerate(S.VAL_HEADERS, start=1):
         out[(S.VAL_HEADER_ROW, j)] = (h, None)
-    ps = sorted(problems, key=lambda p: (not p.is_error,))
-    if not ps:
-        for j in range(1, len(S.VAL_HEADERS) + 1):
-            out[(first, j)] = (None, None)
-        out[(first, len(S.VAL_HEADERS))] = ("Geen fouten of waarschuwingen gevonden.", None)
-    for i, p in enumerate(ps):
-        vals = [p.niveau, p.blad, p.cel, p.parameter, p.scenario, p.jaar, p.regel, p.melding]
-        for j, v in enumerate(vals, start=1):
-            out[(first + i, j)] = (float(v) if isinstance(v, int) else v, None)
+    for i, row in enumerate(S.validatie_rows(problems)):
+        for j, v in enumerate(row, start=1):
+            out[(first + i, j)] = (v, None)
     return out
 
 

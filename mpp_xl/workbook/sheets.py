@@ -8,6 +8,9 @@ layout of the result, check and sign-off sheets.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..problems import Problem
 from ..registry import PARTNERS, SHEETS
 
 TOELICHTING = "Toelichting"
@@ -51,6 +54,19 @@ VAL_WARNINGS_CELL = "B4"
 VAL_CHECKED_CELL = "B5"
 VAL_HEADER_ROW = 7
 VAL_HEADERS = ("Niveau", "Blad", "Cel", "Parameter", "Scenario", "Jaar", "Regel", "Melding")
+VAL_NONE = "Geen fouten of waarschuwingen gevonden."
+
+
+def validatie_rows(problems: Sequence[Problem]) -> list[list[object]]:
+    """The rows under the Validatie header, per VAL_HEADERS, errors first; one
+    row saying so when there are none. Shared by the headless refresh and the
+    Excel button, so both write the same sheet."""
+    rows: list[list[object]] = [
+        [p.niveau, p.blad, p.cel, p.parameter, p.scenario,
+         float(p.jaar) if p.jaar is not None else None, p.regel, p.melding]
+        for p in sorted(problems, key=lambda p: not p.is_error)
+    ]
+    return rows or [[None] * (len(VAL_HEADERS) - 1) + [VAL_NONE]]
 #: Column widths (characters) of Validatie; the labels in column A fit.
 VAL_WIDTHS: tuple[float, ...] = (16, 10, 7, 26, 9, 6, 18, 64)
 #: Columns (1-based) of Validatie whose text wraps in the data rows.
