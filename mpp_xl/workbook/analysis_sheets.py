@@ -35,7 +35,7 @@ import pandas as pd
 from ..problems import MppError, ValidationError
 from ..series import SERIES
 from . import sheets as S
-from .xlsxio import Package, cell_xml, col_letter, scan_cells
+from .xlsxio import Package, cell_xml, col_index, col_letter, scan_cells
 
 ONZEKERHEID = S.ONZEKERHEID
 BIJSTELLING = S.BIJSTELLING
@@ -614,13 +614,6 @@ _R_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ROWNUM = re.compile(rb'\br="(\d+)"')
 
 
-def _col_num(letters: bytes) -> int:
-    n = 0
-    for ch in letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def merge_cells_xml(xml: bytes, new: Mapping[tuple[int, int], bytes],
                     clear: Callable[[int, int], bool]) -> bytes:
     """Remove the cells for which ``clear(row, col)`` holds, add ``new`` cells
@@ -649,7 +642,7 @@ def merge_cells_xml(xml: bytes, new: Mapping[tuple[int, int], bytes],
         changed = bool(add)
         for cm in _C_RE.finditer(body):
             ref = _R_ATTR.search(cm.group(1))
-            col = _col_num(ref.group(1)) if ref else 0
+            col = col_index(ref.group(1).decode()) if ref else 0
             if clear(r, col) or col in add:
                 changed = True
                 continue
@@ -671,7 +664,7 @@ def merge_cells_xml(xml: bytes, new: Mapping[tuple[int, int], bytes],
     last_c = max([c for (_, c) in new] + [1])
     dm = re.search(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"', out)
     if dm and dm.group(1):
-        last_c = max(last_c, _col_num(dm.group(1)))
+        last_c = max(last_c, col_index(dm.group(1).decode()))
         last_r = max(last_r, int(dm.group(2)))
     if dm:
         out = out[:dm.start()] + f'<dimension ref="A1:{col_letter(last_c)}{last_r}"'.encode() \
