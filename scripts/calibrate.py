@@ -1,7 +1,7 @@
 """Calibrate the MPP 2024-2 example to the published figures.
 
 Derives every value of the CALIBRATED block of scripts/make_example.py from
-shared/reference/mpp_2024_2_published.csv, with the engine (mpp_xl) and
+referentie/mpp_2024_2_gepubliceerd.csv, with the engine (mpp_xl) and
 mpp_xl.goalseek.goal_seek / scipy, then prints the values and the residual
 table (published vs model, per figure).
 
@@ -53,9 +53,7 @@ from mpp_xl.goalseek import goal_seek  # noqa: E402
 from mpp_xl.registry import SCENARIOS  # noqa: E402
 from mpp_xl.series import SERIES  # noqa: E402
 
-REFERENCE = ROOT.parent / "shared" / "reference" / "mpp_2024_2_published.csv"
-if not REFERENCE.exists():  # layout /work/main + /work/shared
-    REFERENCE = Path("/work/shared/reference/mpp_2024_2_published.csv")
+REFERENCE = ROOT / "referentie" / "mpp_2024_2_gepubliceerd.csv"
 YEARS = me.YEARS
 SHARE_SERIES = {k for k, s in SERIES.items() if s.unit == "fractie"}
 

@@ -1,7 +1,7 @@
 """Generate workbooks/MPP_2024-2_aannames.csv, the MPP 2024-2 example.
 
 The values below are CALIBRATED to the published MPP 2024-2 outcomes
-(shared/reference/mpp_2024_2_published.csv); they are NOT the partners' own
+(referentie/mpp_2024_2_gepubliceerd.csv); they are NOT the partners' own
 assumptions. Each block says where a value comes from:
 
 - "published": taken directly from the publication (or derived from it by

@@ -1,6 +1,6 @@
 """Independent reference implementation of the MPP chain model (tests only).
 
-Written straight from shared/MODEL.md ("Time, scenarios, units", "Building
+Written straight from the model specification (docs/model.md) ("Time, scenarios, units", "Building
 blocks", "The chain, one month t"): pure Python, scalar, one scenario, plain
 loops over months.  It is deliberately naive and readable; it exists to
 cross-check the production engine, not to be fast.

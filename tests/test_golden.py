@@ -20,9 +20,7 @@ from mpp_xl.registry import SCENARIOS
 from mpp_xl.series import SERIES
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "reference"
-if not SHARED.exists():
-    SHARED = Path("/work/shared/reference")
+REFERENTIE = ROOT / "referentie"
 
 
 def mpp_tolerance(reeks: str, published: float) -> float:
@@ -42,7 +40,7 @@ class GoldenSet:
 
 GOLDEN_SETS = [
     GoldenSet("MPP 2024-2", ROOT / "workbooks" / "MPP_2024-2_aannames.csv",
-              SHARED / "mpp_2024_2_published.csv"),
+              REFERENTIE / "mpp_2024_2_gepubliceerd.csv"),
 ]
 
 

@@ -14,7 +14,7 @@ from mpp_xl.backtest import backtest, read_realisaties
 from mpp_xl.cli import main
 from tests.conftest import EXAMPLE_CSV
 
-REFERENCE = Path("/work/shared/reference/realisaties.csv")
+REFERENCE = Path(__file__).resolve().parents[2] / "referentie" / "realisaties.csv"
 
 
 @pytest.fixture
