@@ -1,24 +1,43 @@
 """mpp-xl: the Meerjaren Productie Prognose (MPP) of the Dutch migration chain,
-as a Python engine behind an Excel workbook."""
+as a Python engine behind an Excel workbook.
 
-from .assumptions import Assumptions, Resolved, read_assumptions
-from .forecast import Forecast, run, run_resolved
-from .problems import MppError, Problem, ValidationError
-from .registry import PARAMETERS
-from .series import SERIES
+The public names below are loaded lazily (PEP 562), so that importing a
+subpackage such as ``mpp_xl.engine`` needs numpy only and does not pull in
+pandas, openpyxl or the workbook layer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "PARAMETERS",
-    "SERIES",
-    "Assumptions",
-    "Forecast",
-    "MppError",
-    "Problem",
-    "Resolved",
-    "ValidationError",
-    "read_assumptions",
-    "run",
-    "run_resolved",
-]
+_LAZY: dict[str, str] = {
+    "Assumptions": "assumptions",
+    "Resolved": "assumptions",
+    "read_assumptions": "assumptions",
+    "Forecast": "forecast",
+    "run": "forecast",
+    "run_resolved": "forecast",
+    "MppError": "problems",
+    "Problem": "problems",
+    "ValidationError": "problems",
+    "PARAMETERS": "registry",
+    "SERIES": "series",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mpp_xl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)
