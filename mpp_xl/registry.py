@@ -1,7 +1,7 @@
 """The declarative parameter registry: the single source for validation,
 workbook sheets, the reader and the docs.
 
-Every parameter of MODEL.md's table is one :class:`Parameter` entry. Adding a
+Every parameter of the tables in docs/model.md is one :class:`Parameter` entry. Adding a
 parameter to the MPP is adding one entry here (and using it in the engine).
 """
 
@@ -58,7 +58,7 @@ INF = math.inf
 class Parameter:
     """One assumption of the MPP.
 
-    ``per_jaar`` parameters ([y,s] in MODEL.md) have a value per year and
+    ``per_jaar`` parameters ([j,s] in docs/model.md) have a value per year and
     scenario; the others are single-valued (possibly per scenario).
     """
 

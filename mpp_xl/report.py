@@ -49,6 +49,9 @@ CATEGORY_COLOURS: tuple[tuple[str, str], ...] = (("eerste", BLUE), ("herhaald", 
 FAN_SERIES: tuple[str, ...] = ("instroom_totaal", "coa_bezetting", "ind_werkvoorraad",
                                "nidos_caseload")
 #: Series shown in the comparison chart with the previous MPP.
+#: Legend and end label of the medio line in the fan charts: the MPP's medio
+#: is P67 (a 33 % chance of being exceeded), not the median.
+MEDIO_LABEL = "medio (P67)"
 COMPARE_SERIES: tuple[str, ...] = ("instroom_eerste", "ind_werkvoorraad", "coa_bezetting",
                                    "nidos_caseload")
 
@@ -103,6 +106,13 @@ def _years_label(fc: Forecast, reeks: str) -> list[str]:
 
 def _row(fc: Forecast, reeks: str, scen: str) -> np.ndarray:
     return fc.data[reeks][fc.scenarios.index(scen)]
+
+
+def n_shown(years: Sequence[int], reeks: str, year_after_end: bool) -> int:
+    """How many of ``years`` (as the forecast reports them) a chart shows: a
+    stock is reported also on 1 jan eindjaar+1, which the publication does not
+    show; it is kept only when ``year_after_end``."""
+    return len(years) - (1 if SERIES[reeks].is_stock and not year_after_end else 0)
 
 
 class LabelPlacer:
@@ -229,21 +239,24 @@ def stacked_bars(fc: Forecast, parts: Sequence[tuple[str, str, str]], title: str
 
 
 def scenario_lines(fc: Forecast, reeks: str, title: str, subtitle: str, footer: str,
-                   extra: Sequence[tuple[str, str, str]] = ()) -> Figure:
+                   extra: Sequence[tuple[str, str, str]] = (),
+                   year_after_end: bool = False) -> Figure:
     """min/medio/max lines with labels in hundreds; ``extra`` = (reeks,
-    scenario, legend label) drawn dashed (e.g. the capacity need)."""
+    scenario, legend label) drawn dashed (e.g. the capacity need). A stock's
+    1 jan eindjaar+1 is shown only with ``year_after_end``."""
     fig, ax = _new_fig(title, subtitle)
-    years = fc.years(reeks)
+    n = n_shown(fc.years(reeks), reeks, year_after_end)
+    years = fc.years(reeks)[:n]
     x = np.arange(len(years))
-    rows = {s: _row(fc, reeks, s) for s in ("min", "medio", "max") if s in fc.scenarios}
+    rows = {s: _row(fc, reeks, s)[:n] for s in ("min", "medio", "max") if s in fc.scenarios}
     top = max(float(v.max()) for v in rows.values())
     for k, scen, _lab in extra:
-        top = max(top, float(_row(fc, k, scen).max()))
+        top = max(top, float(_row(fc, k, scen)[:n].max()))
     for s, v in rows.items():
         st = SCEN_STYLE[s]
         ax.plot(x, v, color=st["color"], ls=st["ls"], marker=st["marker"], lw=2.2, ms=6,
                 label=st["label"])
-    extra_rows = [(_row(fc, k, scen), lab) for k, scen, lab in extra]
+    extra_rows = [(_row(fc, k, scen)[:n], lab) for k, scen, lab in extra]
     for v, lab in extra_rows:
         ax.plot(x, v, color=ORANGE, ls="--", lw=1.8, marker="s", ms=4, label=lab)
     ax.set_xlim(-0.4, len(x) - 0.4)
@@ -302,18 +315,21 @@ def scenario_bars(fc: Forecast, reeks: str, title: str, subtitle: str, footer: s
     return fig
 
 
-def fan_chart(fc: Forecast, bands: Bands, reeks: str) -> Figure:
-    """Fan chart: P12.5–P87.5 band, P50 and P67 lines, and the scenarios as
-    markers, so one sees the published min and max inside the band."""
+def fan_chart(fc: Forecast, bands: Bands, reeks: str, year_after_end: bool = False) -> Figure:
+    """Fan chart: P12.5–P87.5 band, the medio line (P67, what the MPP calls
+    medio; bold and labelled), a thin dashed median (P50), and the scenarios
+    as markers, so one sees the published min and max inside the band. A
+    stock's 1 jan eindjaar+1 is shown only with ``year_after_end``."""
     s = SERIES[reeks]
     unit = "per 1 januari" if s.is_stock else "per jaar"
     fig, ax = _new_fig(f"{s.label}: onzekerheidsband",
 
                        f"{unit}; Monte Carlo met {nl_number(bands.draws)} trekkingen van de "
                        "eerste asielinstroom, overige aannames medio", bottom=0.2)
-    years = bands.years(reeks)
+    n = n_shown(bands.years(reeks), reeks, year_after_end)
+    years = bands.years(reeks)[:n]
     x = np.arange(len(years))
-    t = bands.table(reeks)
+    t = bands.table(reeks).iloc[:n]
     cols = {float(c): c for c in t.columns}
 
     def p(q: float) -> np.ndarray | None:
@@ -326,36 +342,38 @@ def fan_chart(fc: Forecast, bands: Bands, reeks: str) -> Figure:
             ax.fill_between(x, lo, hi, color=BLUE, alpha=alpha, lw=0,
                             label=f"P{lo_q:g}–P{hi_q:g}".replace(".", ","))
     med, p67 = p(50.0), p(67.0)
-    if med is not None:
-        ax.plot(x, med, color=BLUE, lw=2.2, label="mediaan (P50)")
     if p67 is not None:
-        ax.plot(x, p67, color=VIOLET, lw=1.6, ls="--", label="P67")
+        ax.plot(x, p67, color=VIOLET, lw=2.2, label=MEDIO_LABEL)
+    if med is not None:
+        ax.plot(x, med, color=BLUE, lw=1.0, ls="--", label="mediaan (P50)")
     for scen, mk in (("min", "v"), ("medio", "o"), ("max", "^")):
         if scen in fc.scenarios:
-            ax.plot(x, _row(fc, reeks, scen), ls="none", marker=mk, color=ORANGE, ms=6,
+            ax.plot(x, _row(fc, reeks, scen)[:n], ls="none", marker=mk, color=ORANGE, ms=6,
                     label=f"scenario {scen}")
     top = float(np.nanmax([t.to_numpy().max(),
-                           *(float(_row(fc, reeks, sc).max()) for sc in fc.scenarios)]))
-    ends = [(q, lab, bold) for q, lab, bold in ((87.5, "P87,5", False), (50.0, "P50", True),
+                           *(float(_row(fc, reeks, sc)[:n].max()) for sc in fc.scenarios)]))
+    ends = [(q, lab, bold) for q, lab, bold in ((87.5, "P87,5", False),
+                                                (67.0, MEDIO_LABEL, True),
                                                 (12.5, "P12,5", False)) if p(q) is not None]
     ys = [float(p(q)[-1]) for q, _, _ in ends]  # type: ignore[index]
     for (_q, lab, bold), y0, y in zip(ends, ys, spread(ys, 0.045 * top), strict=True):
         ax.text(len(x) - 1 + 0.12, y, f"{lab}: {hundreds(y0)}", fontsize=9, va="center",
-                color=BLUE, fontweight="bold" if bold else "normal")
+                color=VIOLET if bold else BLUE, fontweight="bold" if bold else "normal")
     ax.set_xticks(x, [f"1 jan {y}" if s.is_stock else str(y) for y in years])
-    ax.set_xlim(-0.3, len(x) - 1 + 0.75)
+    ax.set_xlim(-0.3, len(x) - 1 + 1.0)
     ax.set_ylim(0, top * 1.1 if top > 0 else 1)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False, fontsize=9,
               ncol=4)
     _footer(fig, f"Banden: percentielen over de trekkingen (startgetal {bands.seed}, "
                  f"correlatie tussen jaren {str(bands.rho).replace('.', ',')}). "
-                 "Oranje: de drie scenario's; bij de instroom zijn min en max P12,5 en P87,5.")
+                 "Oranje: de scenario's (instroom: min P12,5, medio P67, max P87,5).")
     return fig
 
 
-def comparison_chart(old: Forecast, new: Forecast, keys: Sequence[str] = COMPARE_SERIES
-                     ) -> Figure:
-    """2×2 small multiples: medio of the previous MPP (dashed) and the new one."""
+def comparison_chart(old: Forecast, new: Forecast, keys: Sequence[str] = COMPARE_SERIES,
+                     year_after_end: bool = False) -> Figure:
+    """2×2 small multiples: medio of the previous MPP (dashed) and the new one.
+    A stock's 1 jan eindjaar+1 is shown only with ``year_after_end``."""
     fig = Figure(figsize=FIGSIZE, dpi=DPI)
     fig.text(0.06, 0.94, "Bijstelling: nieuwe MPP t.o.v. vorige MPP (medio)", fontsize=16,
              fontweight="bold", color="#154273")
@@ -366,12 +384,15 @@ def comparison_chart(old: Forecast, new: Forecast, keys: Sequence[str] = COMPARE
         _thousands_axis(ax)
         ends = []
         for fc, lab, st in ((old, "vorige MPP", "--"), (new, "nieuwe MPP", "-")):
-            ys = fc.years(reeks)
-            v = _row(fc, reeks, "medio")
+            n = n_shown(fc.years(reeks), reeks, year_after_end)
+            ys = fc.years(reeks)[:n]
+            v = _row(fc, reeks, "medio")[:n]
             col = GREY if st == "--" else BLUE
             ax.plot(ys, v, ls=st, marker="o", ms=4, lw=2, color=col, label=lab)
             ends.append((ys[-1], float(v[-1]), col))
-        top = max(float(_row(f, reeks, "medio").max()) for f in (old, new))
+        top = max(float(_row(f, reeks, "medio")[:n_shown(f.years(reeks), reeks,
+                                                          year_after_end)].max())
+                  for f in (old, new))
         pos = spread([e[1] for e in ends], 0.07 * top)
         for (xe, ye, col), yp in zip(ends, pos, strict=True):
             ax.text(xe, yp, "  " + hundreds(ye), fontsize=8, va="center", ha="left", color=col)
@@ -418,8 +439,11 @@ def text_page(title: str, lines: Sequence[str], footer: str = "") -> Figure:
 
 # ---------------------------------------------------------------------------
 def build_figures(fc: Forecast, bands: Bands | None = None, old: Forecast | None = None,
-                  comparison: Comparison | None = None) -> list[tuple[str, Figure]]:
-    """All charts as (name, figure), in publication order (no title page)."""
+                  comparison: Comparison | None = None, year_after_end: bool = False
+                  ) -> list[tuple[str, Figure]]:
+    """All charts as (name, figure), in publication order (no title page).
+    Stock charts end on 1 jan eindjaar, as in the publication; with
+    ``year_after_end`` they also show 1 jan eindjaar+1 (end of the horizon)."""
     yrs = f"{fc.startjaar}–{fc.eindjaar}"
     src = "Bron: MPP-model (mpp-xl); getallen afgerond op honderdtallen."
     out: list[tuple[str, Figure]] = []
@@ -431,15 +455,18 @@ def build_figures(fc: Forecast, bands: Bands | None = None, old: Forecast | None
         "Totale asielafdoeningen IND per categorie (medio)", f"aantal per jaar, {yrs}", src)))
     out.append(("ind_werkvoorraad", scenario_lines(
         fc, "ind_werkvoorraad", "IND-werkvoorraad asielaanvragen",
-        "per 1 januari; minimum-, medio- en maximumscenario", src)))
+        "per 1 januari; minimum-, medio- en maximumscenario", src,
+        year_after_end=year_after_end)))
     out.append(("coa_bezetting", scenario_lines(
         fc, "coa_bezetting", "COA-bezetting en benodigde capaciteit",
         "per 1 januari; minimum-, medio- en maximumscenario", src
         + " Capaciteitsbehoefte = bezetting / (1 − snijverlies).",
-        extra=[("coa_capaciteit", "medio", "benodigde capaciteit (medio)")])))
+        extra=[("coa_capaciteit", "medio", "benodigde capaciteit (medio)")],
+        year_after_end=year_after_end)))
     out.append(("nidos_caseload", scenario_lines(
         fc, "nidos_caseload", "Nidos-caseload (voogdij amv)",
-        "per 1 januari; minimum-, medio- en maximumscenario", src)))
+        "per 1 januari; minimum-, medio- en maximumscenario", src,
+        year_after_end=year_after_end)))
     out.append(("dtv_instroom", stacked_bars(
         fc, [("dtv_instroom_ind", "vanuit IND (afwijzingen)", BLUE),
              ("dtv_instroom_overig", "overig (o.a. KMar en Politie)", ORANGE)],
@@ -449,9 +476,9 @@ def build_figures(fc: Forecast, bands: Bands | None = None, old: Forecast | None
         f"aantal per jaar, {yrs}; minimum-, medio- en maximumscenario", src)))
     if bands is not None:
         for reeks in FAN_SERIES:
-            out.append((f"waaier_{reeks}", fan_chart(fc, bands, reeks)))
+            out.append((f"waaier_{reeks}", fan_chart(fc, bands, reeks, year_after_end)))
     if old is not None:
-        out.append(("bijstelling", comparison_chart(old, fc)))
+        out.append(("bijstelling", comparison_chart(old, fc, year_after_end=year_after_end)))
     if comparison is not None:
         lines = [f"• {comparison.toelichting[r]}" for r in comparison.gewijzigde_reeksen[:14]]
         params = list(dict.fromkeys(comparison.aannames["parameter"]))
@@ -505,10 +532,13 @@ def title_page(fc: Forecast, fingerprint: str, charts: Sequence[str],
 def make_report(input_path: str | Path, output: str | Path, png_dir: str | Path | None = None,
                 vorige: str | Path | None = None, draws: int | None = None,
                 seed: int | None = None,
-                progress: Callable[[int], None] | None = None) -> ReportInfo:
+                progress: Callable[[int], None] | None = None,
+                year_after_end: bool = False) -> ReportInfo:
     """Run the MPP in ``input_path`` and write the PDF ``output`` (title page
     plus one chart per page) and, with ``png_dir``, one PNG per chart.
-    Nothing is written when anything fails."""
+    Stock charts end on 1 jan eindjaar as in the publication; with
+    ``year_after_end`` they also show 1 jan eindjaar+1. Nothing is written
+    when anything fails."""
     a = read_assumptions(input_path)
     fc = run(a)
     bands = simulate(a.resolve(), draws=draws, seed=seed,
@@ -518,7 +548,7 @@ def make_report(input_path: str | Path, output: str | Path, png_dir: str | Path 
         a_old = read_assumptions(vorige)
         old = run(a_old)
         cmp = compare(old, fc, a_old, a)
-    figs = build_figures(fc, bands, old, cmp)
+    figs = build_figures(fc, bands, old, cmp, year_after_end=year_after_end)
     names = [n for n, _ in figs]
     titles = [f.texts[0].get_text() if f.texts else n for n, f in figs]
     title = title_page(fc, fc.fingerprint, titles, bands, str(vorige) if vorige else None)

@@ -1,6 +1,6 @@
 """Registry of result series (reeksen): key, flow or stock, unit, Dutch label.
 
-Keys are those of MODEL.md; they are used by the API, the CSV export, the
+Keys are those of docs/model.md; they are used by the API, the CSV export, the
 workbook tables and the ``MPP_<REEKS>`` functions.
 """
 

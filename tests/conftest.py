@@ -1,7 +1,13 @@
-"""Shared test helpers."""
+"""Shared test helpers, and the ``libreoffice`` marker: tests that need
+LibreOffice (``soffice``) are skipped when it is absent, all under one reason
+that names them, so the short summary shows one line. Setting the
+environment variable ``MPP_ZONDER_LIBREOFFICE=1`` treats LibreOffice as absent
+even when it is installed."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +17,42 @@ from mpp_xl.registry import ENGINE_KEYS, PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
+
+#: Environment variable that hides LibreOffice from the tests ("1": absent).
+WITHOUT_LIBREOFFICE_ENV = "MPP_ZONDER_LIBREOFFICE"
+
+
+def libreoffice_available() -> bool:
+    """True when ``soffice`` (or ``libreoffice``) is on PATH and not hidden
+    by ``MPP_ZONDER_LIBREOFFICE=1``."""
+    if os.environ.get(WITHOUT_LIBREOFFICE_ENV, "").strip() not in ("", "0"):
+        return False
+    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
+
+
+_LO_SKIP = pytest.StashKey[str]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without LibreOffice: one skip reason that names every marked test."""
+    if libreoffice_available():
+        return
+    marked = [it for it in items if it.get_closest_marker("libreoffice")]
+    if not marked:
+        return
+    names = ", ".join(it.name for it in marked)
+    reason = (f"LibreOffice ontbreekt: {len(marked)} tests overgeslagen ({names}); "
+              "installeer libreoffice-calc-nogui om ze te draaien")
+    for it in marked:
+        it.stash[_LO_SKIP] = reason
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Skipped from here (not with a skip mark) so every skip has this one
+    # location and reason, and ``-ra`` folds them into one summary line.
+    reason = item.stash.get(_LO_SKIP, None)
+    if reason is not None:
+        pytest.skip(reason)
 
 
 def values_from_dicts(dicts: list[dict], n_years: int) -> dict[str, np.ndarray]:

@@ -7,7 +7,7 @@ cross-check the production engine, not to be fast.
 
     reference_run(p, startjaar, eindjaar) -> {series key: list of floats}
 
-`p` holds every parameter of MODEL.md (defaults already applied, no Kader/mc_*
+`p` holds every parameter of docs/model.md (defaults already applied, no Kader/mc_*
 keys): a yearly ([y,s]) parameter is a list with one value per year
 startjaar..eindjaar (a bare float is also accepted and means "every year"),
 a single-valued parameter is a float.  Flows come back as n yearly sums,

@@ -1,4 +1,4 @@
-"""Building blocks of the chain (MODEL.md, "Building blocks").
+"""Building blocks of the chain (docs/model.md, "Bouwstenen").
 
 Arrays are time-major: flows have shape (T, B) with T months and B the batch
 (scenarios or Monte Carlo draws); stocks have shape (T+1, B), row t being the

@@ -1,4 +1,4 @@
-"""The whole chain for one batch, in MODEL.md's order, reported per year."""
+"""The whole chain for one batch, in the order of docs/model.md, reported per year."""
 
 from __future__ import annotations
 

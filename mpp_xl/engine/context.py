@@ -1,4 +1,4 @@
-"""Monthly view of resolved parameters (MODEL.md, "Time, scenarios, units")."""
+"""Monthly view of resolved parameters (docs/model.md, "Tijd, scenario's en eenheden")."""
 
 from __future__ import annotations
 

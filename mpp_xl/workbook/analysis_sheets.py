@@ -305,7 +305,7 @@ def build_realisatie(ws: Any, realisaties: pd.DataFrame | None = None) -> None:
         _header,
     )
 
-    ws["A1"] = "Realisaties en backtest"
+    ws["A1"] = "Realisaties en terugtoets"
     ws["A1"].font = TITLE_FONT
     ws["A2"] = ("Vul per reeks en jaar de gerealiseerde waarde in (gele cellen): stromen als "
                 "totaal van het jaar, voorraden per 1 januari. De reeksnamen staan op "
@@ -318,7 +318,7 @@ def build_realisatie(ws: Any, realisaties: pd.DataFrame | None = None) -> None:
     _style_row(ws)
     ws["A4"] = "Realisaties (invoer)"
     ws["A4"].font = Font(bold=True, size=12, color="1F4E79")
-    ws.cell(4, REAL_BT_COL, "Backtest: deze prognose tegen de realisaties (berekend bij "
+    ws.cell(4, REAL_BT_COL, "Terugtoets: deze prognose tegen de realisaties (berekend bij "
                             "verversen; niet invullen)").font = Font(bold=True, size=12,
                                                                      color="375623")
     ws.cell(REAL_SUMMARY_ROW, REAL_BT_COL, "Nog niet ververst.")
@@ -565,7 +565,7 @@ def backtest_layout(rows: list[list[object]], forecast: Any) -> tuple[Layout, li
     try:
         real = realisaties_from_rows(rows)
     except MppError as e:
-        out[(r0, c0)] = (f"Let op: {e} Geen backtest berekend.", "waarschuwing")
+        out[(r0, c0)] = (f"Let op: {e} Geen terugtoets berekend.", "waarschuwing")
         return out, [str(e)]
     if real.empty:
         out[(r0, c0)] = ("Nog geen realisaties ingevuld; vul links reeks, jaar en waarde in en "

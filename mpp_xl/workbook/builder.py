@@ -588,7 +588,7 @@ def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
     ws["B4"] = f"={S.VALIDATIE}!${S.VAL_ERRORS_CELL[0]}${S.VAL_ERRORS_CELL[1:]}"
     ws["B4"].alignment = Alignment(horizontal="center")
     ws["A5"] = ("Modelcontrole: OK als elke controle hieronder OK is en Validatie geen fouten "
-                "meldt, anders NIET OK. Elke voorraad als corkscrew: stand per 1 januari + "
+                "meldt, anders NIET OK. Balanscontrole per voorraad: stand per 1 januari + "
                 "instroom − uitstroom = stand "
                 "per 1 januari van het volgende jaar, per scenario (min, medio, max) en per jaar, "
                 "gerekend op de tabellen van Uitkomsten. Afwijking = grootste absolute verschil "
@@ -805,9 +805,10 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "Realisatie: vul de gerealiseerde waarden per reeks en jaar in; na verversen staat "
          "ernaast hoe deze prognose het deed (fout en binnen of buiten de band min–max)."),
     ("", "Validatie: alle fouten en waarschuwingen, met blad en cel."),
-    ("", "Controles: elke voorraad als corkscrew (stand 1 januari + instroom − uitstroom = "
-         "stand 1 januari volgend jaar) per scenario en jaar, en de Modelcontrole: OK als "
-         "elke controle klopt en Validatie geen fouten meldt, anders NIET OK. Uitkomsten en "
+    ("", "Controles: de balanscontrole van elke voorraad (stand 1 januari + instroom − "
+         "uitstroom = stand 1 januari volgend jaar) per scenario en jaar, en de "
+         "Modelcontrole: OK als elke controle klopt en Validatie geen fouten meldt, anders "
+         "NIET OK. Uitkomsten en "
          "Validatie tonen de Modelcontrole bovenaan (cel B2)."),
     ("", "Vaststelling: wie heeft welk blad vastgesteld, en is die vaststelling nog geldig."),
     ("", "Logboek: elke verversing, vaststelling en samenvoeging."),

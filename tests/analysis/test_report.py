@@ -11,7 +11,10 @@ import pytest
 
 from mpp_xl import MppError
 from mpp_xl.cli import main
-from mpp_xl.report import FAN_SERIES, hundreds, make_report, spread
+from mpp_xl.forecast import run
+from mpp_xl.report import FAN_SERIES, build_figures, hundreds, make_report, spread
+from mpp_xl.series import SERIES
+from mpp_xl.uncertainty import simulate
 from tests.analysis.helpers import example, with_param, write
 from tests.conftest import EXAMPLE_CSV
 
@@ -91,3 +94,92 @@ def test_spread_keeps_order_and_gap() -> None:
     assert np.all(np.diff(p_sorted) >= 5.0 - 1e-9)
     assert pos[2] == pytest.approx(50.0, abs=5.0)
     assert spread([1.0, 100.0], 5.0) == [1.0, 100.0]
+
+
+# --- which years a chart shows, and the medio line of the fan charts --------
+
+STOCK_CHARTS = {"ind_werkvoorraad": "ind_werkvoorraad", "coa_bezetting": "coa_bezetting",
+                "nidos_caseload": "nidos_caseload",
+                **{f"waaier_{k}": k for k in FAN_SERIES if SERIES[k].is_stock}}
+FLOW_CHARTS = ["asielinstroom", "ind_afdoeningen", "dtv_instroom", "amv_instroom",
+               *(f"waaier_{k}" for k in FAN_SERIES if not SERIES[k].is_stock)]
+
+
+@pytest.fixture(scope="module")
+def figures_both_ways():
+    """The charts without and with the 1 jan after eindjaar (same bands)."""
+    a = example()
+    fc = run(a)
+    bands = simulate(a.resolve(), draws=400, seed=7,
+                     percentiles=(5, 12.5, 25, 50, 67, 75, 87.5, 95))
+    old = run(with_param(a, "nidos_duur_maanden", {"alle": 12}))
+    off = dict(build_figures(fc, bands, old))
+    on = dict(build_figures(fc, bands, old, year_after_end=True))
+    return fc, bands, off, on
+
+
+def _tick_labels(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].get_xticklabels()]
+
+
+def _max_points(ax) -> int:
+    return max(len(ln.get_xdata()) for ln in ax.get_lines())
+
+
+def test_stock_charts_end_on_1_jan_eindjaar_by_default(figures_both_ways) -> None:
+    fc, _, off, on = figures_both_ways
+    years = list(range(fc.startjaar, fc.eindjaar + 1))
+    for name in STOCK_CHARTS:
+        assert _tick_labels(off[name]) == [f"1 jan {y}" for y in years], name
+        assert _max_points(off[name].axes[0]) == len(years), name
+        assert _tick_labels(on[name]) == [f"1 jan {y}" for y in [*years, fc.eindjaar + 1]], name
+        assert _max_points(on[name].axes[0]) == len(years) + 1, name
+
+
+def test_stock_lines_are_the_values_up_to_eindjaar(figures_both_ways) -> None:
+    fc, _, off, _ = figures_both_ways
+    ax = off["ind_werkvoorraad"].axes[0]
+    medio = next(ln for ln in ax.get_lines() if ln.get_label() == "medio")
+    want = fc.table("ind_werkvoorraad")["medio"].to_numpy()[:-1]
+    np.testing.assert_allclose(medio.get_ydata(), want)
+    cap = next(ln for ln in off["coa_bezetting"].axes[0].get_lines()
+               if "capaciteit" in ln.get_label())
+    assert len(cap.get_xdata()) == fc.eindjaar - fc.startjaar + 1
+
+
+def test_flow_charts_are_the_same_either_way(figures_both_ways) -> None:
+    fc, _, off, on = figures_both_ways
+    years = [str(y) for y in range(fc.startjaar, fc.eindjaar + 1)]
+    for name in FLOW_CHARTS:
+        assert _tick_labels(off[name]) == _tick_labels(on[name]) == years, name
+
+
+def test_comparison_chart_stocks_end_on_eindjaar(figures_both_ways) -> None:
+    fc, _, off, on = figures_both_ways
+    for fig, last in ((off["bijstelling"], fc.eindjaar), (on["bijstelling"], fc.eindjaar + 1)):
+        for ax in fig.axes:
+            title = ax.get_title(loc="left")
+            xs = [float(max(ln.get_xdata())) for ln in ax.get_lines()]
+            want = last if "per 1 jan" in title else fc.eindjaar
+            assert xs and all(x == want for x in xs), (title, xs)
+
+
+def test_fan_chart_draws_and_labels_medio_as_p67(figures_both_ways) -> None:
+    _, bands, off, _ = figures_both_ways
+    for reeks in FAN_SERIES:
+        ax = off[f"waaier_{reeks}"].axes[0]
+        lines = {ln.get_label(): ln for ln in ax.get_lines()}
+        medio, p50 = lines["medio (P67)"], lines["mediaan (P50)"]
+        t = bands.table(reeks)
+        col = {float(c): c for c in t.columns}
+        n = len(medio.get_ydata())
+        np.testing.assert_allclose(medio.get_ydata(), t[col[67.0]].to_numpy()[:n])
+        np.testing.assert_allclose(p50.get_ydata(), t[col[50.0]].to_numpy()[:n])
+        assert medio.get_linewidth() > p50.get_linewidth()
+        assert medio.get_linestyle() == "-" and p50.get_linestyle() == "--"
+        bold = [tx.get_text() for tx in ax.texts if tx.get_fontweight() == "bold"]
+        assert len(bold) == 1 and bold[0].startswith("medio (P67): "), bold
+        assert bold[0].endswith(hundreds(float(t[col[67.0]].to_numpy()[n - 1])))
+        assert not any(tx.get_text().startswith("P50") for tx in ax.texts)
+        legend = [tx.get_text() for tx in ax.get_legend().get_texts()]
+        assert "medio (P67)" in legend

@@ -1,4 +1,4 @@
-"""Monte Carlo bands (MODEL.md, "Uncertainty")."""
+"""Monte Carlo bands (docs/model.md, "Onzekerheid: Monte Carlo")."""
 
 from __future__ import annotations
 

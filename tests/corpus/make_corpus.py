@@ -761,10 +761,13 @@ def cases() -> list[Case]:
     return c
 
 
-def write_all(folder: Path, base: bytes) -> dict[str, Path]:
-    """Write every case's file into its own sub-folder of ``folder``."""
+def write_all(folder: Path, base: bytes, skip_tags: tuple[str, ...] = ()) -> dict[str, Path]:
+    """Write every case's file into its own sub-folder of ``folder``, except
+    the cases carrying one of ``skip_tags`` (e.g. "soffice": made by LibreOffice)."""
     out = {}
     for case in cases():
+        if set(case.tags) & set(skip_tags):
+            continue
         d = folder / case.name
         d.mkdir(parents=True, exist_ok=True)
         out[case.name] = case.make(d, base)

@@ -1,4 +1,4 @@
-"""Each building block against small hand-computed cases (MODEL.md, Building blocks)."""
+"""Each building block against small hand-computed cases (docs/model.md, Bouwstenen)."""
 
 from __future__ import annotations
 

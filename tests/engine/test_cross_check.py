@@ -1,5 +1,5 @@
 """The engine against the independent reference implementation (tests/reference_model.py),
-on random assumption sets: same numbers to 1e-9 relative (MODEL.md asks 1e-6)."""
+on random assumption sets: same numbers to 1e-9 relative (the specification asks 1e-6)."""
 
 from __future__ import annotations
 

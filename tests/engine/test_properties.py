@@ -1,4 +1,4 @@
-"""Property tests of the chain identities (MODEL.md, Properties that must hold)."""
+"""Property tests of the chain identities (docs/model.md, Eigenschappen)."""
 
 from __future__ import annotations
 

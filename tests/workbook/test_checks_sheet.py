@@ -171,6 +171,7 @@ def test_errors_on_validatie_make_the_master_check_fail(refreshed_master: Path):
     assert master == "NIET OK"
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_recalculation_detects_the_corruption(refreshed_master: Path,
                                                          tmp_path: Path):
     """Independent of our evaluator: a copy with MPP_* cells as values, one

@@ -1,6 +1,7 @@
 """Independent check with LibreOffice (headless): it opens the refreshed
 workbook and converts it to PDF, and its own recalculation of the native
-formulas agrees with the values the refresh stored."""
+formulas agrees with the values the refresh stored. Marked ``libreoffice``:
+skipped when LibreOffice is absent."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import pytest
 import python_calamine as pc
 
 from mpp_xl.workbook.xlsxio import Package
+
+pytestmark = pytest.mark.libreoffice
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>

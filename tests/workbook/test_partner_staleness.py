@@ -191,6 +191,7 @@ def test_file_without_stored_fingerprint_imports_with_a_warning(
     assert "COA samengevoegd" in out
 
 
+@pytest.mark.libreoffice
 def test_fingerprint_survives_a_save_by_libreoffice(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from .test_libreoffice import _soffice
