@@ -27,6 +27,7 @@ from .registry import (
     ALL_SCENARIOS,
     META_KEYS,
     PARAMETERS,
+    QUIET_TEXT_KEYS,
     SCENARIOS,
     Parameter,
     normalise_scenario,
@@ -375,6 +376,13 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
             continue
         if p.kind == "tekst":
             value: float | str = "" if r.waarde is None else str(r.waarde).strip()
+            if p.choices and value.lower() not in p.choices:
+                problems.append(_problem(
+                    r, "ongeldige_keuze",
+                    f"{p.label} ({key}) = '{value}' is geen geldige keuze; kies "
+                    + " of ".join(p.choices) + ".", parameter=key, scenario=scen))
+                continue
+            value = value.lower() if p.choices else value
         else:
             f = _parse_number(r.waarde)
             if f is None:
@@ -598,6 +606,8 @@ def fingerprint(resolved: Resolved, sheet: str | None = None) -> str:
         if key in META_KEYS:
             continue
         if p.kind == "tekst":
+            if key in QUIET_TEXT_KEYS and resolved.text.get(key, "") == p.default:
+                continue  # at its default: fingerprints stay as before the key existed
             data[key] = resolved.text.get(key, "")
             continue
         data[key] = [_fmt_num(x) for x in np.ravel(resolved.values[key])]
