@@ -53,6 +53,8 @@ class Row:
     waarde: object
     blad: str | None = None
     cel: str | None = None
+    #: Source of the value (optional column ``bron``; the workbook's Bron column).
+    bron: str | None = None
 
 
 @dataclass
@@ -191,6 +193,7 @@ class Assumptions:
             )
         rows = []
         has_loc = "blad" in df.columns and "cel" in df.columns
+        has_bron = "bron" in df.columns
         for rec in df.to_dict("records"):
             jaar = rec["jaar"]
             if jaar is not None and not isinstance(jaar, str) and pd.isna(jaar):
@@ -203,6 +206,7 @@ class Assumptions:
                     waarde=rec["waarde"],
                     blad=rec.get("blad") if has_loc else None,
                     cel=rec.get("cel") if has_loc else None,
+                    bron=_bron(rec.get("bron")) if has_bron else None,
                 )
             )
         return cls(rows, source)
@@ -294,6 +298,14 @@ class Assumptions:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def _bron(v: object) -> str | None:
+    """The optional source text of a row (None when empty)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    t = str(v).strip()
+    return t or None
 
 
 def _csv_value(v: object) -> object:

@@ -188,9 +188,9 @@ for _c in REG:
 
 #: Shown on Kader (herkomst_aannames) and Toelichting.
 HERKOMST = ("Voorbeeld: deze aannames zijn gekalibreerd op de gepubliceerde uitkomsten van de "
-            "MPP 2024-2 en niet aangeleverd door de ketenpartners. De kolom Bron zegt per "
+            "MPP 2024-2 en niet aangeleverd door de ketenpartners; de kolom Bron zegt per "
             "aanname waar de waarde vandaan komt (publicatie, realisatie, planningsnorm, "
-            "aanname, gekalibreerd of plaatshouder).")
+            "aanname, gekalibreerd of plaatshouder)")
 
 
 def _rows_of(key: str, spec: Spec) -> list[tuple[str, str, int | None, object]]:
