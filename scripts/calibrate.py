@@ -191,17 +191,20 @@ def stage_c(m: Model, cal: dict[str, me.Spec]) -> None:
 
 def stage_d(m: Model, cal: dict[str, me.Spec]) -> None:
     """One duration path for all scenarios (the duration of a guardianship does
-    not depend on the inflow): least squares over the caseloads of all three
-    scenarios, 2028 = 2027."""
-    def resid(x: np.ndarray) -> np.ndarray:
-        m.v["nidos_duur_maanden"][:] = np.r_[x, x[-1]]
-        out = m.run()
-        return np.array([out["nidos_caseload"][SCENARIOS.index(s), y - 2024] - m.pub("nidos_caseload", s, y)
-                         for s in SCENARIOS for y in range(2025, 2029)] + list(np.diff(x) * 20))
+    not depend on the inflow), on a straight line over the years (no steps),
+    least squares over the caseloads of all three scenarios (medio counts
+    double)."""
+    t = np.arange(len(YEARS))
 
-    sol = least_squares(resid, np.full(4, 38.0), bounds=(1, 240))
-    d = [r2(a) for a in sol.x]
-    d.append(d[-1])
+    def resid(x: np.ndarray) -> np.ndarray:
+        m.v["nidos_duur_maanden"][:] = np.round(x[0] + x[1] * t, 1)
+        out = m.run()
+        return np.array([(2.0 if s == "medio" else 1.0)
+                         * (out["nidos_caseload"][SCENARIOS.index(s), y - 2024] - m.pub("nidos_caseload", s, y))
+                         for s in SCENARIOS for y in range(2025, 2029)])
+
+    sol = least_squares(resid, np.array([38.0, 1.0]), bounds=([1, -10], [240, 10]), diff_step=1e-2)
+    d = [round(float(sol.x[0] + sol.x[1] * j), 1) for j in t]
     m.v["nidos_duur_maanden"][:] = d
     cal["nidos_duur_maanden"] = d
 
