@@ -39,7 +39,7 @@ Row = tuple[str, str, "int | None", object, str]
 CALIBRATED: dict[str, Spec] = {
     'ind_inwilligingen_eerste_historie': 12370,
     'nareis_ratio': [1.042, 1.042, 1.042, 1.042, 1.042],
-    'dtv_overdracht_aandeel': [0.738, 0.701, 0.75, 0.763, 0.748],
+    'dtv_overdracht_aandeel': [0.762, 0.701, 0.75, 0.763, 0.748],
     'nidos_duur_maanden': [37.5, 39.1, 40.7, 42.3, 43.9],
     'realisatiegraad_huisvesting': [0.56, 0.417, 0.467, 0.384, 0.384],
 }
@@ -258,7 +258,7 @@ def build(calibrated: Mapping[str, Spec] | None = None) -> list[Row]:
     put("beslistermijn_maanden", 6)
     put("bntb_fractie", 0.02)
     put("ind_inwilligingen_eerste_historie", cal["ind_inwilligingen_eerste_historie"])
-    put("ind_afwijzingen_historie", 16000)
+    put("ind_afwijzingen_historie", 14000)
 
     # --- IND regulier (visa: BZ): placeholder -----------------------------------------
     for c, (i, cap, w0, inw, bez) in REG.items():
