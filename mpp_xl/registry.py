@@ -89,7 +89,7 @@ class Parameter:
     def bounds_text(self) -> str:
         """Dutch description of the bounds, e.g. 'tussen 0 en 1'."""
         if self.kind == "tekst":
-            return "tekst"
+            return " of ".join(self.choices) if self.choices else "tekst"
         if self.unit == "jaar":
             return f"tussen {int(self.lo)} en {int(self.hi)}"
         if self.hi == INF:
