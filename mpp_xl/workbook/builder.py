@@ -806,7 +806,9 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "Uitkomsten: per reeks een tabel jaren × scenario's (min, medio, max)."),
     ("", "Grafieken: de grafieken van de publicatie."),
     ("", "Onzekerheid: Monte-Carlobanden (P12,5, P50, P67, P87,5) per reeks en jaar, met "
-         "waaiergrafieken. Instellingen op Kader: mc_trekkingen, mc_zaad, mc_correlatie_jaren."),
+         "waaiergrafieken. Instellingen op Kader: mc_trekkingen, mc_zaad, mc_correlatie_jaren "
+         "en mc_methode (alle_aannames: elke aanname die per scenario verschilt wordt "
+         "getrokken; alleen_instroom: alleen de eerste asielaanvragen)."),
     ("", "Bijstelling: wat is er veranderd ten opzichte van de vorige MPP en door welke "
          "aannames. Vul op Kader bij vorige_mpp het bestand van de vorige MPP in (werkmap of "
          "CSV, pad vanaf de map van deze werkmap)."),
