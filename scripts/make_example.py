@@ -234,13 +234,13 @@ def build(calibrated: Mapping[str, Spec] | None = None) -> list[Row]:
 
     # --- DGM-APM: instroom -----------------------------------------------------
     put("eerste_aanvragen", eerste_aanvragen())
-    put("herhaalde_aanvragen", 1600)
+    put("herhaalde_aanvragen", [1600] * 5)
     put("amv_aandeel", {s: amv_share(s) for s in SCEN})
     put("nareis_ratio", cal["nareis_ratio"])
     put("nareis_vertraging_maanden", 12)
 
     # --- BZ ------------------------------------------------------------------------
-    put("hervestiging", 760)
+    put("hervestiging", [760] * 5)
 
     # --- Politie ----------------------------------------------------------------
     put("ir_capaciteit", 45000)

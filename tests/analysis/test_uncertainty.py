@@ -366,3 +366,19 @@ def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path,
     assert "Percentiel 'abc' is geen getal" in err
     assert "tussen 100 en 1.000.000" in err
     assert "Traceback" not in err
+
+
+def test_mc_methode_on_kader_is_validated_and_used() -> None:
+    from mpp_xl.assumptions import Row
+
+    a = example()
+    bad = a.with_rows([*a.rows, Row("mc_methode", "alle", None, "alles", blad="Kader", cel="E12")])
+    (e,) = [p for p in bad.validate() if p.is_error]
+    assert e.regel == "ongeldige_keuze" and e.cel == "E12" and "alleen_instroom" in e.melding
+    only = a.with_rows([*a.rows, Row("mc_methode", "alle", None, "Alleen_Instroom")])
+    r = only.resolve()
+    assert r.text["mc_methode"] == "alleen_instroom"
+    assert simulate(r, draws=100, seed=1).methode == "alleen_instroom"
+    # at its default the setting leaves the fingerprint (and so sign-offs) unchanged
+    dflt = a.with_rows([*a.rows, Row("mc_methode", "alle", None, "alle_aannames")])
+    assert dflt.fingerprint() == a.fingerprint() != only.fingerprint()
