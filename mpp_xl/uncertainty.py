@@ -72,13 +72,7 @@ def quantile_map(z: np.ndarray, lo: np.ndarray, med: np.ndarray, hi: np.ndarray)
     extended with the slope of the nearest segment, floored at 0. A degenerate
     segment (e.g. min == medio) has slope 0, so the flat part is exact.
     """
-    z_lo, z_med, z_hi = Z_KNOTS
-    lo, med, hi = (np.asarray(a, dtype=float) for a in (lo, med, hi))
-    s_low = (med - lo) / (z_med - z_lo)
-    s_high = (hi - med) / (z_hi - z_med)
-    dz = z - z_med
-    x = med + np.where(dz <= 0.0, s_low, s_high) * dz
-    return np.maximum(x, 0.0)
+    return scenario_map(z, lo, med, hi, (0.0, np.inf))
 
 
 def scenario_map(z: np.ndarray, lo: np.ndarray, med: np.ndarray, hi: np.ndarray,
