@@ -15,11 +15,11 @@ Stages (each on the rounded result of the previous ones; ~2 s in all):
      nareis ratio on a straight line over the years, least squares on the
      medio IND werkvoorraad (weight 10) and afdoeningen eerste/nareis. The
      start split, eerste aanvragen and IND capacity are sourced inputs.
-  C. DT&V: dtv_overdracht_aandeel per year (all scenarios) by goal seek on
+  B. DT&V: dtv_overdracht_aandeel per year (all scenarios) by goal seek on
      the medio dtv_instroom_ind.
-  D. Nidos: nidos_duur_maanden on a straight line, all scenarios, least
+  C. Nidos: nidos_duur_maanden on a straight line, all scenarios, least
      squares on the caseloads of all three scenarios.
-  E. COA: realisatiegraad_huisvesting, all scenarios: 2024 by goal seek on
+  D. COA: realisatiegraad_huisvesting, all scenarios: 2024 by goal seek on
      the medio bezetting 1 jan 2025, 2025-2028 one value by least squares on
      the medio bezetting 2026-2028. The medio share of statushouders on 1 jan
      2026 is a check, not a target.
@@ -172,9 +172,9 @@ def stage_a(m: Model, cal: dict[str, me.Spec]) -> None:
     v["nareis_ratio"][:] = cal["nareis_ratio"]
 
 
-# --- stage C: DT&V ------------------------------------------------------------------
+# --- stage B: DT&V ------------------------------------------------------------------
 
-def stage_c(m: Model, cal: dict[str, me.Spec]) -> None:
+def stage_b(m: Model, cal: dict[str, me.Spec]) -> None:
     """dtv_overdracht_aandeel per year, all scenarios, by goal seek on the medio
     dtv_instroom_ind. It moves within 0.70-0.77: 2024 runs partly on the 2023
     history, 2025 compensates the model's high share of first applications in
@@ -187,9 +187,9 @@ def stage_c(m: Model, cal: dict[str, me.Spec]) -> None:
     cal["dtv_overdracht_aandeel"] = shares
 
 
-# --- stage D: Nidos -----------------------------------------------------------------
+# --- stage C: Nidos -----------------------------------------------------------------
 
-def stage_d(m: Model, cal: dict[str, me.Spec]) -> None:
+def stage_c(m: Model, cal: dict[str, me.Spec]) -> None:
     """One duration path for all scenarios (the duration of a guardianship does
     not depend on the inflow), on a straight line over the years (no steps),
     least squares over the caseloads of all three scenarios (medio counts
@@ -209,9 +209,9 @@ def stage_d(m: Model, cal: dict[str, me.Spec]) -> None:
     cal["nidos_duur_maanden"] = d
 
 
-# --- stage E: COA -------------------------------------------------------------------
+# --- stage D: COA -------------------------------------------------------------------
 
-def stage_e(m: Model, cal: dict[str, me.Spec]) -> None:
+def stage_d(m: Model, cal: dict[str, me.Spec]) -> None:
     """realisatiegraad_huisvesting: one path for all scenarios (housing does not
     depend on the inflow): 2024 by goal seek on the medio bezetting per 1 jan
     2025 (the 2024 taakstelling is published), 2025-2028 one value (no
@@ -245,7 +245,7 @@ def _public(cal: dict[str, me.Spec]) -> dict[str, me.Spec]:
 def calibrate() -> tuple[dict[str, me.Spec], pd.DataFrame]:
     cal: dict[str, me.Spec] = {}
     m = Model(dict(me.CALIBRATED))
-    for stage in (stage_a, stage_c, stage_d, stage_e):
+    for stage in (stage_a, stage_b, stage_c, stage_d):
         stage(m, cal)
     final = {k: cal[k] for k in me.CALIBRATED_KEYS}
     res = Assumptions.from_frame(me.frame(final)).resolve()
