@@ -27,6 +27,7 @@ from .registry import (
     ALL_SCENARIOS,
     META_KEYS,
     PARAMETERS,
+    QUIET_TEXT_KEYS,
     SCENARIOS,
     Parameter,
     normalise_scenario,
@@ -52,6 +53,8 @@ class Row:
     waarde: object
     blad: str | None = None
     cel: str | None = None
+    #: Source of the value (optional column ``bron``; the workbook's Bron column).
+    bron: str | None = None
 
 
 @dataclass
@@ -190,6 +193,7 @@ class Assumptions:
             )
         rows = []
         has_loc = "blad" in df.columns and "cel" in df.columns
+        has_bron = "bron" in df.columns
         for rec in df.to_dict("records"):
             jaar = rec["jaar"]
             if jaar is not None and not isinstance(jaar, str) and pd.isna(jaar):
@@ -202,6 +206,7 @@ class Assumptions:
                     waarde=rec["waarde"],
                     blad=rec.get("blad") if has_loc else None,
                     cel=rec.get("cel") if has_loc else None,
+                    bron=_bron(rec.get("bron")) if has_bron else None,
                 )
             )
         return cls(rows, source)
@@ -295,6 +300,14 @@ class Assumptions:
         return len(self.rows)
 
 
+def _bron(v: object) -> str | None:
+    """The optional source text of a row (None when empty)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    t = str(v).strip()
+    return t or None
+
+
 def _csv_value(v: object) -> object:
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return str(int(v))
@@ -375,6 +388,13 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
             continue
         if p.kind == "tekst":
             value: float | str = "" if r.waarde is None else str(r.waarde).strip()
+            if p.choices and value.lower() not in p.choices:
+                problems.append(_problem(
+                    r, "ongeldige_keuze",
+                    f"{p.label} ({key}) = '{value}' is geen geldige keuze; kies "
+                    + " of ".join(p.choices) + ".", parameter=key, scenario=scen))
+                continue
+            value = value.lower() if p.choices else value
         else:
             f = _parse_number(r.waarde)
             if f is None:
@@ -598,6 +618,8 @@ def fingerprint(resolved: Resolved, sheet: str | None = None) -> str:
         if key in META_KEYS:
             continue
         if p.kind == "tekst":
+            if key in QUIET_TEXT_KEYS and resolved.text.get(key, "") == p.default:
+                continue  # at its default: fingerprints stay as before the key existed
             data[key] = resolved.text.get(key, "")
             continue
         data[key] = [_fmt_num(x) for x in np.ravel(resolved.values[key])]

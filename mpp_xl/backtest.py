@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .forecast import Forecast
+from .output import write_csv
 from .problems import MppError
 from .series import SERIES
 
@@ -101,6 +102,12 @@ class Backtest:
     tabel: pd.DataFrame
     meldingen: list[str] = field(default_factory=list)
 
+    def to_csv(self, path: str | Path) -> None:
+        """Atomic CSV export of :attr:`tabel`; ``binnen_band`` as ``ja``/``nee``."""
+        t = self.tabel.copy()
+        t["binnen_band"] = ["ja" if b else "nee" for b in t["binnen_band"]]
+        write_csv(t, path)
+
     def samenvatting(self) -> pd.DataFrame:
         """Per series: ``aantal``, ``binnen_band`` (count), ``gem_abs_procent``
         (mean absolute percentage error; empty for share series) and
@@ -157,7 +164,9 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
             "fout": fout,
             "procent": 100.0 * fout / r if r != 0 and not share else np.nan,
             "procentpunt": 100.0 * fout if share else np.nan,
-            "binnen_band": bool(lo <= r <= hi), "bron": rec["bron"],
+            # bounds included, up to rounding noise of the monthly sums (1e-9 relative)
+            "binnen_band": bool(lo - 1e-9 * max(1.0, abs(r)) <= r <= hi + 1e-9 * max(1.0, abs(r))),
+            "bron": rec["bron"],
         })
     if outside:
         meldingen.append(

@@ -79,6 +79,8 @@ class Parameter:
     fmt: str = "aantal"
     #: Warn when min <= medio <= max does not hold (scenario drivers).
     scenario_order: bool = False
+    #: Allowed values of a text parameter (empty: any text).
+    choices: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -87,7 +89,7 @@ class Parameter:
     def bounds_text(self) -> str:
         """Dutch description of the bounds, e.g. 'tussen 0 en 1'."""
         if self.kind == "tekst":
-            return "tekst"
+            return " of ".join(self.choices) if self.choices else "tekst"
         if self.unit == "jaar":
             return f"tussen {int(self.lo)} en {int(self.hi)}"
         if self.hi == INF:
@@ -165,6 +167,17 @@ _add("mpp_versie", "Kader", "tekst", False, default="", label="MPP-versie",
      per_scenario=False, fmt="tekst")
 _add("peildatum", "Kader", "tekst", False, default="", label="Peildatum",
      help="Peildatum van de gegevens (jjjj-mm-dd).", kind="tekst",
+     per_scenario=False, fmt="tekst")
+_add("mc_methode", "Kader", "tekst", False, default="alle_aannames",
+     label="Monte-Carlomethode",
+     help="alle_aannames: elke aanname die per scenario verschilt wordt getrokken op één "
+     "gemeenschappelijke scenarioscore per jaar (min, medio en max op P12,5, P67 en "
+     "P87,5); alleen_instroom: alleen de eerste asielaanvragen worden getrokken, de rest "
+     "blijft medio.", kind="tekst", per_scenario=False, fmt="tekst",
+     choices=("alle_aannames", "alleen_instroom"))
+_add("herkomst_aannames", "Kader", "tekst", False, default="", label="Herkomst aannames",
+     help="Waar deze aannames vandaan komen (bijvoorbeeld: aangeleverd door de partners, "
+     "of een gekalibreerd voorbeeld). Staat ook op het blad Toelichting.", kind="tekst",
      per_scenario=False, fmt="tekst")
 _add("vorige_mpp", "Kader", "tekst", False, default="", label="Vorige MPP",
      help="Bestand van de vorige MPP voor de bijstelling (optioneel).",
@@ -345,6 +358,9 @@ MC_KEYS: tuple[str, ...] = ("mc_trekkingen", "mc_correlatie_jaren", "mc_zaad")
 #: Settings of the workbook, not assumptions: left out of fingerprints and comparisons
 #: (naming the previous MPP must not void a sign-off or show up as a change).
 META_KEYS: tuple[str, ...] = ("vorige_mpp",)
+#: Text settings added later: left out of fingerprints while at their default,
+#: so existing sign-offs stay valid.
+QUIET_TEXT_KEYS: tuple[str, ...] = ("mc_methode", "herkomst_aannames")
 
 #: The sheets that hold parameters, in workbook order.
 SHEETS: tuple[str, ...] = ("Kader", *PARTNERS)

@@ -56,12 +56,16 @@ def _s(key: str, label: str, partner: str, main: bool = False, unit: str = "aant
 for _k in ASIEL_CATEGORIES:
     _f(f"instroom_{_k}", f"Asielinstroom: {ASIEL_LABELS[_k]}", "DGM-APM", main=True)
 _f("instroom_totaal", "Asielinstroom totaal", "DGM-APM", main=True)
+_f("instroom_asiel_excl_hervestiging", "Asielinstroom zonder hervestiging (eerste, herhaald, "
+   "nareis)", "DGM-APM")
 _f("amv_instroom", "Instroom alleenstaande minderjarigen (amv)", "DGM-APM", main=True)
 _f("ir_benodigd", "Benodigde I&R-capaciteit", "Politie", main=True)
 _f("ir_tekort", "Tekort I&R-capaciteit", "Politie", main=True)
 for _k in ASIEL_CATEGORIES:
     _f(f"ind_afdoeningen_{_k}", f"IND-afdoeningen: {ASIEL_LABELS[_k]}", "IND", main=True)
 _f("ind_afdoeningen_totaal", "IND-afdoeningen asiel totaal", "IND", main=True)
+_f("ind_afdoeningen_eerste_herhaald", "IND-afdoeningen eerste en herhaalde aanvragen (zonder "
+   "nareis en hervestiging)", "IND")
 _f("ind_inwilligingen", "IND-inwilligingen asiel", "IND", main=True)
 _f("ind_afwijzingen", "IND-afwijzingen asiel", "IND", main=True)
 _f("ind_bntb", "Beroepen niet tijdig beslissen", "IND", main=True)

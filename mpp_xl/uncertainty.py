@@ -1,12 +1,23 @@
 """Monte Carlo uncertainty bands (MODEL.md, "Uncertainty").
 
-Each draw gives one value x_y of ``eerste_aanvragen`` per year (aantal per
-jaar); every other parameter takes its medio value. With z = Φ⁻¹(u), x_y(z) is
-piecewise linear in z through (Φ⁻¹(0.125), min_y), (Φ⁻¹(0.67), medio_y) and
-(Φ⁻¹(0.875), max_y), extended beyond the outer knots with the slope of the
-nearest segment and floored at 0, so P12.5, P67 and P87.5 of x_y are the min,
-medio and max inputs. The z's of one draw are correlated across years by a
-Gaussian copula with corr(z_i, z_j) = ρ^|i−j| (ρ = ``mc_correlatie_jaren``).
+Two methods (Kader setting ``mc_methode``):
+
+- ``alle_aannames`` (default): every assumption whose value differs between
+  the scenarios is drawn on one common scenario score z_y per year. Each such
+  parameter is piecewise linear in z_y through (Φ⁻¹(0.125), min_y),
+  (Φ⁻¹(0.67), medio_y) and (Φ⁻¹(0.875), max_y), extended with the slope of the
+  nearest segment and kept within the parameter's registry bounds (whole
+  numbers for lags); a single-valued parameter uses the score of the first
+  year. So one draw is a consistent "scenario" between and beyond min, medio
+  and max, and wherever an outcome is monotone in the score its P12.5, P67 and
+  P87.5 are the deterministic min, medio and max (exactly so with ρ = 1).
+  Parameters equal in all scenarios keep that value.
+- ``alleen_instroom`` (MODEL.md's method): each draw gives one value x_y of
+  ``eerste_aanvragen`` per year through the same map (floored at 0); every
+  other parameter takes its medio value.
+
+The z's of one draw are correlated across years by a Gaussian copula with
+corr(z_i, z_j) = ρ^|i−j| (ρ = ``mc_correlatie_jaren``).
 
 The draws are pushed through :func:`mpp_xl.engine.compute` in chunks (the
 engine's batch axis is the draw axis); only the yearly values per draw are
@@ -30,7 +41,7 @@ from .assumptions import Resolved, fingerprint
 from .engine import compute
 from .output import nl_number, write_csv
 from .problems import MppError
-from .registry import PARAMETERS
+from .registry import ENGINE_KEYS, PARAMETERS
 from .series import SERIES
 
 #: Percentiles always reported (P12.5 = min, P67 = medio, P87.5 = max inputs).
@@ -43,8 +54,10 @@ Z_KNOTS: tuple[float, float, float] = tuple(  # type: ignore[assignment]
 )
 #: Draws per engine call; keeps the engine's monthly temporaries small.
 CHUNK = 2000
-#: The parameter that is drawn.
+#: The parameter that is drawn by the inflow-only method.
 DRAWN_PARAMETER = "eerste_aanvragen"
+#: Monte Carlo methods (values of the Kader setting ``mc_methode``), default first.
+METHODS: tuple[str, ...] = ("alle_aannames", "alleen_instroom")
 
 ProgressFn = Callable[[int], None]
 
@@ -59,13 +72,65 @@ def quantile_map(z: np.ndarray, lo: np.ndarray, med: np.ndarray, hi: np.ndarray)
     extended with the slope of the nearest segment, floored at 0. A degenerate
     segment (e.g. min == medio) has slope 0, so the flat part is exact.
     """
+    return scenario_map(z, lo, med, hi, (0.0, np.inf))
+
+
+def scenario_map(z: np.ndarray, lo: np.ndarray, med: np.ndarray, hi: np.ndarray,
+                 bounds: tuple[float, float] = (0.0, np.inf)) -> np.ndarray:
+    """Any scenario-dependent parameter for standard-normal scores ``z``.
+
+    Like :func:`quantile_map` (piecewise linear through the three knots, the
+    outer slopes extended) but the knots need not be ordered (a parameter may
+    fall from min to max) and the result is clipped to ``bounds`` (the
+    parameter's registry bounds, in its own unit) instead of floored at 0.
+    """
     z_lo, z_med, z_hi = Z_KNOTS
     lo, med, hi = (np.asarray(a, dtype=float) for a in (lo, med, hi))
     s_low = (med - lo) / (z_med - z_lo)
     s_high = (hi - med) / (z_hi - z_med)
     dz = z - z_med
     x = med + np.where(dz <= 0.0, s_low, s_high) * dz
-    return np.maximum(x, 0.0)
+    return np.clip(x, bounds[0], bounds[1])
+
+
+def check_method(methode: str) -> str:
+    """The Monte Carlo method, validated (Dutch message on an unknown one)."""
+    m = str(methode).strip().lower()
+    if m not in METHODS:
+        raise MppError(f"Onbekende Monte-Carlomethode '{methode}'; kies "
+                       + " of ".join(METHODS) + ".")
+    return m
+
+
+def drawn_parameters(resolved: Resolved, methode: str = METHODS[0]) -> list[str]:
+    """The parameters a method draws: for ``alle_aannames`` every engine
+    parameter whose min, medio and max differ anywhere (eerste_aanvragen
+    first), for ``alleen_instroom`` only eerste_aanvragen."""
+    if check_method(methode) == "alleen_instroom":
+        return [DRAWN_PARAMETER]
+    idx = [resolved.scenarios.index(s) for s in ("min", "medio", "max")]
+    keys = [k for k in ENGINE_KEYS if k in resolved.values
+            and not np.all(resolved.values[k][idx] == resolved.values[k][idx[1]])]
+    return sorted(keys, key=lambda k: k != DRAWN_PARAMETER)
+
+
+def draw_parameters(resolved: Resolved, z: np.ndarray, methode: str = METHODS[0],
+                    ) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Drawn values per parameter for scores ``z`` (draws, n_years): (draws,
+    n_years) for per-year parameters, (draws,) for single ones; and notes."""
+    lo, med, hi, notes = _knots(resolved)
+    out = {DRAWN_PARAMETER: quantile_map(z, lo, med, hi)}
+    idx = [resolved.scenarios.index(s) for s in ("min", "medio", "max")]
+    for key in drawn_parameters(resolved, methode):
+        if key == DRAWN_PARAMETER:
+            continue
+        p = PARAMETERS[key]
+        arr = resolved.values[key]
+        a, b, c = (arr[i] for i in idx)
+        zz = z if p.per_jaar else z[:, 0]
+        x = scenario_map(zz, a, b, c, (p.lo, p.hi))
+        out[key] = np.round(x) if p.integer else x
+    return out, notes
 
 
 def ar1_cholesky(n: int, rho: float) -> np.ndarray:
@@ -175,6 +240,8 @@ class Bands:
     fingerprint: str = ""
     meldingen: list[str] = field(default_factory=list)
     draws_data: dict[str, np.ndarray] | None = None
+    #: The Monte Carlo method (``alle_aannames`` or ``alleen_instroom``).
+    methode: str = METHODS[0]
 
     def years(self, reeks: str) -> list[int]:
         """Years reported for ``reeks`` (stocks include eindjaar+1)."""
@@ -300,6 +367,7 @@ def simulate(
     keep_draws: bool = False,
     chunk: int = CHUNK,
     stratify: bool = True,
+    methode: str | None = None,
 ) -> Bands:
     """Monte Carlo bands for every result series.
 
@@ -309,8 +377,12 @@ def simulate(
     resolved values, draws and seed give identical bands (any chunk size).
     ``stratify`` (default) uses normal scores per year, see
     :func:`normal_scores`; ``keep_draws`` keeps every draw's yearly values so
-    :meth:`Bands.value` can answer any percentile.
+    :meth:`Bands.value` can answer any percentile. ``methode`` (default: the
+    Kader setting ``mc_methode``) is ``alle_aannames`` or ``alleen_instroom``.
     """
+    if methode is None:
+        methode = resolved.text.get("mc_methode") or METHODS[0]
+    methode = check_method(methode)
     if draws is None:
         draws = int(kader_value(resolved, "mc_trekkingen", 10000))
     if seed is None:
@@ -325,16 +397,17 @@ def simulate(
     if chunk < 1:
         raise MppError("De blokgrootte moet minstens 1 zijn.")
     pcts = _check_percentiles(percentiles)
-    lo, med, hi, notes = _knots(resolved)
     n = resolved.n_years
     medio = resolved.scenarios.index("medio")
-    x_all = quantile_map(normal_scores(draws, n, rho, seed, stratify), lo, med, hi)
+    x_all, notes = draw_parameters(resolved, normal_scores(draws, n, rho, seed, stratify),
+                                   methode)
 
     store: dict[str, np.ndarray] = {}
     for start in range(0, draws, chunk):
         m = min(chunk, draws - start)
         batch = resolved.select(np.full(m, medio), ["medio"] * m)
-        batch.values[DRAWN_PARAMETER] = x_all[start:start + m]
+        for key, x in x_all.items():
+            batch.values[key] = x[start:start + m]
         out = compute(batch.values, n)
         if not store:
             store = {k: np.empty((draws, v.shape[1])) for k, v in out.items()}
@@ -356,4 +429,5 @@ def simulate(
         fingerprint=fingerprint(resolved),
         meldingen=notes,
         draws_data=store if keep_draws else None,
+        methode=methode,
     )

@@ -59,7 +59,9 @@ FLOW_KEYS = (
        "rvdr_asiel_instroom", "rvdr_asiel_afdoeningen", "rvs_asiel_instroom", "rvs_asiel_afdoeningen",
        "coa_instroom", "coa_uitstroom_huisvesting", "coa_uitstroom_vertrek", "coa_uitstroom_overig",
        "nidos_instroom", "nidos_uitstroom",
-       "dtv_instroom_ind", "dtv_instroom_overig", "dtv_instroom", "dtv_vertrek"]
+       "dtv_instroom_ind", "dtv_instroom_overig", "dtv_instroom", "dtv_vertrek",
+       # additions to MODEL.md's list, for realisations with these definitions
+       "instroom_asiel_excl_hervestiging", "ind_afdoeningen_eerste_herhaald"]
     + [f"regulier_{c}_{x}" for c in REG for x in ("instroom", "afdoeningen")]
     + [f"{q}_{x}" for q in ("bezwaar_regulier", "rvdr_regulier", "rvs_regulier")
        for x in ("instroom", "afdoeningen")]
@@ -147,6 +149,7 @@ def reference_run(p: dict, startjaar: int, eindjaar: int) -> dict[str, list[floa
         F["instroom_eerste"], F["instroom_herhaald"] = e, h
         F["instroom_nareis"], F["instroom_hervestiging"] = nar, r
         F["instroom_totaal"] = e + h + nar + r
+        F["instroom_asiel_excl_hervestiging"] = e + h + nar  # addition to MODEL.md's list
         F["amv_instroom"] = amv
         F["ir_benodigd"] = e             # 2. I&R (tekort is computed per year below)
 
@@ -165,6 +168,8 @@ def reference_run(p: dict, startjaar: int, eindjaar: int) -> dict[str, list[floa
             Wind[k] = Wind[k] + inflow[k] - a_k
             F[f"ind_afdoeningen_{k}"] = a_k
         F["ind_afdoeningen_totaal"] = sum(F[f"ind_afdoeningen_{k}"] for k in IND)
+        # addition to MODEL.md's list: decisions on eerste + herhaald (excl. nareis, hervestiging)
+        F["ind_afdoeningen_eerste_herhaald"] = F["ind_afdoeningen_eerste"] + F["ind_afdoeningen_herhaald"]
         F["ind_inwilligingen"] = sum(inw.values())
         F["ind_afwijzingen"] = sum(afw.values())
         F["ind_bntb"] = bntb

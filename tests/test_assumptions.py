@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mpp_xl import Assumptions, ValidationError, read_assumptions
-from mpp_xl.assumptions import Row
+from mpp_xl.assumptions import COLUMNS, Row
 from mpp_xl.registry import PARAMETERS, SCENARIOS
 from tests.conftest import EXAMPLE_CSV
 
@@ -118,7 +118,7 @@ def test_all_problems_are_collected_at_once(example: Assumptions) -> None:
 
 def test_problem_names_file_and_line(tmp_path: Path) -> None:
     p = tmp_path / "x.csv"
-    df = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)
+    df = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)[list(COLUMNS)]
     df.loc[len(df)] = ["snijverlies", "max", "2027", "0,9"]
     df.to_csv(p, index=False)
     (e,) = errors(read_assumptions(p))
@@ -148,7 +148,7 @@ def test_warnings_scenario_order_and_jump(example: Assumptions) -> None:
 
 
 def test_dutch_excel_csv_and_suspicious_thousands(tmp_path: Path) -> None:
-    df = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)
+    df = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)[list(COLUMNS)]
     semi = tmp_path / "nl.csv"
     nl = df.copy()
     nl["waarde"] = nl["waarde"].str.replace(".", ",", regex=False)

@@ -1,15 +1,21 @@
 """Golden test: shipped example assumptions reproduce the published MPP figures.
 
 Table-driven (PySD style): one entry per reference set, each with its
-tolerance rule; one runner checks every engine-series row of the reference
-CSV and reports all misses at once. Add a future MPP round by appending a
-``GoldenSet`` to ``GOLDEN_SETS``.
+tolerance rule and its documented exceptions; one runner checks every
+engine-series row of the reference CSV and reports all misses at once. Add a
+future MPP round by appending a ``GoldenSet`` to ``GOLDEN_SETS``.
+
+A documented exception is a figure the example misses on purpose: the
+assumptions stay defensible instead of being bent to the publication. Each is
+listed here with its reason and in docs/calibratie.md ("Afwijkingen van de
+publicatie"); the test fails on an undocumented miss, on a documented figure
+that is no longer missed, and when the two lists disagree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,17 +36,47 @@ def mpp_tolerance(reeks: str, published: float) -> float:
     return max(0.01 * abs(published), 200.0)
 
 
+#: (reeks, scenario) -> (years, reason): the figures of the MPP 2024-2 example
+#: that miss the publication, each for a reason given in docs/calibratie.md.
+MPP_2024_2_EXCEPTIONS: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
+    ("ind_werkvoorraad", "max"): ((2025, 2026, 2027, 2028),
+                                  "the publication has fewer IND decisions in max (reason not "
+                                  "published); the example keeps one capacity for all scenarios"),
+    ("ind_werkvoorraad", "min"): ((2025,), "idem in min, 2024"),
+    ("ind_werkvoorraad", "medio"): ((2026, 2027),
+                                    "proportional split of MODEL.md: more grants on first "
+                                    "applications in 2025, more nareis a year later"),
+    ("ind_afdoeningen_eerste", "medio"): ((2024, 2025, 2026, 2027, 2028),
+                                          "IND plans production per category; MODEL.md splits "
+                                          "in proportion to the published stock composition"),
+    ("ind_afdoeningen_nareis", "medio"): ((2024, 2025, 2026, 2027, 2028), "idem"),
+    ("coa_bezetting", "min"): ((2025, 2026, 2027, 2028),
+                               "the publication has 10,000-15,000 more COA outflow a year in min; "
+                               "one housing path for all scenarios cannot"),
+    ("coa_bezetting", "max"): ((2025, 2026, 2027, 2028), "idem, less outflow in max"),
+    ("nidos_caseload", "min"): ((2025, 2026, 2027, 2028),
+                                "one guardianship duration for all scenarios"),
+    ("nidos_caseload", "max"): ((2025, 2026, 2027, 2028), "idem"),
+    ("nidos_caseload", "medio"): ((2026,), "straight-line duration, compromise over scenarios"),
+}
+
+
 @dataclass(frozen=True)
 class GoldenSet:
     name: str
     assumptions: Path
     reference: Path
     tolerance: Callable[[str, float], float] = mpp_tolerance
+    exceptions: dict[tuple[str, str], tuple[tuple[int, ...], str]] = field(default_factory=dict)
+
+    def documented(self, reeks: str, scenario: str, jaar: int) -> bool:
+        years, _ = self.exceptions.get((reeks, scenario), ((), ""))
+        return jaar in years
 
 
 GOLDEN_SETS = [
     GoldenSet("MPP 2024-2", ROOT / "workbooks" / "MPP_2024-2_aannames.csv",
-              REFERENTIE / "mpp_2024_2_gepubliceerd.csv"),
+              REFERENTIE / "mpp_2024_2_gepubliceerd.csv", exceptions=MPP_2024_2_EXCEPTIONS),
 ]
 
 
@@ -59,11 +95,15 @@ def reference_rows(path: Path) -> list[tuple[str, str, int, float]]:
     return rows
 
 
-def misses(gs: GoldenSet) -> tuple[int, list[str]]:
+def misses(gs: GoldenSet, documented: bool = False) -> tuple[int, list[str]]:
+    """(number of figures, the misses); without ``documented`` the documented
+    exceptions are left out, with it only they are reported."""
     forecast = mpp_xl.run(mpp_xl.read_assumptions(gs.assumptions))
     rows = reference_rows(gs.reference)
     out = []
     for reeks, s, jaar, pub in rows:
+        if gs.documented(reeks, s, jaar) != documented:
+            continue
         got = forecast.value(reeks, jaar, s)
         tol = gs.tolerance(reeks, pub)
         if not abs(got - pub) <= tol:
@@ -77,6 +117,28 @@ def test_example_reproduces_published_figures(gs: GoldenSet) -> None:
     n, bad = misses(gs)
     assert n > 0, f"{gs.reference} bevat geen reeksen van het model"
     assert not bad, f"{len(bad)} van {n} cijfers buiten de tolerantie:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("gs", GOLDEN_SETS, ids=lambda g: g.name)
+def test_documented_exceptions_are_real_misses(gs: GoldenSet) -> None:
+    """Every documented exception is still missed (else: remove it from the list)."""
+    _, missed = misses(gs, documented=True)
+    listed = {(r, s, j) for (r, s), (years, _) in gs.exceptions.items() for j in years}
+    got = {tuple(m.split(":")[0].split(" ")) for m in missed}
+    assert {(r, s, str(j)) for r, s, j in listed} == got
+
+
+def test_exceptions_are_listed_in_docs_with_a_reason() -> None:
+    """docs/calibratie.md lists the same exceptions (reeks, scenario, years), each with a reason."""
+    from tests.test_example import doc_table
+
+    rows = doc_table("Afwijkingen van de publicatie")
+    docs = {(r["reeks"], r["scenario"]): tuple(int(j) for j in r["jaren"].split(", "))
+            for r in rows}
+    assert all(r["reden"].strip() for r in rows)
+    code = {k: years for k, (years, _) in MPP_2024_2_EXCEPTIONS.items()}
+    assert docs == code
+    assert all(reason.strip() for _, reason in MPP_2024_2_EXCEPTIONS.values())
 
 
 def test_reference_rows_cover_all_engine_rows_and_skip_inputs() -> None:

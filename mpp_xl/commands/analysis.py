@@ -23,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="extra percentielen, bijv. 5,95 of '2,5;97,5' of '2,5 97,5' "
                         "(12,5 50 67 87,5 zitten er altijd in)")
     u.add_argument("--csv", help="schrijf reeks,jaar,percentiel,waarde naar dit CSV-bestand")
+    u.add_argument("--methode", choices=("alle_aannames", "alleen_instroom"),
+                   help="alle_aannames: elke aanname die per scenario verschilt op één "
+                        "scenarioscore per jaar; alleen_instroom: alleen de eerste "
+                        "asielaanvragen (standaard: mc_methode op Kader)")
     u.set_defaults(func=cmd_uncertainty)
 
     c = sub.add_parser("compare", help="bijstelling: vergelijk met de vorige MPP")
@@ -117,7 +121,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     update, close = _progress(draws, "Monte Carlo")
     try:
         bands = simulate(resolved, draws=draws, seed=args.seed, percentiles=pcts,
-                         progress=update)
+                         progress=update, methode=args.methode)
     finally:
         close()
     for m in bands.meldingen:
@@ -186,7 +190,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     for m in bt.meldingen:
         print(f"Let op: {m}", file=sys.stderr)
     if args.csv:
-        write_csv(bt.tabel, args.csv)
+        bt.to_csv(args.csv)
         print(f"{len(bt.tabel)} vergelijking(en) geschreven naar {args.csv}.")
         return 0
     if bt.tabel.empty:

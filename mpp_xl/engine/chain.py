@@ -32,6 +32,10 @@ def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray
         flow(f"instroom_{k}", ind.instroom_k[:, j])
         flow(f"ind_afdoeningen_{k}", ind.afdoeningen_k[:, j])
     flow("instroom_totaal", ind.instroom_k.sum(axis=1))
+    # Series for realisations with another definition (not in MODEL.md's list):
+    # asylum inflow without hervestiging, decisions on eerste + herhaald only.
+    flow("instroom_asiel_excl_hervestiging", ind.instroom_k[:, :3].sum(axis=1))
+    flow("ind_afdoeningen_eerste_herhaald", ind.afdoeningen_k[:, :2].sum(axis=1))
     flow("amv_instroom", ins["amv"])
     out["ir_benodigd"] = out["instroom_eerste"]
     out["ir_tekort"] = ir_tekort(m, ins["eerste"])

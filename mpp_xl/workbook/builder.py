@@ -128,6 +128,8 @@ def _horizon(a: Assumptions) -> tuple[int, int]:
 
 
 Table = dict[str, dict[str, dict[int | None, object]]]  # key -> scen -> jaar -> value
+#: Where a row's source text (CSV column ``bron``) is kept in a Table cell dict.
+BRON_KEY = -1
 
 
 def _tables(a: Assumptions) -> tuple[dict[str, Table], list[int]]:
@@ -152,6 +154,8 @@ def _tables(a: Assumptions) -> tuple[dict[str, Table], list[int]]:
             errors.append(f"{where}: {key} staat dubbel (scenario {scen}, jaar {jaar or '-'})")
             continue
         cell[jaar] = _cell_value(p, r.waarde)
+        if r.bron:  # the source of the row, written into the Bron column
+            cell.setdefault(BRON_KEY, r.bron)
         if jaar is not None:
             years.add(jaar)
     if errors:
@@ -292,6 +296,8 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
                     c.fill = NA_FILL
             # values exactly as given (also where they do not belong: validation tells)
             for jaar, v in vals.items():
+                if jaar == BRON_KEY:
+                    continue
                 col = layout.COL_ALL if jaar is None else ycols[jaar]
                 c = ws.cell(row, col, v)
                 if isinstance(v, str) and v.startswith("="):
@@ -301,9 +307,11 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
             ws.cell(row, col_help, help_text).alignment = WRAP
             lines = max(S.text_lines(help_text, HELP_WIDTH),
                         S.text_lines(p.label, LABEL_WIDTH),
-                        S.text_lines(p.key, key_width))
+                        S.text_lines(p.key, key_width),
+                        S.text_lines(str(vals.get(BRON_KEY) or ""), SRC_WIDTH))
             ws.row_dimensions[row].height = S.row_height(lines)
-            src = ws.cell(row, col_src)
+            src = ws.cell(row, col_src, vals.get(BRON_KEY))
+            src.alignment = WRAP
             src.fill, src.font, src.protection, src.border = INPUT_FILL, INPUT_FONT, UNLOCKED, BOX
             for col in (layout.COL_KEY, layout.COL_LABEL, layout.COL_UNIT, layout.COL_SCENARIO):
                 ws.cell(row, col).border = BOX
@@ -798,7 +806,9 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "Uitkomsten: per reeks een tabel jaren × scenario's (min, medio, max)."),
     ("", "Grafieken: de grafieken van de publicatie."),
     ("", "Onzekerheid: Monte-Carlobanden (P12,5, P50, P67, P87,5) per reeks en jaar, met "
-         "waaiergrafieken. Instellingen op Kader: mc_trekkingen, mc_zaad, mc_correlatie_jaren."),
+         "waaiergrafieken. Instellingen op Kader: mc_trekkingen, mc_zaad, mc_correlatie_jaren "
+         "en mc_methode (alle_aannames: elke aanname die per scenario verschilt wordt "
+         "getrokken; alleen_instroom: alleen de eerste asielaanvragen)."),
     ("", "Bijstelling: wat is er veranderd ten opzichte van de vorige MPP en door welke "
          "aannames. Vul op Kader bij vorige_mpp het bestand van de vorige MPP in (werkmap of "
          "CSV, pad vanaf de map van deze werkmap)."),
@@ -840,14 +850,17 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
 TOELICHTING_WRAP = 100
 
 
-def _toelichting(ws: Worksheet, version: str) -> None:
+def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
     """One line of text per row (long paragraphs split over several rows, no
     wrapping inside a cell): row heights then never depend on how Excel or
     LibreOffice measure wrapped text, so lines cannot overlap."""
     import textwrap
 
     row = 1
-    for kind, text in TOELICHTING_TEKST:
+    teksten = list(TOELICHTING_TEKST)
+    if herkomst:  # Kader's herkomst_aannames, e.g. "calibrated example, not the partners'"
+        teksten[2:2] = [("h", "Herkomst van de aannames"), ("", herkomst)]
+    for kind, text in teksten:
         if kind == "h" and row > 1:
             row += 1
         if row == 1 and version:
@@ -902,10 +915,12 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     tables, years = _tables(assumptions)
     start, end = _horizon(assumptions)
     horizon = list(range(start, end + 1)) if 0 <= end - start <= 15 else years
-    version = ""
+    version = herkomst = ""
     for r in assumptions.rows:
         if r.parameter.strip().lower() == "mpp_versie" and r.waarde not in (None, ""):
             version = str(r.waarde)
+        if r.parameter.strip().lower() == "herkomst_aannames" and r.waarde not in (None, ""):
+            herkomst = str(r.waarde)
 
     wb = openpyxl.load_workbook(TEMPLATE, keep_vba=True)
     first, conf = wb.worksheets[0], wb.worksheets[1]
@@ -915,7 +930,7 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
             c.value = None
     conf.title = S.CONF
 
-    _toelichting(first, version)
+    _toelichting(first, version, herkomst)
     infos: list[SheetInfo] = []
     made: dict[str, Worksheet] = {}
     for sheet in SHEETS:

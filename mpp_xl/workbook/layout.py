@@ -94,6 +94,7 @@ def rows_from_block(
     header = list(block[hdr])
     col_scen = _find(header, "scenario")
     col_all = _find(header, ALL_YEARS_HEADER.lower())
+    col_bron = _find(header, "bron")
     years = {j: y for j, v in enumerate(header) if (y := _as_year(v)) is not None}
     rows: list[Row] = []
     for i in range(hdr + 1, len(block)):
@@ -109,7 +110,9 @@ def rows_from_block(
             if j >= len(r) or is_empty(r[j]):
                 continue
             ref = f"{get_column_letter(first_col + j)}{first_row + i}"
-            rows.append(Row(key, scen, jaar, cell_value(r[j]), blad=sheet, cel=ref))
+            bron = r[col_bron] if col_bron is not None and col_bron < len(r) else None
+            rows.append(Row(key, scen, jaar, cell_value(r[j]), blad=sheet, cel=ref,
+                            bron=None if is_empty(bron) else str(bron).strip()))
     return rows
 
 

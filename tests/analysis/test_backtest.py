@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import mpp_xl
 from mpp_xl import Forecast, MppError
 from mpp_xl.backtest import backtest, read_realisaties
 from mpp_xl.cli import main
 from tests.conftest import EXAMPLE_CSV
 
 REFERENCE = Path(__file__).resolve().parents[2] / "referentie" / "realisaties.csv"
+EXAMPLE_REALISATIES = Path(__file__).resolve().parents[2] / "workbooks" / "realisaties_voorbeeld.csv"
 
 
 @pytest.fixture
@@ -122,3 +124,32 @@ def test_reference_file_with_extra_columns(tmp_path: Path,
     assert "buiten de jaren" in err
     assert main(["backtest", str(EXAMPLE_CSV), str(REFERENCE)]) == 0
     assert "binnen de band" in capsys.readouterr().out
+
+
+def test_backtest_csv_says_ja_or_nee(tmp_path: Path) -> None:
+    out = tmp_path / "bt.csv"
+    assert main(["backtest", str(EXAMPLE_CSV), str(EXAMPLE_REALISATIES), "--csv", str(out)]) == 0
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert set(df["binnen_band"]) == {"ja", "nee"}
+    # a realisation equal to a flat band (hervestiging 760 in every scenario) is inside it
+    assert df.set_index("reeks").loc["instroom_hervestiging", "binnen_band"] == "ja"
+
+
+def test_example_realisations_name_their_definition_and_series() -> None:
+    """Every row of the example realisations names its definition and maps to a
+    series with that definition: inflow without hervestiging, decisions without nareis."""
+    from mpp_xl.series import SERIES
+
+    df = pd.read_csv(EXAMPLE_REALISATIES, dtype=str, keep_default_na=False)
+    assert (df["definitie"].str.len() > 10).all() and set(df["reeks"]) <= set(SERIES)
+    by = df.set_index("reeks")["definitie"]
+    assert "zonder hervestiging" in by["instroom_asiel_excl_hervestiging"]
+    assert "zonder nareis" in by["ind_afdoeningen_eerste_herhaald"]
+    assert "instroom_totaal" not in by and "ind_afdoeningen_totaal" not in by
+    # the two definition series add up as their names say
+    fc = mpp_xl.run(mpp_xl.read_assumptions(EXAMPLE_CSV))
+    d = fc.data
+    np.testing.assert_allclose(d["instroom_asiel_excl_hervestiging"],
+                               d["instroom_totaal"] - d["instroom_hervestiging"])
+    np.testing.assert_allclose(d["ind_afdoeningen_eerste_herhaald"],
+                               d["ind_afdoeningen_eerste"] + d["ind_afdoeningen_herhaald"])

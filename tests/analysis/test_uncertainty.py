@@ -13,12 +13,16 @@ from mpp_xl import MppError, run_resolved
 from mpp_xl.cli import main
 from mpp_xl.series import SERIES
 from mpp_xl.uncertainty import (
+    METHODS,
     Bands,
     ar1_cholesky,
+    draw_parameters,
+    drawn_parameters,
     normal_scores,
     parse_percentiles,
     quantile_map,
     sample_eerste_aanvragen,
+    scenario_map,
     simulate,
 )
 from tests.analysis.helpers import example, with_param, write
@@ -129,18 +133,119 @@ def test_fan_of_coa_occupancy_widens_over_the_years(bands10k: Bands) -> None:
     assert np.all(np.diff(width) > 0)
 
 
-def test_bands_collapse_onto_the_deterministic_run_without_spread() -> None:
+@pytest.mark.parametrize("methode", METHODS)
+def test_bands_collapse_onto_the_deterministic_run_without_spread(methode: str) -> None:
     a = example()
-    medio = a.resolve().values["eerste_aanvragen"][1].tolist()
-    flat = with_param(a, "eerste_aanvragen", {"alle": medio})
-    r = flat.resolve()
+    if methode == "alleen_instroom":  # only eerste_aanvragen is drawn: flatten it
+        medio = a.resolve().values["eerste_aanvragen"][1].tolist()
+        r = with_param(a, "eerste_aanvragen", {"alle": medio}).resolve()
+    else:  # every scenario-dependent assumption is drawn: all scenarios at medio
+        r0 = a.resolve()
+        r = r0.select(np.full(3, r0.scenarios.index("medio")), list(r0.scenarios))
+    assert drawn_parameters(r, methode) == (["eerste_aanvragen"] if methode == "alleen_instroom"
+                                            else [])
     det = run_resolved(r)
-    b = simulate(r, draws=500, seed=1, percentiles=(1, 12.5, 50, 67, 87.5, 99))
+    b = simulate(r, draws=500, seed=1, percentiles=(1, 12.5, 50, 67, 87.5, 99), methode=methode)
+    assert b.methode == methode
     for reeks in SERIES:
         want = det.data[reeks][r.scenarios.index("medio")]
         for i in range(len(b.percentiles)):
             np.testing.assert_allclose(b.data[reeks][i], want, rtol=1e-9, atol=1e-9,
                                        err_msg=reeks)
+
+
+# --- the method over every scenario-dependent assumption ---------------------------
+def _spread_example():
+    """The example with more scenario-dependent assumptions (IND capacity,
+    housing, nareis ratio, a lag), so that the method has several to draw."""
+    a = example()
+    a = with_param(a, "ind_capaciteit", {"min": 60000, "medio": 55000, "max": 50000})
+    a = with_param(a, "realisatiegraad_huisvesting", {"min": 0.7, "medio": 0.5, "max": 0.4})
+    a = with_param(a, "nareis_ratio", {"min": 0.8, "medio": 1.0, "max": 1.1})
+    return with_param(a, "dtv_vertraging_maanden", {"min": 2, "medio": 3, "max": 6})
+
+
+def test_default_method_draws_every_scenario_dependent_assumption() -> None:
+    r = _spread_example().resolve()
+    drawn = drawn_parameters(r)
+    assert drawn[0] == "eerste_aanvragen"
+    assert {"amv_aandeel", "ind_capaciteit", "realisatiegraad_huisvesting", "nareis_ratio",
+            "dtv_vertraging_maanden"} <= set(drawn)
+    assert "snijverlies" not in drawn  # equal in all scenarios: not drawn
+    z = normal_scores(4000, r.n_years, 0.7, 3)
+    vals, _ = draw_parameters(r, z)
+    lag = vals["dtv_vertraging_maanden"]
+    assert lag.shape == (4000,) and np.all(lag == np.round(lag)) and lag.min() >= 0
+    # at the knots every parameter equals its min, medio and max input
+    zk = np.array([[PHI_INV(p)] * r.n_years for p in (0.125, 0.67, 0.875)])
+    at, _ = draw_parameters(r, zk)
+    for key in drawn:
+        np.testing.assert_allclose(at[key], r.values[key], rtol=1e-12, err_msg=key)
+    # the inflow-only method draws only first applications
+    only, _ = draw_parameters(r, z, "alleen_instroom")
+    assert list(only) == ["eerste_aanvragen"]
+
+
+def test_deterministic_scenarios_are_the_bands_own_quantiles_for_monotone_series() -> None:
+    """With one score for all years (rho = 1) every series that is monotone in
+    the scenario has P12.5 = min, P67 = medio and P87.5 = max."""
+    r = _spread_example().resolve()
+    det = run_resolved(r)
+    b = simulate(r, draws=10_000, seed=11, rho=1.0)
+    checked = 0
+    for reeks in SERIES:
+        lo, med, hi = (det.data[reeks][r.scenarios.index(s)] for s in ("min", "medio", "max"))
+        up = np.all(lo <= med) and np.all(med <= hi)
+        down = np.all(lo >= med) and np.all(med >= hi)
+        if not (up or down) or np.allclose(lo, hi):
+            continue
+        if reeks not in {"instroom_eerste", "instroom_totaal", "ind_werkvoorraad",
+                         "coa_bezetting", "nidos_caseload", "amv_instroom", "coa_statushouders"}:
+            continue
+        p_lo, p_hi = (12.5, 87.5) if up else (87.5, 12.5)
+        for p, want in ((p_lo, lo), (67.0 if up else 33.0, med), (p_hi, hi)):
+            got = np.array([b.value(reeks, y, p) if p in b.percentiles else np.nan
+                            for y in b.years(reeks)])
+            if np.isnan(got).any():
+                continue
+            np.testing.assert_allclose(got, want, rtol=0.01, atol=1.0, err_msg=f"{reeks} P{p}")
+        checked += 1
+    assert checked >= 5
+
+
+def test_inflow_only_method_leaves_the_published_coa_range_outside_the_band() -> None:
+    """Why the default changed: with only the inflow drawn, a scenario-dependent
+    housing rate does not enter the band, so deterministic max lies above P87.5."""
+    r = _spread_example().resolve()
+    det = run_resolved(r)
+    only = simulate(r, draws=2000, seed=5, methode="alleen_instroom")
+    alle = simulate(r, draws=2000, seed=5, methode="alle_aannames", rho=1.0)
+    mx = det.data["coa_bezetting"][r.scenarios.index("max"), -1]
+    assert only.value("coa_bezetting", r.eindjaar + 1, 87.5) < 0.97 * mx
+    assert alle.value("coa_bezetting", r.eindjaar + 1, 87.5) == pytest.approx(mx, rel=0.01)
+
+
+def test_scenario_map_allows_falling_knots_and_keeps_bounds() -> None:
+    z = np.array([[PHI_INV(0.125)], [PHI_INV(0.67)], [PHI_INV(0.875)], [-8.0], [8.0]])
+    x = scenario_map(z, np.array([0.7]), np.array([0.5]), np.array([0.4]), (0.0, 1.0))[:, 0]
+    np.testing.assert_allclose(x[:3], [0.7, 0.5, 0.4])
+    assert x[3] == 1.0 and x[4] == 0.0  # extended with the outer slopes, then clipped
+
+
+def test_unknown_method_is_refused_in_dutch() -> None:
+    with pytest.raises(MppError, match="Onbekende Monte-Carlomethode"):
+        simulate(example().resolve(), draws=100, methode="alles")
+
+
+def test_cli_methode_option(tmp_path: Path) -> None:
+    out_a, out_b = tmp_path / "a.csv", tmp_path / "b.csv"
+    src = write(_spread_example(), str(tmp_path / "x.csv"))
+    assert main(["uncertainty", src, "--draws", "300", "--csv", str(out_a)]) == 0
+    assert main(["uncertainty", src, "--draws", "300", "--methode", "alleen_instroom",
+                 "--csv", str(out_b)]) == 0
+    a, b = pd.read_csv(out_a), pd.read_csv(out_b)
+    sel = (a.reeks == "coa_bezetting") & (a.percentiel == 87.5)
+    assert not np.allclose(a[sel].waarde.to_numpy(), b[sel].waarde.to_numpy())
 
 
 def test_chunk_size_does_not_change_the_result(resolved) -> None:
@@ -261,3 +366,19 @@ def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path,
     assert "Percentiel 'abc' is geen getal" in err
     assert "tussen 100 en 1.000.000" in err
     assert "Traceback" not in err
+
+
+def test_mc_methode_on_kader_is_validated_and_used() -> None:
+    from mpp_xl.assumptions import Row
+
+    a = example()
+    bad = a.with_rows([*a.rows, Row("mc_methode", "alle", None, "alles", blad="Kader", cel="E12")])
+    (e,) = [p for p in bad.validate() if p.is_error]
+    assert e.regel == "ongeldige_keuze" and e.cel == "E12" and "alleen_instroom" in e.melding
+    only = a.with_rows([*a.rows, Row("mc_methode", "alle", None, "Alleen_Instroom")])
+    r = only.resolve()
+    assert r.text["mc_methode"] == "alleen_instroom"
+    assert simulate(r, draws=100, seed=1).methode == "alleen_instroom"
+    # at its default the setting leaves the fingerprint (and so sign-offs) unchanged
+    dflt = a.with_rows([*a.rows, Row("mc_methode", "alle", None, "alle_aannames")])
+    assert dflt.fingerprint() == a.fingerprint() != only.fingerprint()
