@@ -1,4 +1,4 @@
-"""Monte Carlo uncertainty bands (MODEL.md, "Uncertainty").
+"""Monte Carlo uncertainty bands (docs/model.md, section 8).
 
 Two methods (Kader setting ``mc_methode``):
 
@@ -12,7 +12,7 @@ Two methods (Kader setting ``mc_methode``):
   and max, and wherever an outcome is monotone in the score its P12.5, P67 and
   P87.5 are the deterministic min, medio and max (exactly so with ρ = 1).
   Parameters equal in all scenarios keep that value.
-- ``alleen_instroom`` (MODEL.md's method): each draw gives one value x_y of
+- ``alleen_instroom`` (the original specification's method): each draw gives one value x_y of
   ``eerste_aanvragen`` per year through the same map (floored at 0); every
   other parameter takes its medio value.
 

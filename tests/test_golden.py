@@ -77,6 +77,12 @@ class GoldenSet:
 GOLDEN_SETS = [
     GoldenSet("MPP 2024-2", ROOT / "workbooks" / "MPP_2024-2_aannames.csv",
               REFERENTIE / "mpp_2024_2_gepubliceerd.csv", exceptions=MPP_2024_2_EXCEPTIONS),
+    # A pure fit (scenario-dependent capacities, housing and durations fitted to the
+    # published paths, see referentie/README.md): proves that the model structure can
+    # reproduce every published figure; not an example of defensible assumptions.
+    GoldenSet("MPP 2024-2 reproductie",
+              REFERENTIE / "mpp_2024_2_reproductie_aannames.csv",
+              REFERENTIE / "mpp_2024_2_gepubliceerd.csv"),
 ]
 
 

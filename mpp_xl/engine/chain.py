@@ -32,7 +32,7 @@ def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray
         flow(f"instroom_{k}", ind.instroom_k[:, j])
         flow(f"ind_afdoeningen_{k}", ind.afdoeningen_k[:, j])
     flow("instroom_totaal", ind.instroom_k.sum(axis=1))
-    # Series for realisations with another definition (not in MODEL.md's list):
+    # Series for realisations with another definition (beyond the series list of docs/model.md):
     # asylum inflow without hervestiging, decisions on eerste + herhaald only.
     flow("instroom_asiel_excl_hervestiging", ind.instroom_k[:, :3].sum(axis=1))
     flow("ind_afdoeningen_eerste_herhaald", ind.afdoeningen_k[:, :2].sum(axis=1))
