@@ -95,10 +95,18 @@ def excel_error(v: object) -> str | None:
 def single_error(v: object) -> str | None:
     """The error code when ``v`` is one cell (scalar, ``[x]`` or ``[[x]]``) holding
     an Excel error value, else None (a real range is never "an error")."""
-    block = as_block(v)
-    if len(block) == 1 and len(block[0]) == 1:
-        return excel_error(block[0][0])
-    return None
+    if _is_ndarray(v):
+        if v.size != 1:  # type: ignore[attr-defined]
+            return None
+        v = v.reshape(-1)[0]  # type: ignore[attr-defined]
+    for _ in range(2):  # [[x]] -> [x] -> x, without copying a large range
+        if isinstance(v, (list, tuple)):
+            if len(v) != 1:
+                return None
+            v = v[0]
+    if isinstance(v, (list, tuple)):
+        return None
+    return excel_error(v)
 
 
 def is_blank(v: object) -> bool:

@@ -81,6 +81,9 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> Any:
+        for a in args:  # an error argument propagates first, as in native functions
+            if a is not None and type(a) is not float and (code := single_error(a)):
+                return code
         try:
             return fn(*args)
         except ExcelErrorArg as e:

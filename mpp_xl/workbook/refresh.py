@@ -13,8 +13,10 @@ Algorithm (see docs/workbook.md):
    ``CATALOGUE`` of ``udfs/mpp_udfs.py`` (the module Excel uses), native
    formulas with the ``formulas`` package;
 5. write the results as the cached values (``<v>``) of the formula cells by
-   editing the sheet XML; every other byte of the other parts stays as it was
-   (inputs, styles, charts, VBA);
+   editing the sheet XML, and the charts' cached data (``numCache``) from the
+   same values, so a reader that does not recalculate sees the numbers and
+   charts of this refresh; every other byte of the other parts stays as it was
+   (inputs, styles, shapes such as the refresh buttons, VBA);
 6. keep the previous version in ``.backup/`` and replace the file atomically.
 """
 
@@ -36,6 +38,7 @@ from ..output import atomic_write
 from ..problems import MppError, Problem, ValidationError
 from ..registry import PARTNERS
 from . import sheets as S
+from .chart_cache import fill_chart_caches
 from .evaluate import Evaluator, Key, load_catalogue
 from .reader import read_bytes_assumptions
 from .xlsxio import Cell, Package, XlErr, cell_xml, col_letter, replace_rows_from, set_cached_values
@@ -414,6 +417,13 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
 
     extra, meldingen = refresh_parts(pkg, a, resolved, base_dir, results, replaced)
     replaced.update(extra)
+
+    def shown(sheet: str, r: int, c: int) -> object:
+        key = (sheet, r, c)
+        return results[key] if key in results else values.get(key)
+
+    # the charts' own copy of their data, for readers that do not recalculate
+    replaced.update(fill_chart_caches(pkg.parts, shown))
     out = pkg.to_bytes(replaced)
     t_end = time.perf_counter()
     n_mpp = sum(1 for t in formulas.values() if "MPP_" in t.upper())

@@ -1,0 +1,105 @@
+"""The classic refresh button (``mpp_2024_2.main()`` -> ``excel_refresh.refresh``
+on an ``XlwingsBook``) on the shipped workbook's own sheets: the FakeBook is
+fed from the .xlsm's cells as Excel hands them to xlwings (cached values of
+every formula, incl. the outcome panels beside the partner inputs, error
+cells as text) and enforces the file's sheet protection like Excel does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from mpp_xl.assumptions import Assumptions
+from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, read_assumptions, refresh
+from mpp_xl.registry import PARTNERS, SHEETS
+from mpp_xl.workbook import layout
+from mpp_xl.workbook import sheets as S
+from mpp_xl.workbook.reader import read_workbook_assumptions
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
+NOW = dt.datetime(2024, 9, 1, 12, 0, 0)
+
+
+@pytest.fixture
+def book() -> FakeBook:
+    return FakeBook.from_xlsx(SHIPPED)
+
+
+def test_shipped_partner_sheets_have_outcome_panels_with_years(book: FakeBook) -> None:
+    """The precondition of the next test: the panels beside the inputs carry
+    year headers and cached numbers (what made the button read them as input)."""
+    for sheet in PARTNERS:
+        header = [v for (r, c), v in sorted(book.cells[sheet].items()) if r == layout.HEADER_ROW]
+        width = layout.table_width(header)
+        panel_years = [v for v in header[width:] if isinstance(v, int | float)]
+        if S.PARTNER_OUTCOMES.get(sheet):
+            assert panel_years, sheet
+            assert any(isinstance(v, float) and c > width
+                       for (r, c), v in book.cells[sheet].items() if r > layout.HEADER_ROW)
+
+
+def test_button_path_reads_shipped_sheets_without_errors(book: FakeBook) -> None:
+    a = read_assumptions(book)
+    problems, resolved = a.check()
+    errors = [p for p in problems if p.is_error]
+    assert errors == []
+    assert resolved is not None
+    # exactly the inputs the headless reader finds in the same file
+    head = read_workbook_assumptions(SHIPPED)
+    assert a.fingerprint() == head.fingerprint()
+    assert {(r.blad, r.cel) for r in a.rows} == {(r.blad, r.cel) for r in head.rows}
+
+
+def test_button_refresh_on_shipped_sheets_under_protection(book: FakeBook) -> None:
+    before = {s: dict(book.cells[s]) for s in book.sheet_names()}
+    assert set(OUTPUT_SHEETS) <= book.protected  # the file protects every output sheet
+    result = refresh(book, now=NOW)
+    assert result.n_errors == 0
+    # the model the button computes is the one the file's B3 shows (same inputs)
+    assert result.handle == before[S.UITKOMSTEN][(3, 2)]
+    # protection lifted only for the sheets written, and put back on each
+    log = book.protection_log
+    lifted = [s for op, s in log if op == "unprotect"]
+    assert set(lifted) <= set(OUTPUT_SHEETS)
+    assert sorted(s for op, s in log if op == "protect") == sorted(lifted)
+    assert set(OUTPUT_SHEETS) <= book.protected
+    for s in SHEETS:  # inputs untouched
+        assert book.cells[s] == before[s], s
+    log_rows = book.cells[S.LOGBOEK]
+    last = max(r for r, _ in log_rows)
+    assert log_rows[(last, 2)] == "vernieuwd in Excel"
+
+
+def test_fakebook_refuses_locked_cells_of_protected_sheets(book: FakeBook) -> None:
+    """Without lifting the protection the write fails, as in Excel (COM)."""
+    with pytest.raises(PermissionError, match="Validatie!A8"):
+        book.write(S.VALIDATIE, 8, 1, [["fout"]])
+    # an unlocked input cell of a protected partner sheet may be written
+    cell = next(iter(sorted(book.unlocked["IND"])))
+    book.write("IND", *cell, [[1.0]])
+
+
+def test_refresh_restores_protection_when_a_write_fails(book: FakeBook) -> None:
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("COM-fout")
+
+    book.set_formats = broken  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        refresh(book, now=NOW)
+    assert set(OUTPUT_SHEETS) <= book.protected
+
+
+def test_button_path_reports_input_errors_with_the_cell(book: FakeBook) -> None:
+    """A COM error number in an input cell (#SPILL! arrives as an int from
+    classic xlwings) is an error with its cell, not the number -2146826243."""
+    key_row = next(r for (r, c), v in sorted(book.cells["COA"].items())
+                   if c == layout.COL_KEY and r > layout.HEADER_ROW)
+    book.cells["COA"][(key_row, layout.COL_ALL)] = -2146826243
+    a: Assumptions = read_assumptions(book)
+    problems, _ = a.check()
+    errs = [p for p in problems if p.is_error]
+    assert [(p.blad, p.cel) for p in errs] == [("COA", f"E{key_row}")]
+    assert "#SPILL!" in errs[0].melding
