@@ -29,8 +29,8 @@ decides whether ``@xw.func`` registers custom functions. This module sets
 the default itself, so importing it first is enough.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: FastAPI reads the endpoints'
+# annotations (Request, Body) at runtime, and they are imported in create_app.
 import base64
 import contextvars
 import json
@@ -39,7 +39,7 @@ import os
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 
 from collections.abc import Mapping  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Annotated, Any  # noqa: E402
 
 import xlwings as xw  # noqa: E402
 
@@ -252,7 +252,7 @@ def create_app() -> Any:
         return PlainTextResponse(CALLBACKS_JS, media_type="text/javascript")
 
     @api.post("/xlwings/custom-functions-call")
-    async def custom_functions_call(data: dict = Body) -> Any:  # noqa: B008
+    async def custom_functions_call(data: Annotated[dict, Body()]) -> Any:
         return {"result": await server.custom_functions_call(data, mpp_udfs)}
 
     @api.get("/xlwings/custom-scripts-meta")
@@ -263,7 +263,7 @@ def create_app() -> Any:
 
     @api.post("/xlwings/custom-scripts-call/{script_name}")
     async def custom_scripts_call(script_name: str, request: Request,
-                                  data: dict = Body) -> Any:  # noqa: B008
+                                  data: Annotated[dict, Body()]) -> Any:
         import sys
 
         book = xw.Book(json=data)
