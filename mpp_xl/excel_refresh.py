@@ -1,6 +1,7 @@
 """The refresh button of the workbook in Windows Excel (classic xlwings).
 
-The VBA macro behind the button runs ``RunPython "import mpp_2024_2;
+The button "Vernieuwen" (on Uitkomsten and every partner sheet) runs the
+workbook's VBA macro ``SampleCall``: ``RunPython "import mpp_2024_2;
 mpp_2024_2.main()"``; the companion module's ``main()`` calls
 :func:`refresh_caller`. The logic itself talks to a small :class:`Book`
 interface, so it is tested on Linux with :class:`FakeBook`:
