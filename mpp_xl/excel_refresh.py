@@ -476,13 +476,14 @@ class XlwingsBook:
             return None
         p = api.Protection
         state = {k: bool(getattr(p, k)) for k in _ALLOW}
+        state["DrawingObjects"] = bool(api.ProtectDrawingObjects)
+        state["Scenarios"] = bool(api.ProtectScenarios)
         api.Unprotect()
         return state
 
     def protect(self, sheet: str, state: object) -> None:
-        options = state if isinstance(state, dict) else {}
-        self.book.sheets[sheet].api.Protect(DrawingObjects=True, Contents=True,
-                                            Scenarios=True, **options)
+        options = dict(state) if isinstance(state, dict) else {}
+        self.book.sheets[sheet].api.Protect(Contents=True, **options)
 
     def write(self, sheet: str, row: int, col: int, values: Block) -> None:
         if values:

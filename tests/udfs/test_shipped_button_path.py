@@ -103,3 +103,131 @@ def test_button_path_reports_input_errors_with_the_cell(book: FakeBook) -> None:
     errs = [p for p in problems if p.is_error]
     assert [(p.blad, p.cel) for p in errs] == [("COA", f"E{key_row}")]
     assert "#SPILL!" in errs[0].melding
+
+
+# --- the XlwingsBook adapter itself, on a stand-in for xlwings' COM objects ----------
+class _Protection:
+    AllowFormattingCells = False
+    AllowFormattingColumns = True
+    AllowFormattingRows = True
+
+
+class _Api:
+    """The COM Worksheet members the adapter uses; protection as in Excel."""
+
+    def __init__(self, protected: bool) -> None:
+        self.ProtectContents = protected
+        self.ProtectDrawingObjects = protected
+        self.ProtectScenarios = protected
+        self.Protection = _Protection()
+        self.calls: list[tuple[str, dict[str, object]]] = []
+
+    def Unprotect(self) -> None:  # noqa: N802 - COM name
+        self.calls.append(("Unprotect", {}))
+        self.ProtectContents = False
+
+    def Protect(self, **kw: object) -> None:  # noqa: N802 - COM name
+        self.calls.append(("Protect", kw))
+        self.ProtectContents = True
+
+
+class _Range:
+    def __init__(self, sheet: _Sheet, first: tuple[int, int],
+                 last: tuple[int, int] | None = None) -> None:
+        self.sheet, self.first, self.last = sheet, first, last or first
+
+    def options(self, **_kw: object) -> _Range:
+        return self
+
+    @property
+    def value(self) -> list[list[object]]:
+        (r0, c0), (r1, c1) = self.first, self.last
+        return [[self.sheet.com_value(r, c) for c in range(c0, c1 + 1)]
+                for r in range(r0, r1 + 1)]
+
+    @value.setter
+    def value(self, block: list[list[object]]) -> None:
+        r0, c0 = self.first
+        free = self.sheet.book.fake.unlocked.get(self.sheet.name, set())
+        locked = [(r0 + i, c0 + j) for i, row in enumerate(block) for j in range(len(row))
+                  if (r0 + i, c0 + j) not in free]
+        if self.sheet.api.ProtectContents and locked:  # COM refuses, like Excel
+            raise PermissionError(f"{self.sheet.name}: locked cells {locked[:3]}")
+        for i, row in enumerate(block):
+            for j, v in enumerate(row):
+                self.sheet.cells[(r0 + i, c0 + j)] = v
+
+    number_format = ""
+
+
+class _Sheet:
+    def __init__(self, book: _XwBook, name: str) -> None:
+        self.book, self.name = book, name
+        self.cells = book.fake.cells[name]
+        self.api = _Api(name in book.fake.protected)
+
+    def com_value(self, r: int, c: int) -> object:
+        v = self.cells.get((r, c))
+        # what COM hands to xlwings for an error xlwings 0.37.8 does not translate
+        return -2146826243 if v == "#SPILL!" else v
+
+    @property
+    def used_range(self) -> object:
+        rows = max(r for r, _ in self.cells)
+        cols = max(c for _, c in self.cells)
+        return type("U", (), {"last_cell": type("C", (), {"row": rows, "column": cols})})
+
+    def range(self, first: tuple[int, int], last: tuple[int, int] | None = None) -> _Range:
+        return _Range(self, first, last)
+
+
+class _XwBook:
+    def __init__(self, fake: FakeBook) -> None:
+        self.fake = fake
+        self._sheets = {n: _Sheet(self, n) for n in fake.sheet_names()}
+        self.sheets = _Sheets(self._sheets)
+        self.fullname = str(SHIPPED)
+        self.calculated = 0
+        book = self
+
+        class _App:
+            class api:  # noqa: N801 - COM Application
+                @staticmethod
+                def CalculateFull() -> None:  # noqa: N802
+                    book.calculated += 1
+
+        self.app = _App()
+
+
+class _Sheets(dict):  # type: ignore[type-arg]
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.values())
+
+
+def test_xlwings_adapter_lifts_and_restores_protection_with_its_options(book: FakeBook) -> None:
+    """The classic button's adapter (XlwingsBook) on the shipped file's cells: COM's
+    Unprotect before the writes, Protect with the sheet's own options after, and
+    an untranslated COM error number in an input cell reported as #SPILL!."""
+    from mpp_xl.excel_refresh import XlwingsBook
+
+    xb = _XwBook(book)
+    result = refresh(XlwingsBook(xb), now=NOW)
+    assert result.n_errors == 0 and xb.calculated == 1
+    for name, sheet in xb._sheets.items():  # noqa: SLF001
+        kinds = [k for k, _ in sheet.api.calls]
+        if name in OUTPUT_SHEETS:
+            assert kinds == ["Unprotect", "Protect"], name
+            kw = sheet.api.calls[1][1]
+            assert kw["Contents"] is True and kw["AllowFormattingColumns"] is True
+            assert kw["AllowFormattingCells"] is False and kw["DrawingObjects"] is True
+            assert sheet.api.ProtectContents
+        else:
+            assert kinds == [], name
+
+    key_row = next(r for (r, c), v in sorted(book.cells["IND"].items())
+                   if c == layout.COL_KEY and r > layout.HEADER_ROW)
+    book.cells["IND"][(key_row, layout.COL_ALL)] = "#SPILL!"
+    result = refresh(XlwingsBook(_XwBook(book)), now=NOW)
+    assert result.n_errors == 1
+    err = next(p for p in result.problems if p.is_error)
+    assert (err.blad, err.cel) == ("IND", f"E{key_row}") and "#SPILL!" in err.melding
