@@ -49,6 +49,7 @@ from ..registry import (
 from ..series import SERIES
 from . import layout
 from . import sheets as S
+from .refresh import CALC_ID
 
 TEMPLATE = Path(__file__).with_name("templates") / "xlwings_standalone.xlsm"
 
@@ -1148,8 +1149,6 @@ def _user() -> str:
         return "onbekend"
 
 
-#: Excel's calculation engine id of Microsoft 365 (written as ``calcPr/@calcId``).
-CALC_ID = 191029
 
 
 def build(assumptions: Assumptions, out: str | Path,

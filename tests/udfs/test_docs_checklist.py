@@ -42,3 +42,16 @@ def test_every_checklist_line_names_a_test_or_says_manual() -> None:
             else:
                 assert last_file is not None, item
                 assert _find_test(last_file, bare), (last_file, bare)
+
+
+def test_docs_state_the_conf_the_shipped_workbook_has() -> None:
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(ROOT / "workbooks" / "mpp_2024_2.xlsm")) \
+        .get_sheet_by_name("xlwings.conf").to_python()
+    conf = {str(r[0]).strip(): r[1] for r in rows if r and r[0] not in (None, "")}
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert f"`UDF Modules`: `{conf['UDF Modules']}`" in text
+    assert "`PYTHONPATH`: **leeg**" in text and not conf.get("PYTHONPATH")
+    assert f"Standaard `{conf['Interpreter_Win']}`" in text
+    assert "--interpreter" in text

@@ -279,3 +279,8 @@ def test_refresh_script_on_shipped_values(server: str, shipped: dict[str, Any]) 
     log = next(a for a in out["actions"] if a["func"] == "setValues"
                and names[a["sheet_position"]] == S.LOGBOEK)
     assert log["values"][0][2] == "p.devries@ind.nl"
+
+    out = _post(url, payload)  # nothing in the request: never the server's account
+    log = next(a for a in out["actions"] if a["func"] == "setValues"
+               and names[a["sheet_position"]] == S.LOGBOEK)
+    assert log["values"][0][2] == "onbekend (Office.js)"

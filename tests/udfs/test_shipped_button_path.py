@@ -231,3 +231,23 @@ def test_xlwings_adapter_lifts_and_restores_protection_with_its_options(book: Fa
     assert result.n_errors == 1
     err = next(p for p in result.problems if p.is_error)
     assert (err.blad, err.cel) == ("IND", f"E{key_row}") and "#SPILL!" in err.melding
+
+
+def test_button_modules_import_without_posix_only_modules() -> None:
+    """On Windows there is no fcntl (nor pwd, grp, termios): everything the button,
+    the functions and `mpp build` import must still import."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "for m in ('fcntl', 'pwd', 'grp', 'termios', 'resource'):\n"
+            "    sys.modules[m] = None\n"
+            "import mpp_xl.excel_refresh, mpp_xl.cli, mpp_xl.workbook.builder\n"
+            "import mpp_xl.workbook.values_copy, udfs.mpp_udfs\n"
+            "sys.path.insert(0, 'workbooks')\n"
+            "import mpp_2024_2\n"
+            "assert callable(mpp_2024_2.main)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr[-2000:]

@@ -242,3 +242,20 @@ def test_values_copy_recalculated_in_libreoffice_shows_the_masters_numbers(
                     numbers += 1
     # Uitkomsten, the partner panels, Onzekerheid and Controles: thousands of numbers
     assert numbers > 2000
+
+
+def test_refresh_stops_an_old_master_forcing_recalculation(master: Path) -> None:
+    """A master built by an older release (fullCalcOnLoad="1") reads without
+    recalculating after its next refresh."""
+    from mpp_xl.workbook.xlsxio import Package
+
+    pkg = Package.open(master)
+    old = pkg.parts["xl/workbook.xml"]
+    forced = re.sub(rb"<calcPr\b[^>]*/>", b'<calcPr calcId="124519" fullCalcOnLoad="1"/>', old)
+    assert forced != old
+    master.write_bytes(pkg.to_bytes({"xl/workbook.xml": forced}))
+    refresh_workbook(master)
+    with zipfile.ZipFile(master) as z:
+        calc = ET.fromstring(z.read("xl/workbook.xml")).find(f"{NS_MAIN}calcPr")
+    assert calc is not None and calc.get("fullCalcOnLoad") is None
+    assert int(calc.get("calcId", "0")) >= 191029
