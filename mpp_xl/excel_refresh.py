@@ -326,6 +326,8 @@ def refresh(book: Book, now: dt.datetime | None = None,
 
 def _write_outputs(book: Book, entry: model_cache.Entry, problems: list[Problem], stamp: str,
                    user: str | None) -> tuple[str, list[str]]:
+    """Validatie, Vaststelling, the analysis sheets and the Logboek entry; returns
+    the overall state and the analysis sheets' Dutch warnings."""
     n_err = entry.n_errors
     write_validatie(book, problems, stamp)
     if isinstance(entry, model_cache.Model):

@@ -60,6 +60,8 @@ PROTECTION_CALLBACK = "mppBladBeveiliging"
 
 #: The request header in which a task pane may name the user for the Logboek.
 USER_HEADER = "X-MPP-Gebruiker"
+#: The Logboek user when the request names nobody.
+UNKNOWN_USER = "onbekend (Office.js)"
 
 
 class ServerBook(XlwingsBook):
@@ -106,7 +108,7 @@ def request_user(headers: Mapping[str, str]) -> str:
                 v = claims.get(key)
                 if isinstance(v, str) and v.strip():
                     return v.strip()[:100]
-    return "onbekend (Office.js)"
+    return UNKNOWN_USER
 
 
 #: The Logboek user of the script call being served (set per request).
@@ -126,7 +128,9 @@ def _refresh_script(book: xw.Book, user: str | None) -> None:
 def MPP_VERNIEUWEN(book: xw.Book) -> None:  # noqa: N802 - Excel-facing name
     """Vernieuwen: controleer de aannames, reken de keten door en werk de bladen
     Validatie, Vaststelling en Logboek bij."""
-    _refresh_script(book, _REQUEST_USER.get())
+    # outside create_app's endpoint (e.g. imported into the xlwings-server project)
+    # no request is known here: say so rather than log the server's account
+    _refresh_script(book, _REQUEST_USER.get() or UNKNOWN_USER)
 
 
 #: The client of the custom functions (the project's own code): collects the
