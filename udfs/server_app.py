@@ -72,6 +72,18 @@ class ServerBook(XlwingsBook):
     :data:`PROTECTION_CALLBACK` (``runMacro`` actions around the writes); the
     recalculation is Excel's own (``calculate`` action)."""
 
+    def write(self, sheet: str, row: int, col: int, values: list[list[Any]]) -> None:
+        """Blocks with a formula go to ``range.formulas`` (English function names
+        and ``,`` whatever the user's language, as the refresh writes them);
+        others to ``range.values``."""
+        if not values:
+            return
+        if any(isinstance(v, str) and v.startswith("=") for r in values for v in r):
+            last = (row + len(values) - 1, col + len(values[0]) - 1)
+            self.book.sheets[sheet].range((row, col), last).formula = values
+        else:
+            super().write(sheet, row, col, values)
+
     def unprotect(self, sheet: str) -> object:
         self.book.app.macro(PROTECTION_CALLBACK)(sheet, False)
         return True  # the payload does not say; restoring protection is always right

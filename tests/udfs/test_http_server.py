@@ -256,14 +256,21 @@ def test_refresh_script_on_shipped_values(server: str, shipped: dict[str, Any]) 
     funcs = [a["func"] for a in actions]
     assert "alert" not in funcs  # no validation errors on the shipped inputs
     assert funcs[-1] == "calculate"
-    writes = [(names[a["sheet_position"]], a) for a in actions if a["func"] == "setValues"]
+    writes = [(names[a["sheet_position"]], a) for a in actions
+              if a["func"] in ("setValues", "setFormula")]
     written = {s for s, _ in writes}
     assert written == {S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE}
+    # formulas go to range.formulas (English, whatever the user's language)
+    counters = [a for s, a in writes if s == S.VALIDATIE and a["func"] == "setFormula"]
+    assert counters and counters[0]["values"][0][0].startswith("=COUNTIF(")
+    assert not any(isinstance(v, str) and v.startswith("=")
+                   for _, a in writes if a["func"] == "setValues"
+                   for row in a["values"] for v in row)
     # each written sheet is unprotected before its first write and protected after its last
     prot = [(i, a["args"][1], a["args"][2]) for i, a in enumerate(actions)
             if a["func"] == "runMacro" and a["args"][0] == "mppBladBeveiliging"]
     for sheet in written:
-        idx = [i for i, a in enumerate(actions) if a["func"] == "setValues"
+        idx = [i for i, a in enumerate(actions) if a["func"] in ("setValues", "setFormula")
                and names[a["sheet_position"]] == sheet]
         lift = [i for i, s, p in prot if s == sheet and p is False]
         back = [i for i, s, p in prot if s == sheet and p is True]
