@@ -62,7 +62,8 @@ def anchor_xml(position: tuple[int, int, int, int], shape_id: int) -> str:
         f'<xdr:nvSpPr><xdr:cNvPr id="{shape_id}" name="MPP {LABEL}" '
         f'descr="{LABEL}: voert de macro {MACRO} uit (controles, vaststelling, logboek)."/>'
         f"<xdr:cNvSpPr/></xdr:nvSpPr>"
-        f'<xdr:spPr><a:prstGeom prst="roundRect"><a:avLst/></a:prstGeom>'
+        f'<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></a:xfrm>'
+        f'<a:prstGeom prst="roundRect"><a:avLst/></a:prstGeom>'
         f'<a:solidFill><a:srgbClr val="1F4E79"/></a:solidFill>'
         f'<a:ln><a:solidFill><a:srgbClr val="1F4E79"/></a:solidFill></a:ln></xdr:spPr>'
         f'<xdr:txBody><a:bodyPr vertOverflow="clip" rtlCol="0" anchor="ctr"/><a:lstStyle/>'
