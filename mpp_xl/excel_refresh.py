@@ -1,6 +1,7 @@
 """The refresh button of the workbook in Windows Excel (classic xlwings).
 
-The VBA macro behind the button runs ``RunPython "import mpp_2024_2;
+The button "Vernieuwen" (on Uitkomsten and every partner sheet) runs the
+workbook's VBA macro ``SampleCall``: ``RunPython "import mpp_2024_2;
 mpp_2024_2.main()"``; the companion module's ``main()`` calls
 :func:`refresh_caller`. The logic itself talks to a small :class:`Book`
 interface, so it is tested on Linux with :class:`FakeBook`:
@@ -16,24 +17,33 @@ interface, so it is tested on Linux with :class:`FakeBook`:
    Onzekerheid, whose cells are ``=MPP_BAND(...)`` formulas.
 
 Nothing else in the book is written: inputs, results (formulas) and charts
-stay as they are.
+stay as they are. The output sheets are protected; the refresh lifts the
+protection of each sheet it writes and puts it back afterwards (also when a
+write fails), through the book's ``unprotect``/``protect``.
+
+Every path reads a parameter sheet's inputs with the same function,
+:func:`mpp_xl.workbook.layout.rows_from_block`, which keeps to the declared
+input table (so the outcome panel beside the inputs is never read as input).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from . import model_cache
 from .assumptions import Assumptions, fingerprint
 from .problems import MppError, Problem
 from .registry import PARTNERS, SHEETS
+from .udf_args import COM_ERRORS, clean_cell
 from .workbook import analysis_sheets as AS
 from .workbook.layout import rows_from_block
 from .workbook.refresh import SignOff, overall_state, partner_states
@@ -88,6 +98,15 @@ class Book(Protocol):
         """Recalculate every formula in the workbook."""
         ...
 
+    def unprotect(self, sheet: str) -> object:
+        """Lift the sheet's protection; returns what :meth:`protect` needs to put
+        it back as it was (None: the sheet was not protected)."""
+        ...
+
+    def protect(self, sheet: str, state: object) -> None:
+        """Put back the protection that :meth:`unprotect` lifted."""
+        ...
+
 
 @dataclass
 class RefreshResult:
@@ -105,13 +124,35 @@ class RefreshResult:
 # ---------------------------------------------------------------------------
 def read_assumptions(book: Book) -> Assumptions:
     """The assumptions of every parameter sheet present in ``book`` (one bulk
-    read per sheet; each block starts at A1)."""
+    read of the used range per sheet, from A1; only the declared input table
+    counts, see :func:`rows_from_block`). Error cells (also the COM integers
+    of #SPILL!, #CALC!, #GETTING_DATA) become their text, which validation
+    reports with the cell."""
     names = set(book.sheet_names())
     rows = []
     for sheet in SHEETS:
         if sheet in names:
-            rows.extend(rows_from_block(book.read(sheet), sheet, first_row=1, first_col=1))
+            grid = [[clean_cell(v) for v in r] for r in book.read(sheet)]
+            rows.extend(rows_from_block(grid, sheet, first_row=1, first_col=1))
     return Assumptions(rows, source="Excel")
+
+
+@contextlib.contextmanager
+def unprotected(book: Book, sheets: Sequence[str]) -> Iterator[None]:
+    """Lift the protection of ``sheets`` for the duration of the block and put
+    it back afterwards, also when a write fails. Books without protection
+    support (``unprotect`` missing) are written as they are."""
+    lift = getattr(book, "unprotect", None)
+    states: list[tuple[str, object]] = []
+    try:
+        if lift is not None:
+            for s in sheets:
+                states.append((s, lift(s)))
+        yield
+    finally:
+        for s, state in reversed(states):
+            if state is not None:
+                book.protect(s, state)
 
 
 def _pad(rows: Block, n_rows: int, width: int) -> Block:
@@ -188,14 +229,15 @@ def write_vaststelling(book: Book, current: dict[str, str] | None, n_errors: int
     return overall_state(states, n_errors)
 
 
-def write_logboek(book: Book, action: str, fp: str, note: str, now: str) -> None:
+def write_logboek(book: Book, action: str, fp: str, note: str, now: str,
+                  user: str | None = None) -> None:
     old = book.read(LOGBOEK)
     row = LOG_HEADER_ROW + 1
     for i in range(len(old) - 1, LOG_HEADER_ROW - 1, -1):
         if any(v not in (None, "") for v in old[i]):
             row = i + 2
             break
-    entry = [now, action, _user(), fp, note][:len(LOG_HEADERS)]
+    entry = [now, action, user or _user(), fp, note][:len(LOG_HEADERS)]
     book.write(LOGBOEK, row, 1, [entry])
 
 
@@ -261,9 +303,11 @@ def write_analysis(book: Book, entry: Any) -> list[str]:
     return notes
 
 
-def refresh(book: Book, now: dt.datetime | None = None) -> RefreshResult:
+def refresh(book: Book, now: dt.datetime | None = None,
+            user: str | None = None) -> RefreshResult:
     """Read, validate, compute, write Validatie/Vaststelling/Logboek and the
-    analysis sheets, recalculate."""
+    analysis sheets, recalculate. ``user``: the name for the Logboek (on a
+    server: the user of the request); default the account running Python."""
     stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
     missing = [s for s in REQUIRED_SHEETS if s not in book.sheet_names()]
     if missing:
@@ -272,6 +316,18 @@ def refresh(book: Book, now: dt.datetime | None = None) -> RefreshResult:
     a = read_assumptions(book)
     entry = model_cache.model_from_assumptions(a)
     problems = list(entry.problems)
+    n_err = entry.n_errors
+    names = set(book.sheet_names())
+    with unprotected(book, [s for s in OUTPUT_SHEETS if s in names]):
+        state, meldingen = _write_outputs(book, entry, problems, stamp, user)
+    book.calculate()
+    return RefreshResult(n_err, entry.n_warnings, entry.handle, state, problems, meldingen)
+
+
+def _write_outputs(book: Book, entry: model_cache.Entry, problems: list[Problem], stamp: str,
+                   user: str | None) -> tuple[str, list[str]]:
+    """Validatie, Vaststelling, the analysis sheets and the Logboek entry; returns
+    the overall state and the analysis sheets' Dutch warnings."""
     n_err = entry.n_errors
     write_validatie(book, problems, stamp)
     if isinstance(entry, model_cache.Model):
@@ -285,17 +341,18 @@ def refresh(book: Book, now: dt.datetime | None = None) -> RefreshResult:
         action = "vernieuwen geweigerd in Excel"
     state = write_vaststelling(book, current, n_err, stamp)
     meldingen = write_analysis(book, entry)
-    write_logboek(book, action, fp, note, stamp)
-    book.calculate()
-    return RefreshResult(n_err, entry.n_warnings, entry.handle, state, problems, meldingen)
+    write_logboek(book, action, fp, note, stamp, user)
+    return state, meldingen
 
 
 # ---------------------------------------------------------------------------
 class FakeBook:
     """An in-memory :class:`Book` for tests: sheets as dicts (row, col) -> value;
-    records every write."""
+    records every write. Like Excel it refuses to write a locked cell of a
+    protected sheet (``protected`` sheets; ``unlocked`` cells per sheet)."""
 
-    def __init__(self, sheets: dict[str, Block]) -> None:
+    def __init__(self, sheets: dict[str, Block], protected: Sequence[str] = (),
+                 unlocked: dict[str, set[tuple[int, int]]] | None = None) -> None:
         self.cells: dict[str, dict[tuple[int, int], Any]] = {}
         for name, block in sheets.items():
             self.cells[name] = {(i + 1, j + 1): v for i, r in enumerate(block)
@@ -305,6 +362,51 @@ class FakeBook:
         self.calculations = 0
         self.formats: dict[str, dict[tuple[int, int], str]] = {}
         self.path: Path | None = None
+        self.protected: set[str] = set(protected)
+        self.unlocked: dict[str, set[tuple[int, int]]] = unlocked or {}
+        #: ("unprotect" | "protect", sheet) in order.
+        self.protection_log: list[tuple[str, str]] = []
+
+    @classmethod
+    def from_xlsx(cls, path: str | Path) -> FakeBook:
+        """A FakeBook holding a saved workbook's cells as Excel would hand them to
+        xlwings: formulas as their cached values, error cells as their text
+        ("#N/A"); with the file's sheet protection and unlocked cells."""
+        import openpyxl  # lazily: only tests build books from files
+
+        wb = openpyxl.load_workbook(path, data_only=True, keep_vba=False)
+        sheets: dict[str, Block] = {}
+        protected: list[str] = []
+        unlocked: dict[str, set[tuple[int, int]]] = {}
+        for ws in wb.worksheets:
+            sheets[ws.title] = [list(r) for r in ws.iter_rows(values_only=True)]
+            if ws.protection.sheet:
+                protected.append(ws.title)
+            unlocked[ws.title] = {(c.row, c.column) for row in ws.iter_rows() for c in row
+                                  if c.has_style and not c.protection.locked}
+        book = cls(sheets, protected, unlocked)
+        book.path = Path(path)
+        return book
+
+    def _check_unlocked(self, sheet: str, cells: Sequence[tuple[int, int]]) -> None:
+        if sheet not in self.protected:
+            return
+        free = self.unlocked.get(sheet, set())
+        for r, c in cells:
+            if (r, c) not in free:
+                raise PermissionError(f"{sheet}!{get_column_letter(c)}{r} is locked and the "
+                                      "sheet is protected")
+
+    def unprotect(self, sheet: str) -> object:
+        self.protection_log.append(("unprotect", sheet))
+        if sheet not in self.protected:
+            return None
+        self.protected.discard(sheet)
+        return True
+
+    def protect(self, sheet: str, state: object) -> None:
+        self.protection_log.append(("protect", sheet))
+        self.protected.add(sheet)
 
     def sheet_names(self) -> list[str]:
         return list(self.cells)
@@ -325,6 +427,8 @@ class FakeBook:
         width = len(values[0])
         if any(len(r) != width for r in values):
             raise ValueError("block is not rectangular")
+        self._check_unlocked(sheet, [(row + i, col + j) for i in range(len(values))
+                                     for j in range(width)])
         self.writes.append((sheet, row, col, len(values), width))
         cells = self.cells[sheet]
         for i, r in enumerate(values):
@@ -338,10 +442,15 @@ class FakeBook:
         self.calculations += 1
 
     def set_formats(self, sheet: str, formats: dict[tuple[int, int], str]) -> None:
+        self._check_unlocked(sheet, list(formats))
         self.formats.setdefault(sheet, {}).update(formats)
 
     def folder(self) -> Path | None:
         return None if self.path is None else self.path.parent
+
+
+#: Excel's Protection options that the refresh puts back as they were.
+_ALLOW = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows")
 
 
 class XlwingsBook:
@@ -358,7 +467,25 @@ class XlwingsBook:
         last = sh.used_range.last_cell
         rng = sh.range((1, 1), (last.row, last.column))
         value = rng.options(ndim=2, err_to_str=True).value
-        return [list(r) for r in value]
+        # errors xlwings does not translate (#SPILL!, #CALC!, ...) arrive as COM ints
+        return [[COM_ERRORS.get(v, v) if type(v) is int else v for v in r] for r in value]
+
+    def unprotect(self, sheet: str) -> object:
+        """Lift the protection (the workbook's sheets have no password); returns
+        the Allow* options to restore, or None when the sheet was not protected."""
+        api = self.book.sheets[sheet].api
+        if not api.ProtectContents:
+            return None
+        p = api.Protection
+        state = {k: bool(getattr(p, k)) for k in _ALLOW}
+        state["DrawingObjects"] = bool(api.ProtectDrawingObjects)
+        state["Scenarios"] = bool(api.ProtectScenarios)
+        api.Unprotect()
+        return state
+
+    def protect(self, sheet: str, state: object) -> None:
+        options = dict(state) if isinstance(state, dict) else {}
+        self.book.sheets[sheet].api.Protect(Contents=True, **options)
 
     def write(self, sheet: str, row: int, col: int, values: Block) -> None:
         if values:

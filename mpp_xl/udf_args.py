@@ -39,6 +39,20 @@ EXCEL_ERRORS: frozenset[str] = frozenset({
     "#BLOCKED!", "#UNKNOWN!", "#PYTHON!",
 })
 
+#: Excel's error numbers (``CVErr``). Over COM an error cell arrives as the
+#: integer -2146826288 + (number - 2000). Classic xlwings (``err_to_str``)
+#: translates only the seven classic errors; the newer ones (#SPILL!, #CALC!,
+#: #GETTING_DATA, ...) would arrive as a bare int, which :data:`COM_ERRORS`
+#: turns into their text.
+XL_ERROR_NUMBERS: dict[int, str] = {
+    2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?",
+    2036: "#NUM!", 2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!",
+    2046: "#CONNECT!", 2047: "#BLOCKED!", 2048: "#UNKNOWN!", 2049: "#FIELD!",
+    2050: "#CALC!",
+}
+#: The COM integer of an error cell -> its text.
+COM_ERRORS: dict[int, str] = {-2146826288 + (n - 2000): t for n, t in XL_ERROR_NUMBERS.items()}
+
 _TRUE = frozenset({"1", "ja", "j", "waar", "true", "yes", "y", "lijst"})
 _FALSE = frozenset({"0", "nee", "n", "onwaar", "false", "no", ""})
 
@@ -70,10 +84,29 @@ def excel_error(v: object) -> str | None:
             if s in EXCEL_ERRORS:
                 return s
         return None
+    if type(v) is int:  # classic xlwings: an error it does not translate (COM int)
+        return COM_ERRORS.get(v)
     if isinstance(v, dict) and v.get("type") == "Error":  # raw Office.js error
         code = v.get("basicValue")
         return str(code) if code else "#VALUE!"
     return None
+
+
+def single_error(v: object) -> str | None:
+    """The error code when ``v`` is one cell (scalar, ``[x]`` or ``[[x]]``) holding
+    an Excel error value, else None (a real range is never "an error")."""
+    if _is_ndarray(v):
+        if v.size != 1:  # type: ignore[attr-defined]
+            return None
+        v = v.reshape(-1)[0]  # type: ignore[attr-defined]
+    for _ in range(2):  # [[x]] -> [x] -> x, without copying a large range
+        if isinstance(v, (list, tuple)):
+            if len(v) != 1:
+                return None
+            v = v[0]
+    if isinstance(v, (list, tuple)):
+        return None
+    return excel_error(v)
 
 
 def is_blank(v: object) -> bool:
@@ -252,6 +285,8 @@ def clean_cell(v: object) -> object:
     """Normalise one parameter-sheet cell: blanks -> None, error values -> their
     code text (validation then reports them as "geen getal" with the cell),
     numpy scalars -> Python, raw Office.js dict values -> their basic value."""
+    if type(v) is int and v in COM_ERRORS:
+        return COM_ERRORS[v]
     if v is None or type(v) in (float, int, bool):
         return v
     if isinstance(v, str):

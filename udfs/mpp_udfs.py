@@ -45,7 +45,8 @@ from mpp_xl.series import SERIES
 from mpp_xl.udf_args import (
     ArgError,
     ExcelErrorArg,
-    excel_error,
+    as_block,
+    is_blank,
     parse_flag,
     parse_partner,
     parse_percentile,
@@ -53,6 +54,7 @@ from mpp_xl.udf_args import (
     parse_series,
     parse_year,
     scalar,
+    single_error,
 )
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,9 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> Any:
+        for a in args:  # an error argument propagates first, as in native functions
+            if a is not None and type(a) is not float and (code := single_error(a)):
+                return code
         try:
             return fn(*args)
         except ExcelErrorArg as e:
@@ -101,6 +106,13 @@ def _register(fn: Callable[..., Any], docs: dict[str, str]) -> Callable[..., Any
     fn = xw.func(fn)
     CATALOGUE[fn.__name__] = fn
     return fn
+
+
+def _blank_arg(v: object) -> bool:
+    """An omitted argument: None, or a single empty cell (Office.js sends
+    ``[[None]]`` or ``[[""]]`` for ``=MPP_MODEL()``)."""
+    block = as_block(v)
+    return all(is_blank(c) for r in block for c in r)
 
 
 def _model(model: object) -> model_cache.Model:
@@ -137,11 +149,14 @@ def MPP_MODEL(*bereiken):  # noqa: N802 - Excel name
     """Rekent de MPP-keten door met de aannames uit de parameterbladen en geeft een
     modelnaam terug, bijvoorbeeld "MPP 2024-2 · 9f3a1c2b". Bij fouten in de aannames:
     een melding met het aantal fouten (zie het blad Validatie)."""
-    if not bereiken:
+    given = [b for b in bereiken if single_error(b) is not None or not _blank_arg(b)]
+    if not given:
         raise ArgError("MPP_MODEL heeft de bereiken van de parameterbladen nodig, "
-                       "bijvoorbeeld =MPP_MODEL(Kader!A1:Q40;IND!A1:Q80).")
-    if len(bereiken) == 1 and (code := excel_error(bereiken[0])) is not None:
-        raise ExcelErrorArg(code)
+                       "bijvoorbeeld =MPP_MODEL(Kader!A6:L14;IND!A6:Q80) (vanaf kolom A, "
+                       "met de kopregel 'parameter').")
+    for b in given:  # a broken reference (#VERW!) among the ranges: pass it on
+        if (code := single_error(b)) is not None:
+            raise ExcelErrorArg(code)
     return model_cache.model_from_blocks(bereiken).handle
 
 

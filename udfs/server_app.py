@@ -10,23 +10,36 @@ Start (development)::
         uvicorn udfs.server_app:app --host 127.0.0.1 --port 8000
 
 The endpoints follow xlwings Server's conventions (``/xlwings/...``), so
-the Office.js add-in of the official xlwings-server project (its manifest,
-task pane and ``custom-functions-code``) can talk to this backend; in
-production run the official xlwings-server project and import this module's
-functions there (see docs/udfs.md).
+the Office.js add-in of the official xlwings-server project (its manifest
+and task pane) can talk to this backend; in production run the official
+xlwings-server project and import this module's functions there (see
+docs/udfs.md).
+
+``/xlwings/custom-functions-code`` is served from this module: the xlwings
+0.37.8 wheel lacks the JavaScript template that ``xlwings.server`` would
+read, so :data:`CUSTOM_FUNCTIONS_BASE_JS` is the project's own client (it
+posts Excel's call to ``/xlwings/custom-functions-call`` and returns the
+result), followed by one ``CustomFunctions.associate`` per ``MPP_*``
+function. ``/xlwings/mpp-callbacks.js`` registers the client callback that
+lifts and restores sheet protection around the refresh's writes
+(:data:`PROTECTION_CALLBACK`).
 
 ``XLWINGS_ON_SERVER=true`` must be set before xlwings is first imported: it
 decides whether ``@xw.func`` registers custom functions. This module sets
 the default itself, so importing it first is enough.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: FastAPI reads the endpoints'
+# annotations (Request, Body) at runtime, and they are imported in create_app.
+import base64
+import contextvars
+import json
 import os
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 
-from typing import Any  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
+from typing import Annotated, Any  # noqa: E402
 
 import xlwings as xw  # noqa: E402
 
@@ -41,31 +54,201 @@ if not hasattr(mpp_udfs.MPP_MODEL, "__xlfunc__"):  # xlwings was imported withou
     )
 
 
+#: Name of the client-side callback (registered by ``/xlwings/mpp-callbacks.js``)
+#: that lifts (False) or restores (True) the protection of one sheet.
+PROTECTION_CALLBACK = "mppBladBeveiliging"
+
+#: The request header in which a task pane may name the user for the Logboek.
+USER_HEADER = "X-MPP-Gebruiker"
+#: The Logboek user when the request names nobody.
+UNKNOWN_USER = "onbekend (Office.js)"
+
+
 class ServerBook(XlwingsBook):
     """The refresh's Book on an xlwings Server book (``xw.Book(json=...)``).
 
-    Writes are collected as actions that Office.js applies when the script
-    returns; the recalculation is Excel's own (``calculate`` action)."""
+    Writes are collected as actions that Office.js applies in order when the
+    script returns; protection is lifted and restored by the client callback
+    :data:`PROTECTION_CALLBACK` (``runMacro`` actions around the writes); the
+    recalculation is Excel's own (``calculate`` action)."""
+
+    def write(self, sheet: str, row: int, col: int, values: list[list[Any]]) -> None:
+        """Blocks with a formula go to ``range.formulas`` (English function names
+        and ``,`` whatever the user's language, as the refresh writes them);
+        others to ``range.values``."""
+        if not values:
+            return
+        if any(isinstance(v, str) and v.startswith("=") for r in values for v in r):
+            last = (row + len(values) - 1, col + len(values[0]) - 1)
+            self.book.sheets[sheet].range((row, col), last).formula = values
+        else:
+            super().write(sheet, row, col, values)
+
+    def unprotect(self, sheet: str) -> object:
+        self.book.app.macro(PROTECTION_CALLBACK)(sheet, False)
+        return True  # the payload does not say; restoring protection is always right
+
+    def protect(self, sheet: str, state: object) -> None:
+        self.book.app.macro(PROTECTION_CALLBACK)(sheet, True)
 
     def calculate(self) -> None:
         self.book.app.calculate()
 
 
-@xw.script
-def MPP_VERNIEUWEN(book: xw.Book) -> None:  # noqa: N802 - Excel-facing name
-    """Vernieuwen: controleer de aannames, reken de keten door en werk de bladen
-    Validatie, Vaststelling en Logboek bij."""
-    result = refresh(ServerBook(book))
+def request_user(headers: Mapping[str, str]) -> str:
+    """The user for the Logboek from the request Office.js sent: the header
+    :data:`USER_HEADER`, else the name in the bearer token (``Authorization``,
+    as xlwings' ``runPython(url, {auth: token})`` sends it; read for the log
+    only, not verified: verifying tokens is the job of the production
+    xlwings-server with Entra ID), else "onbekend (Office.js)". Never the
+    account of the server process."""
+    low = {k.lower(): v for k, v in headers.items()}
+    named = (low.get(USER_HEADER.lower()) or "").strip()
+    if named:
+        return named[:100]
+    auth = (low.get("authorization") or "").strip()
+    token = auth.split()[-1] if auth else ""
+    parts = token.split(".")
+    if len(parts) == 3:
+        try:
+            pad = "=" * (-len(parts[1]) % 4)
+            claims = json.loads(base64.urlsafe_b64decode(parts[1] + pad))
+        except (ValueError, TypeError):
+            claims = {}
+        if isinstance(claims, dict):
+            for key in ("preferred_username", "upn", "email", "name", "sub"):
+                v = claims.get(key)
+                if isinstance(v, str) and v.strip():
+                    return v.strip()[:100]
+    return UNKNOWN_USER
+
+
+#: The Logboek user of the script call being served (set per request).
+_REQUEST_USER: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "mpp_request_user", default=None)
+
+
+def _refresh_script(book: xw.Book, user: str | None) -> None:
+    result = refresh(ServerBook(book), user=user)
     if result.n_errors:
         book.app.alert(
             f"De aannames bevatten {result.n_errors} fout(en); er is niets berekend. "
             "Zie het blad Validatie.", title="MPP vernieuwen")
 
 
+@xw.script
+def MPP_VERNIEUWEN(book: xw.Book) -> None:  # noqa: N802 - Excel-facing name
+    """Vernieuwen: controleer de aannames, reken de keten door en werk de bladen
+    Validatie, Vaststelling en Logboek bij."""
+    # outside create_app's endpoint (e.g. imported into the xlwings-server project)
+    # no request is known here: say so rather than log the server's account
+    _refresh_script(book, _REQUEST_USER.get() or UNKNOWN_USER)
+
+
+#: The client of the custom functions (the project's own code): collects the
+#: call as xlwings Server expects it and returns the result matrix.
+CUSTOM_FUNCTIONS_BASE_JS = """\
+// MPP custom functions: client for the xlwings Server endpoints of mpp-xl.
+const mppXlwingsVersion = "@VERSION@";
+const mppCallPath = "@CALL_PATH@";
+let mppRuntime = "1.1";
+let mppLanguage = "nl-NL";
+let mppBookName = null;
+
+Office.onReady(function () {
+  for (const v of ["1.4", "1.3", "1.2"]) {
+    if (Office.context.requirements.isSetSupported("CustomFunctionsRuntime", v)) {
+      mppRuntime = v;
+      break;
+    }
+  }
+  mppLanguage = Office.context.contentLanguage || mppLanguage;
+});
+
+async function mppWorkbookName() {
+  if (mppBookName === null) {
+    const context = new Excel.RequestContext();
+    context.workbook.load("name");
+    await context.sync();
+    mppBookName = context.workbook.name;
+  }
+  return mppBookName;
+}
+
+function mppFail(message) {
+  if (Office.context.requirements.isSetSupported("CustomFunctionsRuntime", "1.2")) {
+    throw new CustomFunctions.Error(CustomFunctions.ErrorCode.invalidValue, message);
+  }
+  return [[message]];
+}
+
+async function base(funcName, isStreaming, ...rest) {
+  await Office.onReady();
+  const invocation = rest.pop();
+  const book = await mppWorkbookName();
+  const body = {
+    func_name: funcName,
+    args: rest,
+    caller_address: `[${book}]${invocation.address}`,
+    content_language: mppLanguage,
+    version: mppXlwingsVersion,
+    runtime: mppRuntime,
+  };
+  const headers = { "Content-Type": "application/json" };
+  if (typeof globalThis.getAuth === "function") {
+    headers["Authorization"] = await globalThis.getAuth();
+  }
+  try {
+    const response = await fetch(window.location.origin + mppCallPath, {
+      method: "POST", headers: headers, body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      return mppFail(await response.text());
+    }
+    return (await response.json()).result;
+  } catch (error) {
+    return mppFail(error.toString());
+  }
+}
+"""
+
+#: Registers the protection callback with xlwings' Office.js client
+#: (``xlwings.registerCallback``); the refresh's ``runMacro`` actions call it.
+CALLBACKS_JS = """\
+// MPP: lift or restore the protection of one sheet around the refresh's writes.
+async function @NAME@(context, sheetName, protect) {
+  const sheet = context.workbook.worksheets.getItem(sheetName);
+  if (protect) {
+    sheet.protection.protect({ allowFormatColumns: true, allowFormatRows: true });
+  } else {
+    sheet.protection.unprotect();
+  }
+  await context.sync();
+}
+xlwings.registerCallback(@NAME@);
+""".replace("@NAME@", PROTECTION_CALLBACK)
+
+
+def custom_functions_code(call_path: str = "/xlwings/custom-functions-call") -> str:
+    """The JavaScript of the custom functions: the client and one stub per
+    ``MPP_*`` function, associated with its id (as in the metadata)."""
+    js = (CUSTOM_FUNCTIONS_BASE_JS.replace("@VERSION@", xw.__version__)
+          .replace("@CALL_PATH@", call_path))
+    for name in sorted(mpp_udfs.CATALOGUE):
+        fn = getattr(mpp_udfs, name)
+        if not hasattr(fn, "__xlfunc__"):
+            continue
+        xl_name = fn.__xlfunc__["name"]
+        js += (f"async function {xl_name}(...args) {{\n"
+               f"  return await base(\"{xl_name}\", false, ...args);\n}}\n"
+               f"CustomFunctions.associate(\"{xl_name.upper()}\", {xl_name});\n")
+    return js
+
+
 def create_app() -> Any:
     """A FastAPI app with xlwings Server's custom-function and script endpoints
     (needs the ``server`` extra: fastapi, uvicorn)."""
-    from fastapi import Body, FastAPI
+    from fastapi import Body, FastAPI, Request
     from fastapi.middleware.cors import CORSMiddleware
     from fastapi.responses import PlainTextResponse
     from xlwings import server
@@ -77,11 +260,15 @@ def create_app() -> Any:
         return server.custom_functions_meta(mpp_udfs)
 
     @api.get("/xlwings/custom-functions-code")
-    async def custom_functions_code() -> Any:
-        return PlainTextResponse(server.custom_functions_code(mpp_udfs))
+    async def functions_code() -> Any:
+        return PlainTextResponse(custom_functions_code(), media_type="text/javascript")
+
+    @api.get("/xlwings/mpp-callbacks.js")
+    async def callbacks_code() -> Any:
+        return PlainTextResponse(CALLBACKS_JS, media_type="text/javascript")
 
     @api.post("/xlwings/custom-functions-call")
-    async def custom_functions_call(data: dict = Body) -> Any:  # noqa: B008
+    async def custom_functions_call(data: Annotated[dict, Body()]) -> Any:
         return {"result": await server.custom_functions_call(data, mpp_udfs)}
 
     @api.get("/xlwings/custom-scripts-meta")
@@ -91,12 +278,17 @@ def create_app() -> Any:
         return server.custom_scripts_meta(sys.modules[__name__])
 
     @api.post("/xlwings/custom-scripts-call/{script_name}")
-    async def custom_scripts_call(script_name: str, data: dict = Body) -> Any:  # noqa: B008
+    async def custom_scripts_call(script_name: str, request: Request,
+                                  data: Annotated[dict, Body()]) -> Any:
         import sys
 
         book = xw.Book(json=data)
-        await server.custom_scripts_call(sys.modules[__name__], script_name,
-                                         typehint_to_value={xw.Book: book})
+        token = _REQUEST_USER.set(request_user(request.headers))
+        try:
+            await server.custom_scripts_call(sys.modules[__name__], script_name,
+                                             typehint_to_value={xw.Book: book})
+        finally:
+            _REQUEST_USER.reset(token)
         return book.json()
 
     api.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],

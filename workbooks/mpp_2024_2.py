@@ -1,16 +1,23 @@
 """Companion module of the master workbook ``mpp_2024_2.xlsm``.
 
-The workbook's xlwings VBA (``SampleCall`` / the xlwings ribbon's "Run main")
-runs ``import mpp_2024_2; mpp_2024_2.main()``, which is why the workbook's
-file stem is an importable module name (``MPP_2024-2.xlsm`` could not be
-imported). In Excel, ``main()`` refreshes the calling workbook (checks,
-sign-off, log) through xlwings; without Excel, run this file (or
+The refresh button "Vernieuwen" on Uitkomsten and on every partner sheet runs
+the workbook's xlwings macro ``SampleCall`` (also Alt+F8, or the xlwings
+ribbon's "Run main"): ``import mpp_2024_2; mpp_2024_2.main()``, which is why
+the workbook's file stem is an importable module name (``MPP_2024-2.xlsm``
+could not be imported) and why this file must sit next to the workbook. In
+Excel, ``main()`` refreshes the calling workbook (checks, sign-off, log)
+through xlwings; without Excel, run this file (or
 ``mpp refresh workbooks/mpp_2024_2.xlsm``) for the headless refresh.
 
 Regenerate the workbook from the assumptions with::
 
-    mpp build workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm --overschrijf
+    mpp build workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm \
+        --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv
     mpp refresh workbooks/mpp_2024_2.xlsm
+
+and a values-only copy for readers without Python with::
+
+    mpp waardenkopie workbooks/mpp_2024_2.xlsm -o mpp_2024_2_waarden.xlsx
 """
 
 from __future__ import annotations

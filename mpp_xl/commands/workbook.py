@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b.add_argument("--overschrijf", action="store_true",
                    help="vervang een bestaande werkmap (de oude gaat eerst naar .backup/)")
     b.add_argument("--realisaties", help="CSV reeks,jaar,waarde[,bron] voor het blad Realisatie")
+    b.add_argument("--interpreter", metavar="PAD",
+                   help="python.exe voor Excel (Interpreter_Win op het blad xlwings.conf); "
+                        "standaard 'python', de python.exe op het PATH")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("refresh", help="ververs de werkmap zonder Excel (controles, "
@@ -63,6 +66,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "export is gewijzigd (die wijzigingen worden dan overschreven)")
     i.set_defaults(func=cmd_import)
 
+    w = sub.add_parser("waardenkopie",
+                       help="schrijf een kopie met alleen waarden (.xlsx, zonder formules en "
+                            "macro's) voor wie geen Python/xlwings heeft")
+    w.add_argument("workbook", metavar="WERKMAP", help="de ververste masterwerkmap")
+    w.add_argument("-o", "--uitvoer", required=True, metavar="KOPIE",
+                   help="de waardenkopie (.xlsx)")
+    w.add_argument("--overschrijf", action="store_true",
+                   help="vervang een bestaande kopie")
+    w.set_defaults(func=cmd_values_copy)
+
 
 def _check_output(out: Path, overwrite: bool) -> None:
     """The target folder must exist; an existing workbook is only replaced
@@ -99,7 +112,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         import datetime as dt
 
         saved = backup(out_path, out_path.read_bytes(), dt.datetime.now())
-    out = build(a, args.output, realisaties=real)
+    out = build(a, args.output, realisaties=real, interpreter=args.interpreter)
     if saved is not None:
         print(f"De vorige versie van {out_path.name} is bewaard als {saved}.")
     n_err = sum(p.is_error for p in a.validate())
@@ -107,6 +120,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     if n_err:
         print(f"Let op: de aannames bevatten {n_err} fout(en); zie mpp validate {out}.",
               file=sys.stderr)
+    return 0
+
+
+def cmd_values_copy(args: argparse.Namespace) -> int:
+    from ..workbook.values_copy import values_copy
+
+    out = values_copy(args.workbook, args.uitvoer, overwrite=args.overschrijf)
+    print(f"Waardenkopie {out} geschreven: alle formules vervangen door de waarden van de "
+          f"laatste verversing; zonder macro's.")
     return 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import getpass
 import math
 import os
+import sys
 from collections import defaultdict
 from copy import copy
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from ..registry import (
 from ..series import SERIES
 from . import layout
 from . import sheets as S
+from .refresh import CALC_ID
 
 TEMPLATE = Path(__file__).with_name("templates") / "xlwings_standalone.xlsm"
 
@@ -830,8 +832,9 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "Percentages vult u in als fractie of met %: 12% = 0,12."),
     ("", "Eigen formules mogen (bijvoorbeeld =F7*1,05); de uitkomst telt."),
     ("h", "Verversen"),
-    ("", "In Excel (Windows, met xlwings): de MPP-functies rekenen vanzelf; de knop/macro "
-         "'main' ververst de controles en de vaststelling."),
+    ("", "In Excel (Windows, met xlwings): de MPP-functies rekenen vanzelf; de knop "
+         "Vernieuwen (op Uitkomsten en op elk partnerblad; macro SampleCall) ververst de "
+         "controles, de vaststelling en het logboek."),
     ("", "Zonder Excel: mpp refresh WERKMAP. Bij fouten verandert er niets en krijgt u de "
          "lijst met fouten; de vorige versie blijft bewaard in de map .backup."),
     ("h", "Vaststellen"),
@@ -879,37 +882,67 @@ def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
     ws.protection.sheet = True
 
 
+#: The interpreter written into xlwings.conf when ``mpp build`` gets no
+#: ``--interpreter``: ``python`` (the python.exe found on PATH) unless the
+#: build itself runs on Windows, where it is the running python.exe.
+DEFAULT_INTERPRETER = "python"
+
 CONF_VALUES: dict[str, object] = {
-    "Interpreter_Win": "python",
+    "Interpreter_Win": DEFAULT_INTERPRETER,
     "Interpreter_Mac": "python",
-    "PYTHONPATH": r"..\udfs",
-    "UDF Modules": "mpp_udfs",
+    # Empty on purpose: xlwings puts PYTHONPATH entries on sys.path unchanged, so a
+    # relative path resolves against Excel's working directory, not the workbook.
+    # The functions come from the installed package (pip install mpp-xl).
+    "PYTHONPATH": None,
+    "UDF Modules": "udfs.mpp_udfs",
     "Debug UDFs": False,
     "Use UDF Server": False,
     "Show Console": False,
 }
 
+#: The explanation below the settings on the xlwings.conf sheet (Dutch).
+CONF_NOTES: tuple[str, ...] = (
+    "Toelichting:",
+    "UDF Modules = udfs.mpp_udfs: de MPP-functies komen uit het geïnstalleerde pakket "
+    "mpp-xl (py -m pip install -e . in de map van mpp-xl); PYTHONPATH blijft leeg.",
+    "Interpreter_Win: het volledige pad van python.exe waarin mpp-xl is geïnstalleerd "
+    "(mpp build --interpreter PAD); 'python' betekent: de python.exe die Windows op het "
+    "PATH vindt.",
+    "De knop Vernieuwen (Uitkomsten en elk partnerblad) voert de macro SampleCall uit: "
+    "import mpp_2024_2; mpp_2024_2.main(). Het bestand mpp_2024_2.py staat naast de werkmap.",
+)
 
-def _conf(ws: Worksheet) -> None:
-    """Fill the xlwings.conf sheet (keys in column A, values in column B)."""
+
+def default_interpreter() -> str:
+    """:data:`DEFAULT_INTERPRETER`, or the running python.exe when building on Windows."""
+    return sys.executable if os.name == "nt" and sys.executable else DEFAULT_INTERPRETER
+
+
+def _conf(ws: Worksheet, interpreter: str | None = None) -> None:
+    """Fill the xlwings.conf sheet (keys in column A, values in column B) and the
+    notes below it (replacing the template's English instructions)."""
     have = {ws.cell(r, 1).value: r for r in range(1, 12) if ws.cell(r, 1).value}
     nxt = max(have.values(), default=0) + 1
-    for key, val in CONF_VALUES.items():
+    values = dict(CONF_VALUES, Interpreter_Win=interpreter or default_interpreter())
+    for key, val in values.items():
         r = have.get(key)
         if r is None:
             r, nxt = nxt, nxt + 1
             ws.cell(r, 1, key)
         ws.cell(r, 2, val)
-    if not have:
-        ws.cell(13, 1, "PYTHONPATH: de map udfs van mpp-xl (relatief aan deze werkmap of als "
-                       "volledig pad); 'UDF Modules' = mpp_udfs.")
+    first = max(13, nxt + 1)
+    for r in range(first, max(ws.max_row, first + len(CONF_NOTES)) + 1):
+        ws.cell(r, 1).value = None
+    for i, text in enumerate(CONF_NOTES):
+        ws.cell(first + i, 1, text)
 
 
 # --- entry point ---------------------------------------------------------------
 def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = None,
-                   ) -> Workbook:
+                   interpreter: str | None = None) -> Workbook:
     """The master workbook (openpyxl) for ``assumptions``; not yet saved.
-    ``realisaties`` (reeks, jaar, waarde, bron) prefill the Realisatie sheet."""
+    ``realisaties`` (reeks, jaar, waarde, bron) prefill the Realisatie sheet;
+    ``interpreter`` is xlwings.conf's Interpreter_Win (see :func:`default_interpreter`)."""
     from . import analysis_sheets as AS
 
     tables, years = _tables(assumptions)
@@ -959,7 +992,7 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
         datetime.now().strftime("%Y-%m-%d %H:%M:%S"), "gebouwd", _user(), fp,
         f"Werkmap gebouwd uit {Path(assumptions.source).name if assumptions.source else 'aannames'}"
         f" ({len(assumptions)} aannames)."])
-    _conf(conf)
+    _conf(conf, interpreter)
     for ws in wb.worksheets:
         _page_setup(ws)
         _name_fonts(ws)
@@ -968,7 +1001,12 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == S.TOELICHTING
-    wb.calculation.fullCalcOnLoad = True
+    # No full recalculation on open: a reader without xlwings (Excel without the
+    # add-in, LibreOffice, a viewer) then sees the values of the last refresh
+    # instead of #NAME?. calcId of current Excel, so Excel does not recalculate
+    # everything because the file looks written by an older calculation engine.
+    wb.calculation.fullCalcOnLoad = False
+    wb.calculation.calcId = CALC_ID
     return wb
 
 
@@ -1127,18 +1165,28 @@ def _user() -> str:
         return "onbekend"
 
 
+
+
 def build(assumptions: Assumptions, out: str | Path,
-          realisaties: pd.DataFrame | None = None) -> Path:
-    """Build and save the master workbook atomically (.xlsm: with the xlwings VBA);
-    ``realisaties`` (a checked table, see :mod:`mpp_xl.backtest`) prefill Realisatie."""
+          realisaties: pd.DataFrame | None = None, interpreter: str | None = None) -> Path:
+    """Build and save the master workbook atomically (.xlsm: with the xlwings VBA
+    and a refresh button on Uitkomsten and every partner sheet);
+    ``realisaties`` (a checked table, see :mod:`mpp_xl.backtest`) prefill Realisatie;
+    ``interpreter``: xlwings.conf's Interpreter_Win."""
     out = Path(out)
     if out.suffix.lower() not in (".xlsm", ".xlsx"):
         raise MppError(f"{out.name}: kies een werkmap met extensie .xlsm (met macro's) of .xlsx.")
-    wb = build_workbook(assumptions, realisaties)
-    if out.suffix.lower() == ".xlsx":
+    wb = build_workbook(assumptions, realisaties, interpreter)
+    macros = out.suffix.lower() == ".xlsm"
+    if not macros:
         _strip_vba(wb)
+
     def write(p: Path) -> None:
         save_exact(wb, p)
+        if macros:
+            from .buttons import add_buttons
+
+            p.write_bytes(add_buttons(p.read_bytes()))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(p, 0o666 & ~umask)

@@ -72,6 +72,39 @@ def _as_year(v: object) -> int | None:
     return None
 
 
+def table_width(header: Sequence[object]) -> int:
+    """Number of columns of the declared input table given its header row: up
+    to and including the last of Toelichting/Bron, else up to the last year
+    column of the unbroken run after the fixed columns. Whatever stands to the
+    right (the outcome panel of a partner sheet, whose header row also holds
+    years) is not input."""
+    names = [str(v).strip().lower() if isinstance(v, str) else v for v in header]
+    last = None
+    for j, v in enumerate(names):
+        if v in ("toelichting", "bron"):
+            last = j
+            if v == "bron":
+                break
+    if last is not None:
+        return last + 1
+    n = 0
+    for j, v in enumerate(header):
+        if j < len(HEADERS_BEFORE_YEARS) or _as_year(v) is not None:
+            n = j + 1
+        else:
+            break
+    return n
+
+
+def header_index(block: Sequence[Sequence[object]]) -> int | None:
+    """0-based index of the table header row (``parameter`` in the first column)."""
+    return next(
+        (i for i, r in enumerate(block)
+         if r and isinstance(r[0], str) and r[0].strip().lower() == KEY_HEADER),
+        None,
+    )
+
+
 def rows_from_block(
     block: Sequence[Sequence[object]],
     sheet: str | None = None,
@@ -80,18 +113,21 @@ def rows_from_block(
 ) -> list[Row]:
     """Input rows from a 2-D block of cell values that contains the header row.
 
+    This is the one function that turns a parameter sheet's raw grid into
+    assumption rows, for every path: the headless reader, ``MPP_MODEL`` and
+    the refresh button (classic xlwings and Office.js), which may hand over
+    the whole used range of a sheet. Only the declared input table counts:
+    the rows below the header and the columns up to :func:`table_width`
+    (so the outcome panel to the right is never read as input).
+
     ``first_row``/``first_col`` (1-based) are the sheet position of
     ``block[0][0]``, so each row records its cell (e.g. ``F12``). Rows before
     the header and rows without a parameter key are ignored.
     """
-    hdr = next(
-        (i for i, r in enumerate(block)
-         if r and isinstance(r[0], str) and r[0].strip().lower() == KEY_HEADER),
-        None,
-    )
+    hdr = header_index(block)
     if hdr is None:
         return []
-    header = list(block[hdr])
+    header = list(block[hdr])[:table_width(list(block[hdr]))]
     col_scen = _find(header, "scenario")
     col_all = _find(header, ALL_YEARS_HEADER.lower())
     col_bron = _find(header, "bron")

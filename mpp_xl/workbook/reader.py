@@ -25,28 +25,8 @@ from ..problems import FOUT, MppError, Problem, ValidationError
 from ..registry import SHEETS
 from . import layout
 from .evaluate import Evaluator, Key
+from .layout import table_width
 from .xlsxio import Package, XlErr
-
-
-def table_width(header: Sequence[object]) -> int:
-    """Number of columns of the input table given its header row: up to and
-    including the last of Toelichting/Bron, else up to the last year column."""
-    names = [str(v).strip().lower() if isinstance(v, str) else v for v in header]
-    last = None
-    for j, v in enumerate(names):
-        if v in ("toelichting", "bron"):
-            last = j
-            if v == "bron":
-                break
-    if last is not None:
-        return last + 1
-    n = 0
-    for j, v in enumerate(header):
-        if j < len(layout.HEADERS_BEFORE_YEARS) or layout._as_year(v) is not None:  # noqa: SLF001
-            n = j + 1
-        else:
-            break
-    return n
 
 
 def _plain(v: object) -> object:

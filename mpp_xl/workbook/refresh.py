@@ -3,8 +3,9 @@
 Algorithm (see docs/workbook.md):
 
 1. refuse when Excel's lock file ``~$NAME`` exists; take an exclusive lock on
-   the sidecar ``.NAME.lock`` (``fcntl.flock``) so two refreshes never
-   interleave;
+   the sidecar ``.NAME.lock`` (``fcntl.flock``; ``msvcrt.locking`` on Windows,
+   where this module is also imported by the refresh button) so two refreshes
+   never interleave;
 2. read the file once into memory; read the inputs (evaluating formulas in
    input cells) and validate - on errors raise :class:`ValidationError`
    (exit 2) and leave the file untouched;
@@ -13,8 +14,10 @@ Algorithm (see docs/workbook.md):
    ``CATALOGUE`` of ``udfs/mpp_udfs.py`` (the module Excel uses), native
    formulas with the ``formulas`` package;
 5. write the results as the cached values (``<v>``) of the formula cells by
-   editing the sheet XML; every other byte of the other parts stays as it was
-   (inputs, styles, charts, VBA);
+   editing the sheet XML, and the charts' cached data (``numCache``) from the
+   same values, so a reader that does not recalculate sees the numbers and
+   charts of this refresh; every other byte of the other parts stays as it was
+   (inputs, styles, shapes such as the refresh buttons, VBA);
 6. keep the previous version in ``.backup/`` and replace the file atomically.
 """
 
@@ -22,9 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import getpass
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +39,7 @@ from ..output import atomic_write
 from ..problems import MppError, Problem, ValidationError
 from ..registry import PARTNERS
 from . import sheets as S
+from .chart_cache import fill_chart_caches
 from .evaluate import Evaluator, Key, load_catalogue
 from .reader import read_bytes_assumptions
 from .xlsxio import Cell, Package, XlErr, cell_xml, col_letter, replace_rows_from, set_cached_values
@@ -93,6 +97,22 @@ def check_not_open(path: Path) -> None:
                 f"map {lock.absolute().parent}) en probeer opnieuw.")
 
 
+def _lock_nb(fd: int) -> None:
+    """Take an exclusive lock on ``fd`` without waiting; BlockingIOError when
+    another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError as e:
+            raise BlockingIOError(str(e)) from e
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 @contextlib.contextmanager
 def exclusive(path: Path) -> Iterator[None]:
     """An exclusive lock on the sidecar ``.NAME.lock`` for the whole update."""
@@ -100,7 +120,7 @@ def exclusive(path: Path) -> Iterator[None]:
     fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_nb(fd)
         except BlockingIOError:
             raise MppError(f"{path.name} wordt op dit moment al bijgewerkt door een ander "
                            "proces; probeer het zo opnieuw.") from None
@@ -318,6 +338,22 @@ def _owned_xml(pkg: Package, sheet: str, cells: dict[tuple[int, int], CellSpec],
 
 
 # --- the refresh itself --------------------------------------------------------------
+#: Excel's calculation engine id of Microsoft 365 (see builder.CALC_ID).
+CALC_ID = 191029
+
+
+def no_full_calc_on_load(workbook_xml: bytes) -> bytes:
+    """workbook.xml without ``fullCalcOnLoad="1"`` and with a current ``calcId``,
+    so that readers show the stored values instead of recalculating (unchanged
+    when it already is so)."""
+    m = re.search(rb"<calcPr\b[^>]*?/?>", workbook_xml)
+    if m is None or not re.search(rb'fullCalcOnLoad="(1|true)"', m.group(0)):
+        return workbook_xml
+    tag = re.sub(rb'\s+fullCalcOnLoad="[^"]*"', b"", m.group(0))
+    tag = re.sub(rb'\bcalcId="\d+"', f'calcId="{CALC_ID}"'.encode(), tag)
+    return workbook_xml[:m.start()] + tag + workbook_xml[m.end():]
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -414,6 +450,17 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
 
     extra, meldingen = refresh_parts(pkg, a, resolved, base_dir, results, replaced)
     replaced.update(extra)
+
+    def shown(sheet: str, r: int, c: int) -> object:
+        key = (sheet, r, c)
+        return results[key] if key in results else values.get(key)
+
+    # the charts' own copy of their data, for readers that do not recalculate
+    replaced.update(fill_chart_caches(pkg.parts, shown))
+    # a master built before this release may still force a recalculation on open
+    wb_xml = no_full_calc_on_load(pkg.parts["xl/workbook.xml"])
+    if wb_xml != pkg.parts["xl/workbook.xml"]:
+        replaced["xl/workbook.xml"] = wb_xml
     out = pkg.to_bytes(replaced)
     t_end = time.perf_counter()
     n_mpp = sum(1 for t in formulas.values() if "MPP_" in t.upper())

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -71,21 +72,19 @@ def _conf(path: Path) -> dict[str, object]:
     return {str(r[0]).strip(): r[1] for r in rows if r and r[0] not in (None, "")}
 
 
-def test_conf_names_this_udf_module(workbook: Path) -> None:
+def test_conf_names_this_udf_module(workbook: Path, tmp_path: Path) -> None:
     conf = _conf(workbook)
     modules = [m.strip() for m in str(conf["UDF Modules"]).split(";") if m.strip()]
-    assert modules
-    # PYTHONPATH entries are relative to the shipped workbook's folder (workbooks/)
-    paths = [SHIPPED.parent / p.replace("\\", os.sep)
-             for p in str(conf.get("PYTHONPATH") or "").split(";") if p.strip()]
-    paths.append(ROOT)  # the installed package itself (udfs.mpp_udfs)
-    found = []
-    for m in modules:
-        rel = Path(*m.split(".")).with_suffix(".py")
-        hits = [p / rel for p in paths if (p / rel).exists()]
-        assert hits, f"UDF module {m} not found via PYTHONPATH {paths}"
-        found.append(hits[0].resolve())
-    assert Path(U.__file__).resolve() in found
+    assert modules == ["udfs.mpp_udfs"]
+    # no PYTHONPATH: xlwings would resolve a relative entry against Excel's folder
+    assert not str(conf.get("PYTHONPATH") or "").strip()
+    # the module imports from the installed package alone, from any folder
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "XLWINGS_ON_SERVER")}
+    proc = subprocess.run([sys.executable, "-c", f"import {modules[0]} as m; print(m.__name__)"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "udfs.mpp_udfs"
 
 
 def test_vba_project_kept_and_pins_installed_xlwings(workbook: Path) -> None:

@@ -49,8 +49,8 @@ def test_sheet_order_and_conf(built_master: Path):
                              "Logboek",
                              "xlwings.conf"]
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
-    assert conf["UDF Modules"] == "mpp_udfs"
-    assert "udfs" in conf["PYTHONPATH"]
+    assert conf["UDF Modules"] == "udfs.mpp_udfs"  # from the installed package
+    assert not conf.get("PYTHONPATH")
 
 
 def test_parameters_absent_from_csv_get_an_empty_alle_row(tmp_path: Path, example: Assumptions):
