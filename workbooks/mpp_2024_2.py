@@ -5,12 +5,12 @@ runs ``import mpp_2024_2; mpp_2024_2.main()``, which is why the workbook's
 file stem is an importable module name (``MPP_2024-2.xlsm`` could not be
 imported). In Excel, ``main()`` refreshes the calling workbook (checks,
 sign-off, log) through xlwings; without Excel, run this file (or
-``mpp refresh workbooks/mpp_2024_2.xlsm``) for the headless refresh.
+``mpp ververs workbooks/mpp_2024_2.xlsm``) for the headless refresh.
 
 Regenerate the workbook from the assumptions with::
 
-    mpp build workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm --overschrijf
-    mpp refresh workbooks/mpp_2024_2.xlsm
+    mpp bouw workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm --overschrijf
+    mpp ververs workbooks/mpp_2024_2.xlsm
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def refresh_headless() -> int:
     """The same refresh without Excel (Linux, CI)."""
     from mpp_xl.cli import main as cli
 
-    return cli(["refresh", str(WORKBOOK)])
+    return cli(["ververs", str(WORKBOOK)])
 
 
 if __name__ == "__main__":

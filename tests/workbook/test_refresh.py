@@ -1,4 +1,4 @@
-"""mpp refresh: cached values agree with the engine, nothing else changes,
+"""mpp ververs: cached values agree with the engine, nothing else changes,
 backups, locks, formulas in input cells."""
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def test_second_refresh_is_stable_and_keeps_backup(master: Path):
 def test_refuses_when_excel_has_it_open(master: Path, capsys: pytest.CaptureFixture[str]):
     (master.parent / f"~${master.name}").write_text("")
     before = master.read_bytes()
-    assert cli(["refresh", str(master)]) == 2
+    assert cli(["ververs", str(master)]) == 2
     err = capsys.readouterr().err
     assert "geopend" in err and "~$" in err
     assert master.read_bytes() == before
@@ -140,7 +140,7 @@ def test_refuses_when_excel_has_it_open(master: Path, capsys: pytest.CaptureFixt
 def test_refuses_a_concurrent_refresh(master: Path, capsys: pytest.CaptureFixture[str]):
     before = master.read_bytes()
     with exclusive(master):
-        assert cli(["refresh", str(master)]) == 2
+        assert cli(["ververs", str(master)]) == 2
     assert "al bijgewerkt" in capsys.readouterr().err
     assert master.read_bytes() == before
 
@@ -179,7 +179,7 @@ def test_formula_in_input_cell_uses_cached_value(master: Path):
 
 def test_run_accepts_a_workbook(master: Path, tmp_path: Path, example):
     out = tmp_path / "uit.csv"
-    assert cli(["run", str(master), "--csv", str(out)]) == 0
+    assert cli(["reken", str(master), "--csv", str(out)]) == 0
     import pandas as pd
 
     df = pd.read_csv(out)
