@@ -35,7 +35,14 @@ def test_run_without_csv_prints_summary(capsys: pytest.CaptureFixture[str]) -> N
     text = capsys.readouterr().out
     fc = run(read_assumptions(EXAMPLE_CSV))
     shown = f"{fc.value('coa_bezetting', 2026, 'max'):,.0f}".replace(",", ".")
-    assert "coa_bezetting" in text and shown in text
+    row = next(ln for ln in text.splitlines() if ln.startswith("COA-bezetting "))
+    assert shown in text and "min" in row
+    # every series by its Dutch label from the registry, never by its internal key
+    from mpp_xl.series import SUMMARY_KEYS
+
+    starts = [ln.split("  ")[0] for ln in text.splitlines()]
+    for key in SUMMARY_KEYS:
+        assert SERIES[key].label in starts and key not in text, key
 
 
 @pytest.mark.parametrize(("line", "fragment"), [

@@ -88,6 +88,7 @@ def add_command(sub: argparse._SubParsersAction, name: str,  # type: ignore[type
     """A sub-command ``name``; ``oud`` (the former English name) parses to the
     same parser but is not listed."""
     parser: argparse.ArgumentParser = sub.add_parser(name, **kwargs)
+    parser.set_defaults(command=name)  # the documented name, also when called by ``oud``
     if oud:
         sub._name_parser_map[oud] = parser  # noqa: SLF001 - how argparse stores aliases
         names = sub._name_parser_map  # noqa: SLF001
