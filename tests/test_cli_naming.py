@@ -68,9 +68,9 @@ def test_commands_are_the_documented_dutch_ones() -> None:
     assert not names & set(OLD_COMMANDS), "an English name is listed"
 
 
-@pytest.mark.parametrize(("where", "parser"), _all_parsers(), ids=lambda x: str(x)[:20])
-def test_every_argument_has_dutch_help_and_a_scheme_name(where: str,
-                                                         parser: argparse.ArgumentParser) -> None:
+@pytest.mark.parametrize("where", ["", *sorted(_commands())], ids=lambda x: x or "mpp")
+def test_every_argument_has_dutch_help_and_a_scheme_name(where: str) -> None:
+    parser = dict(_all_parsers())[where]
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             continue
@@ -139,6 +139,14 @@ def test_help_shows_only_the_dutch_names(capsys: pytest.CaptureFixture[str]) -> 
         if command:
             text = _help(capsys, command)
             assert old not in text and OLD_OPTIONS[(command, old)].replace("_", "-") in text
+
+
+def test_an_abbreviation_of_an_option_and_its_alias_is_not_ambiguous(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert "gebruik: mpp" in _help(capsys)  # --hulp
+    with pytest.raises(SystemExit) as e:
+        main(["--h"])  # matches --hulp and its hidden alias --help: one option
+    assert e.value.code == 0 and "--versie" in capsys.readouterr().out
 
 
 def test_errors_name_only_the_dutch_option(capsys: pytest.CaptureFixture[str]) -> None:

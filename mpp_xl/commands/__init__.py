@@ -73,6 +73,15 @@ class MppParser(argparse.ArgumentParser):
                help="toon deze hulp en stop")
 
 
+    def _get_option_tuples(self, option_string: str) -> list[Any]:
+        """Abbreviation matches, one per action: ``--h`` matches ``--hulp`` and
+        its hidden alias ``--help``, which is one option, not an ambiguity."""
+        seen: dict[int, Any] = {}
+        for t in super()._get_option_tuples(option_string):
+            seen.setdefault(id(t[0]), t)
+        return list(seen.values())
+
+
 def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str] = (),
            **kwargs: Any) -> argparse.Action:
     """``parser.add_argument(*flags, **kwargs)`` plus the former English
