@@ -23,15 +23,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _partner_file(path: Path) -> bool:
-    """Whether ``path`` is a partner file (one partner sheet, no master sheets)."""
+    """Whether ``path`` is a partner file: no master sheets and exactly one
+    partner sheet. Any other workbook is validated as a master, which names
+    every missing sheet."""
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         return False
+    from ..registry import PARTNERS
     from ..safe_zip import check_workbook_file
     from ..signoff import is_partner_file
     from ..workbook.xlsxio import Package
 
     check_workbook_file(path)
-    return is_partner_file(Package.open(path))
+    pkg = Package.open(path)
+    return is_partner_file(pkg) and sum(s in pkg.sheet_paths for s in PARTNERS) == 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

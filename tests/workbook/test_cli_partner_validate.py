@@ -75,3 +75,19 @@ def test_crossings_agree_with_the_controles_sheet(refreshed_master: Path) -> Non
         assert (status == S.ORDER_SIGNAL) == bool(low or high), key
     flagged = {_series_of(p.melding) for p in scenario_crossings(fc)}
     assert flagged == {k for k, (n, _) in counted.items() if n > 0}
+
+
+def test_a_workbook_without_master_sheets_or_one_partner_is_checked_as_a_master(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a partner file (no partner sheet at all): the master's messages
+    about missing sheets, not a partner-file message."""
+    import openpyxl
+
+    p = tmp_path / "leeg.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Iets"
+    wb.save(p)
+    assert main(["valideer", str(p)]) == 2
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "partnerbestand van" not in text and "IND" in text
