@@ -90,10 +90,10 @@ def test_missing_or_wrong_file_is_a_clear_error(tmp_path: Path,
 
 def test_goal_seek_hits_target_and_writes_assumptions(tmp_path: Path) -> None:
     new = tmp_path / "nieuw.csv"
-    target = 40000.0
+    target = 40000.0  # typed the Dutch way: 40.000 is forty thousand, not 40
     assert main(["doelzoeken", str(EXAMPLE_CSV), "--parameter", "ind_capaciteit",
                  "--jaar", "2025", "--scenario", "medio", "--reeks", "ind_werkvoorraad",
-                 "--doeljaar", "2026", "--doel", str(target), "--schrijf", str(new)]) == 0
+                 "--doeljaar", "2026", "--doel", "40.000", "--schrijf", str(new)]) == 0
     a_old, a_new = read_assumptions(EXAMPLE_CSV), read_assumptions(new)
     fc = run(a_new)
     assert fc.value("ind_werkvoorraad", 2026, "medio") == pytest.approx(target, abs=0.01)
