@@ -149,6 +149,18 @@ def test_an_abbreviation_of_an_option_and_its_alias_is_not_ambiguous(
     assert e.value.code == 0 and "--versie" in capsys.readouterr().out
 
 
+def test_an_ambiguous_abbreviation_names_only_dutch_options(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["bouw", "x.csv", "--o", "w.xlsm"])  # --overschrijf or --uitvoer (--output)?
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "dubbelzinnig" in err and "--uitvoer" in err and "--overschrijf" in err
+    assert "--output" not in err
+    args = build_parser().parse_args(["bouw", "x.csv", "--outp", "w.xlsm"])  # old prefix
+    assert args.uitvoer == "w.xlsm"
+
+
 def test_errors_name_only_the_dutch_option(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as e:
         main(["rapport", "x.csv"])

@@ -75,10 +75,15 @@ class MppParser(argparse.ArgumentParser):
 
     def _get_option_tuples(self, option_string: str) -> list[Any]:
         """Abbreviation matches, one per action: ``--h`` matches ``--hulp`` and
-        its hidden alias ``--help``, which is one option, not an ambiguity."""
+        its hidden alias ``--help``, which is one option, not an ambiguity. A
+        match through a hidden alias is named by the documented option (in
+        the "dubbelzinnige optie" message)."""
         seen: dict[int, Any] = {}
         for t in super()._get_option_tuples(option_string):
-            seen.setdefault(id(t[0]), t)
+            action = t[0]
+            if t[1] in hidden_strings(action) and visible_strings(action):
+                t = (action, visible_strings(action)[-1], *t[2:])
+            seen.setdefault(id(action), t)
         return list(seen.values())
 
 
