@@ -47,7 +47,8 @@ OPTION_PATTERN = re.compile(r"-[a-z]|--[a-z]+(-[a-z]+)*")
 METAVAR_PATTERN = re.compile(r"[A-Z]+")
 
 
-def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+def _subparsers(
+        parser: argparse.ArgumentParser) -> argparse._SubParsersAction:  # type: ignore[type-arg]
     return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 

@@ -91,3 +91,23 @@ def test_a_workbook_without_master_sheets_or_one_partner_is_checked_as_a_master(
     out = capsys.readouterr()
     text = out.out + out.err
     assert "partnerbestand van" not in text and "IND" in text
+
+
+def test_headless_validatie_sheet_lists_the_crossings_like_valideer(
+        refreshed_master: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Validatie sheet of a headless refresh, `mpp valideer` and the
+    model cache (MPP_VALIDATIE, the Excel button) give the same warnings."""
+    from mpp_xl import model_cache
+
+    wb = pc.CalamineWorkbook.from_path(str(refreshed_master))
+    rows = wb.get_sheet_by_name(S.VALIDATIE).to_python(skip_empty_area=False)
+    sheet = {str(r[7]) for r in rows[S.VAL_HEADER_ROW:]
+             if len(r) > 7 and r[6] == "scenario_kruising"}
+    assert main(["valideer", str(refreshed_master)]) == 0
+    cli = {ln[len("[WAARSCHUWING] "):].rsplit(" (regel: ", 1)[0]
+           for ln in capsys.readouterr().out.splitlines() if "(regel: scenario_kruising)" in ln}
+    model_cache.clear()
+    entry = model_cache.model_from_assumptions(read_assumptions(refreshed_master),
+                                               make_current=False)
+    cache = {p.melding for p in entry.problems if p.regel == "scenario_kruising"}
+    assert sheet and sheet == cli == cache
