@@ -5,13 +5,16 @@ PY ?= python3
 install:            ## install the package with test dependencies
 	$(PY) -m pip install -e '.[test]'
 
+# The example is regenerated from the CSV every time, so the backups that bouw and
+# ververs keep in out/.backup/ are of no use: they are removed after the last write.
 example:            ## the main job: build, refresh and report the MPP 2024-2 example into out/
 	mkdir -p out
-	$(PY) -m mpp_xl build workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv
-	$(PY) -m mpp_xl refresh out/mpp_2024_2.xlsm
-	$(PY) -m mpp_xl run out/mpp_2024_2.xlsm --csv out/uitkomsten.csv
-	$(PY) -m mpp_xl uncertainty out/mpp_2024_2.xlsm --draws 10000 --csv out/banden.csv
-	$(PY) -m mpp_xl report out/mpp_2024_2.xlsm -o out/rapport.pdf --png-dir out/grafieken
+	$(PY) -m mpp_xl bouw workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv
+	$(PY) -m mpp_xl ververs out/mpp_2024_2.xlsm
+	rm -rf out/.backup
+	$(PY) -m mpp_xl reken out/mpp_2024_2.xlsm --csv out/uitkomsten.csv
+	$(PY) -m mpp_xl onzekerheid out/mpp_2024_2.xlsm --trekkingen 10000 --csv out/banden.csv
+	$(PY) -m mpp_xl rapport out/mpp_2024_2.xlsm -o out/rapport.pdf --png-map out/grafieken
 	$(PY) -m mpp_xl status out/mpp_2024_2.xlsm
 
 test:               ## the test suite (what CI runs)

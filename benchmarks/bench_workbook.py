@@ -28,13 +28,13 @@ def benchmarks() -> list[tuple[str, float, str]]:
     a = Assumptions.from_csv(CSV)
     with tempfile.TemporaryDirectory() as d:
         wb = Path(d) / "mpp_bench.xlsm"
-        # cold: a fresh interpreter runs `mpp build` + `mpp refresh` (imports included)
+        # cold: a fresh interpreter runs `mpp bouw` + `mpp ververs` (imports included)
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mpp_xl", "build", str(CSV), "-o", str(wb)],
+        subprocess.run([sys.executable, "-m", "mpp_xl", "bouw", str(CSV), "-o", str(wb)],
                        check=True, capture_output=True)
         cold_build = time.perf_counter() - t
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mpp_xl", "refresh", str(wb)], check=True,
+        subprocess.run([sys.executable, "-m", "mpp_xl", "ververs", str(wb)], check=True,
                        capture_output=True)
         cold_refresh = time.perf_counter() - t
         build_s = median_seconds(lambda: build(a, wb), 5)
@@ -44,8 +44,8 @@ def benchmarks() -> list[tuple[str, float, str]]:
         refresh_s = median_seconds(lambda: refresh_workbook(wb), 5)
         analysis = _analysis_refresh(Path(d), a)
     return [
-        ("workbook: mpp build (CLI, fresh process)", cold_build, "s"),
-        ("workbook: mpp refresh (CLI, fresh process)", cold_refresh, "s"),
+        ("workbook: mpp bouw (CLI, fresh process)", cold_build, "s"),
+        ("workbook: mpp ververs (CLI, fresh process)", cold_refresh, "s"),
         ("workbook: build (in process, median)", build_s, "s"),
         ("workbook: read assumptions (median)", read_s, "s"),
         ("workbook: refresh (in process, median)", refresh_s, "s"),

@@ -131,7 +131,11 @@ def _dutch_csv_value(v: str) -> object:
     return CellText(v) if "." in t else v
 
 
-_THOUSANDS_LIKE = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+#: Looks like Dutch thousands notation: 42.000, 1.234.567 (not 0.150).
+_THOUSANDS_LIKE = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+#: Units of count parameters (persons, per year, per half year): a value
+#: such as "42.000" there is a thousands figure, refused with the fix.
+COUNT_UNITS = frozenset({"aantal", "per jaar", "per halfjaar"})
 
 
 def _why_not_number(v: object) -> str:
@@ -157,6 +161,48 @@ def _why_not_number(v: object) -> str:
         return (f"'{s}' staat als tekst in de cel en is dubbelzinnig (punt of komma als "
                 "scheidingsteken); typ het als getal, zonder duizendtallen-punten.")
     return f"'{s}' is geen getal."
+
+
+def _thousands_text(r: Row) -> str | None:
+    """The value of a CSV row when it looks like Dutch thousands notation
+    ("42.000", "1.234.567"), else None. Workbook text (CellText) is reported
+    by :func:`_why_not_number` instead."""
+    if isinstance(r.waarde, str) and not isinstance(r.waarde, CellText):
+        text = r.waarde.strip()
+        if _THOUSANDS_LIKE.fullmatch(text):
+            return text
+    return None
+
+
+def _thousands_refusal(r: Row, p: Parameter) -> str | None:
+    """The error for a thousands dot in a count parameter (aantal, per jaar,
+    per halfjaar): a count is never 42.0 with three decimals, so "42.000" is
+    42000 typed the Dutch way, and reading it as 42 would be silently wrong."""
+    text = _thousands_text(r)
+    if text is None or p.unit not in COUNT_UNITS or p.kind != "getal":
+        return None
+    whole = text.replace(".", "")
+    read = (f" (het zou als {_show(float(text))} gelezen worden)"
+            if text.count(".") == 1 else "")
+    return (f"{p.label} ({p.key}) = '{text}' is een aantal met een duizendtallen-punt; in een "
+            f"CSV is de punt het decimaalteken{read}. Bedoelt u {_show(float(whole))}: "
+            f"schrijf {whole} (getallen zonder duizendtallen-punten).")
+
+
+def _thousands_warning(r: Row, p: Parameter, value: float | str) -> str | None:
+    """The warning for a value that is read with a decimal point but whose
+    thousands reading is just as possible (both within the bounds), e.g.
+    "1.200" for a ratio between 0 and 5000. Not for fractions: 0.150 is
+    never a thousands figure."""
+    text = _thousands_text(r)
+    if text is None or p.kind != "getal" or p.unit in ("fractie", "per maand", "jaar"):
+        return None
+    whole = float(text.replace(".", ""))
+    if not (p.lo <= whole <= p.hi):
+        return None
+    return (f"{p.label} ({p.key}) = '{text}' is gelezen als {_show(float(value))}; bedoelt "
+            f"u {_show(whole)} (met een duizendtallen-punt)? Schrijf getallen zonder "
+            f"duizendtallen-punten ({text.replace('.', '')}).")
 
 
 def _parse_year(v: object) -> tuple[int | None, bool]:
@@ -396,6 +442,11 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
                 continue
             value = value.lower() if p.choices else value
         else:
+            refusal = _thousands_refusal(r, p)
+            if refusal is not None:
+                problems.append(_problem(r, "duizendtal_punt", refusal, parameter=key,
+                                         scenario=scen, jaar=jaar))
+                continue
             f = _parse_number(r.waarde)
             if f is None:
                 problems.append(_problem(
@@ -436,14 +487,10 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
                 f"{p.label} ({key}) geldt voor alle scenario's; gebruik scenario "
                 "'alle'.", parameter=key, scenario=scen))
             continue
-        if (isinstance(r.waarde, str) and not isinstance(r.waarde, CellText)
-                and p.fmt == "aantal" and _THOUSANDS_LIKE.fullmatch(r.waarde.strip())):
-            problems.append(_problem(
-                r, "verdacht_duizendtal",
-                f"{p.label} ({key}) = '{r.waarde.strip()}' is gelezen als {_show(value)}; "
-                "bedoelt u een duizendtal-punt? Schrijf getallen zonder punten "
-                f"({r.waarde.strip().replace('.', '')}).",
-                niveau=WAARSCHUWING, parameter=key, scenario=scen, jaar=jaar))
+        warning = _thousands_warning(r, p, value)
+        if warning is not None:
+            problems.append(_problem(r, "verdacht_duizendtal", warning, niveau=WAARSCHUWING,
+                                     parameter=key, scenario=scen, jaar=jaar))
         parsed.append(_Parsed(r, p, scen, jaar, value))
     parsed_ids = {id(q.row) for q in parsed}
     for r in rows:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, commands
+from .commands import CommandMap, MppParser, hidden_strings, option
 from .problems import MppError, ValidationError, format_problems
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -47,16 +48,32 @@ def _dutch(text: str) -> str:
 
 argparse._ = _dutch  # type: ignore[attr-defined]
 
+_action_name = argparse._get_action_name  # type: ignore[attr-defined]
+
+
+def _documented_action_name(argument: argparse.Action | None) -> str | None:
+    """argparse's name of an argument in messages, without hidden aliases."""
+    if argument is not None and hidden_strings(argument):
+        return "/".join(s for s in argument.option_strings if s not in hidden_strings(argument))
+    return _action_name(argument)  # type: ignore[no-any-return]
+
+
+argparse._get_action_name = _documented_action_name  # type: ignore[attr-defined]
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = MppParser(
         prog="mpp",
         description="Meerjaren Productie Prognose (MPP) van de migratieketen.",
     )
-    parser.add_argument("--version", action="version", version=f"mpp-xl {__version__}",
-                        help="toon het versienummer en stop")
-    parser.add_argument("--debug", action="store_true", help="toon de volledige foutmelding")
-    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", required=True)
+    option(parser, "--versie", oud="--version", action="version",
+           version=f"mpp-xl {__version__}", help="toon het versienummer en stop")
+    option(parser, "--debug", action="store_true", help="toon de volledige foutmelding")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", required=True,
+                                title="opdrachten")
+    names = CommandMap()
+    sub._name_parser_map = names  # noqa: SLF001 - hidden aliases: see CommandMap
+    sub.choices = names
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         register = getattr(module, "register", None)

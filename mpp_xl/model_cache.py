@@ -36,6 +36,7 @@ from .assumptions import Assumptions, Resolved, Row, fingerprint
 from .forecast import Forecast, run_resolved
 from .problems import Problem
 from .registry import PARAMETERS
+from .scenario_order import scenario_crossings
 from .series import SERIES
 from .udf_args import ArgError, as_block, clean_cell
 from .workbook.layout import HEADER_ROW, KEY_HEADER, rows_from_block
@@ -191,6 +192,7 @@ def _handle(versie: str, fp: str) -> str:
 def _make_model(resolved: Resolved, problems: list[Problem], fp: str) -> Model:
     fc = run_resolved(resolved)
     stats["engine_runs"] += 1
+    problems = [*problems, *scenario_crossings(fc)]  # results' scenario order: warnings
     fc.problems = list(problems)
     fc.fingerprint = fp
     start, end = fc.startjaar, fc.eindjaar

@@ -1,8 +1,10 @@
-"""Writing files safely and showing numbers the Dutch way."""
+"""Writing files safely, and numbers the Dutch way (shown and read)."""
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +21,52 @@ def nl_number(x: float, decimals: int = 0) -> str:
     """12345.6 -> '12.346' (decimals=0) or '12.345,6'."""
     s = f"{x:,.{decimals}f}"
     return s.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+#: Dutch thousands notation: 40.000, 1.234.567, 40.000,5 (first group without a leading 0).
+_NL_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
+_DECIMAL_COMMA = re.compile(r"(\d+),(\d+)")
+_DECIMAL_POINT = re.compile(r"\d*\.\d+")
+_SCIENTIFIC = re.compile(r"(?:\d+(?:[.,]\d+)?)[eE][+-]?\d+")
+
+
+def parse_nl_number(text: str) -> float:
+    """A number typed by a user (command line), read the Dutch way.
+
+    ``40000``, ``40.000`` (thousands dots) -> 40000; ``40.000,5`` and
+    ``2026,5`` (decimal comma) -> 40000.5 and 2026.5; a point that cannot be
+    a thousands separator is a decimal point (``0.15``, ``1.5``); ``1e7``
+    works. Ambiguous input is refused, never guessed: ``40,000`` (English
+    thousands comma or decimal comma with three decimals?), ``1,234.5``,
+    ``1.234.5``. Raises ValueError with a Dutch message saying what to write.
+    """
+    raw = text
+    t = text.strip().replace("\u2212", "-").replace("_", "")
+    sign = -1.0 if t.startswith("-") else 1.0
+    if t[:1] in ("+", "-"):
+        t = t[1:]
+    value: float | None = None
+    if t.isdigit() and t.isascii():
+        value = float(t)
+    elif _NL_THOUSANDS.fullmatch(t):
+        value = float(t.replace(".", "").replace(",", "."))
+    elif m := _DECIMAL_COMMA.fullmatch(t):
+        whole, frac = m.groups()
+        if len(frac) == 3 and len(whole) <= 3 and not whole.startswith("0"):
+            short = frac.rstrip("0") or "0"
+            decimal = f"{whole},{short if len(short) < 3 else short + '0'}"
+            raise ValueError(
+                f"'{raw}' is dubbelzinnig: {whole}{frac} (komma als duizendtallen-teken) of "
+                f"{whole},{frac} (decimaalkomma)? Schrijf {whole}{frac} of {whole}.{frac} "
+                f"voor het duizendtal, of {decimal} voor het decimale getal.")
+        value = float(f"{whole}.{frac}")
+    elif _DECIMAL_POINT.fullmatch(t) or _SCIENTIFIC.fullmatch(t):
+        value = float(t.replace(",", "."))
+    if value is None or not math.isfinite(value):
+        raise ValueError(
+            f"'{raw}' is geen getal dat eenduidig te lezen is. Schrijf bijvoorbeeld 40000 of "
+            "40.000 (punt alleen voor duizendtallen) en 2,5 (komma als decimaalteken).")
+    return sign * value
 
 
 def _umask() -> int:
@@ -58,12 +106,21 @@ def neutralise(value: object) -> object:
     return value
 
 
+def nl_bool(value: object) -> object:
+    """True/False -> 'ja'/'nee' (CSV values are Dutch); anything else unchanged."""
+    if isinstance(value, bool | np.bool_):
+        return "ja" if value else "nee"
+    return value
+
+
 def write_csv(df: pd.DataFrame, path: str | Path) -> None:
-    """Atomic CSV export with formula-like text neutralised."""
+    """Atomic CSV export: formula-like text neutralised, True/False as ja/nee."""
     safe = df.copy()
     for c in safe.columns:
-        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c].dtype):
-            safe[c] = safe[c].map(neutralise).astype(object)
+        if pd.api.types.is_bool_dtype(safe[c].dtype):
+            safe[c] = safe[c].map(nl_bool).astype(object)
+        elif safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c].dtype):
+            safe[c] = safe[c].map(lambda v: neutralise(nl_bool(v))).astype(object)
     # 12 significant digits: no float noise such as 21999.999999999996 in exports
     atomic_write(path, lambda p: safe.to_csv(p, index=False, lineterminator="\n",
                                              float_format="%.12g"))
@@ -76,12 +133,14 @@ def summary_table(
     keys: Sequence[str],
     row_header: str = "scen.",
 ) -> str:
-    """A fixed-width table of series × rows (scenarios or percentiles) × years,
-    numbers the Dutch way, shares as percentages; years a series lacks stay blank."""
+    """A fixed-width table of series × rows (scenarios or percentiles) × years:
+    each series by its Dutch label (series registry), numbers the Dutch way,
+    shares as percentages; years a series lacks stay blank."""
     from .series import SERIES
 
     years = sorted({y for k in keys for y in years_of(k)})
-    head = f"{'reeks':<34}{row_header:<7}" + "".join(f"{y:>10}" for y in years)
+    width = max([len("reeks"), *(len(SERIES[k].label) for k in keys)]) + 2
+    head = f"{'reeks':<{width}}{row_header:<7}" + "".join(f"{y:>10}" for y in years)
     lines = [head, "-" * len(head)]
     for key in keys:
         ys = years_of(key)
@@ -95,5 +154,6 @@ def summary_table(
                 v = float(data[key][i, ys.index(y)])
                 text = f"{nl_number(100 * v, 1)}%" if share else nl_number(v)
                 cells.append(f"{text:>10}")
-            lines.append(f"{key if i == 0 else '':<34}{label:<7}" + "".join(cells))
+            name = SERIES[key].label if i == 0 else ""
+            lines.append(f"{name:<{width}}{label:<7}" + "".join(cells))
     return "\n".join(lines)

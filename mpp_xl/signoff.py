@@ -10,9 +10,9 @@ signed one; the refresh writes the verdict into the workbook, ``mpp status``
 computes it live. The MPP is "vastgesteld" when every partner has a valid
 sign-off and the inputs have no errors, otherwise "concept".
 
-In a partner file (``mpp export-partner``) the sign-off is kept in the
+In a partner file (``mpp exporteer-partner``) the sign-off is kept in the
 header block of the partner sheet (see :mod:`mpp_xl.workbook.partner_io`)
-and merged into the master by ``mpp import-partner``.
+and merged into the master by ``mpp importeer-partner``.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def require_workbook(path: str | Path, hint: str | None = None) -> Path:
     if path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path):
         return path
     hint = hint or ("bouw er eerst een met: "
-                    f"mpp build {path} -o {path.with_suffix('.xlsm').name}")
+                    f"mpp bouw {path} -o {path.with_suffix('.xlsm').name}")
     raise MppError(f"{path.name} is geen werkmap; {hint}")
 
 
@@ -112,7 +112,7 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
     still valid sign-off by someone else is only replaced with ``replace``."""
     partner = normalise_partner(partner)
     if not name.strip():
-        raise MppError("Geef de naam van wie vaststelt (--name).")
+        raise MppError("Geef de naam van wie vaststelt (--naam).")
     date = check_date(date)
     path = require_workbook(path)
     pkg = Package.open(path)
@@ -172,9 +172,9 @@ def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
 
 _PARTNER_FILE_HINT = {
     "status": "de vaststelling van het partnerbestand zelf staat bovenaan het partnerblad",
-    "refresh": "voeg het partnerbestand samen met: mpp import-partner MASTER.xlsm {name}",
-    "import-partner": "eerst de master, dan het partnerbestand: "
-                      "mpp import-partner MASTER.xlsm {name}",
+    "ververs": "voeg het partnerbestand samen met: mpp importeer-partner MASTER.xlsm {name}",
+    "importeer-partner": "eerst de master, dan het partnerbestand: "
+                         "mpp importeer-partner MASTER.xlsm {name}",
 }
 
 

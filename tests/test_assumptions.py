@@ -161,13 +161,14 @@ def test_dutch_excel_csv_and_suspicious_thousands(tmp_path: Path) -> None:
     nl.to_csv(semi, sep=";", index=False)
     es = errors(read_assumptions(semi))
     assert [e.regel for e in es] == ["geen_getal"] and "dubbelzinnig" in es[0].melding
-    # in the ',' machine format "64.200" for a count is read as 64.2, with a warning
+    # in the ',' machine format "64.200" for a count is a thousands figure: refused, with the fix
     dot = tmp_path / "dot.csv"
     df.loc[len(df)] = ["bezwaar_werkvoorraad_start", "max", "", "64.200"]
     df = df[~((df.parameter == "bezwaar_werkvoorraad_start") & (df.scenario == "alle"))]
     df.to_csv(dot, index=False)
-    ws = [p for p in read_assumptions(dot).validate() if p.regel == "verdacht_duizendtal"]
-    assert len(ws) == 1 and "64200" in ws[0].melding
+    es = errors(read_assumptions(dot))
+    assert [e.regel for e in es] == ["duizendtal_punt"]
+    assert "schrijf 64200" in es[0].melding and es[0].cel == f"regel {len(df) + 1}"
 
 
 def test_unknown_parameter_suggests_the_near_one(example: Assumptions) -> None:
@@ -193,3 +194,38 @@ def test_naming_the_previous_mpp_is_not_an_assumption(example: Assumptions) -> N
     assert changed_assumptions(example.resolve(), a.resolve()).empty
     b = with_rows(example, drop="peildatum", add=[Row("peildatum", "alle", None, "2024-07-01")])
     assert b.fingerprint("Kader") != example.fingerprint("Kader")
+
+
+@pytest.mark.parametrize(("key", "text", "fix"), [
+    ("eerste_aanvragen", "42.000", "42000"),       # per jaar
+    ("taakstelling_h1", "12.500", "12500"),        # per halfjaar
+    ("coa_start_overig", "1.234.567", "1234567"),  # aantal
+    ("mc_trekkingen", "10.000", "10000"),          # aantal, with bounds 100..1.000.000
+])
+def test_thousands_dot_in_a_count_is_an_error_with_the_fix(example: Assumptions, key: str,
+                                                          text: str, fix: str) -> None:
+    a = with_rows(example, drop=key, add=[Row(key, "alle", None, text)])
+    es = errors(a)
+    assert [e.regel for e in es] == ["duizendtal_punt"]
+    assert es[0].parameter == key and f"schrijf {fix}" in es[0].melding
+    with pytest.raises(ValidationError):
+        a.resolve()
+    # the same figure without the dot is fine
+    assert errors(with_rows(example, drop=key, add=[Row(key, "alle", None, fix)])) == []
+
+
+@pytest.mark.parametrize(("key", "text", "warned"), [
+    ("mc_zaad", "1.000", True),                # seed 1 or 1000: both possible, warn
+    ("nareis_ratio", "1.200", False),          # 1200 per inwilliging is out of bounds: 1,2
+    ("beslistermijn_maanden", "6.000", False),  # 6000 maanden is out of bounds: 6
+    ("snijverlies", "0.150", False),           # a fraction: a decimal point, nothing to say
+    ("eerste_aanvragen", "42000.5", False),    # not a thousands pattern
+])
+def test_thousands_like_values_outside_counts_only_warn(example: Assumptions, key: str,
+                                                        text: str, warned: bool) -> None:
+    a = with_rows(example, drop=key, add=[Row(key, "alle", None, text)])
+    assert not any(e.regel == "duizendtal_punt" for e in errors(a))
+    ws = [p for p in a.validate() if p.regel == "verdacht_duizendtal"]
+    assert len(ws) == (1 if warned else 0)
+    if warned:
+        assert not ws[0].is_error and text.replace(".", "") in ws[0].melding

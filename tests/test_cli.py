@@ -18,7 +18,7 @@ from tests.conftest import EXAMPLE_CSV
 
 def test_run_writes_every_series_in_long_format(tmp_path: Path) -> None:
     out = tmp_path / "uit.csv"
-    assert main(["run", str(EXAMPLE_CSV), "--csv", str(out)]) == 0
+    assert main(["reken", str(EXAMPLE_CSV), "--csv", str(out)]) == 0
     df = pd.read_csv(out)
     assert list(df.columns) == ["reeks", "scenario", "jaar", "waarde"]
     assert set(df["reeks"]) == set(SERIES)
@@ -31,11 +31,18 @@ def test_run_writes_every_series_in_long_format(tmp_path: Path) -> None:
 
 
 def test_run_without_csv_prints_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", str(EXAMPLE_CSV)]) == 0
+    assert main(["reken", str(EXAMPLE_CSV)]) == 0
     text = capsys.readouterr().out
     fc = run(read_assumptions(EXAMPLE_CSV))
     shown = f"{fc.value('coa_bezetting', 2026, 'max'):,.0f}".replace(",", ".")
-    assert "coa_bezetting" in text and shown in text
+    row = next(ln for ln in text.splitlines() if ln.startswith("COA-bezetting "))
+    assert shown in text and "min" in row
+    # every series by its Dutch label from the registry, never by its internal key
+    from mpp_xl.series import SUMMARY_KEYS
+
+    starts = [ln.split("  ")[0] for ln in text.splitlines()]
+    for key in SUMMARY_KEYS:
+        assert SERIES[key].label in starts and key not in text, key
 
 
 @pytest.mark.parametrize(("line", "fragment"), [
@@ -54,39 +61,39 @@ def test_validation_error_exit_2_and_nothing_written(tmp_path: Path, line: str,
     bad.write_text(EXAMPLE_CSV.read_text() + line + "\n")
     before = bad.read_bytes()
     out = tmp_path / "uit.csv"
-    assert main(["run", str(bad), "--csv", str(out)]) == 2
+    assert main(["reken", str(bad), "--csv", str(out)]) == 2
     err = capsys.readouterr().err
     assert fragment in err and "bad.csv" in err and "Traceback" not in err
     assert not out.exists()
     assert bad.read_bytes() == before
-    assert main(["validate", str(bad)]) == 2
+    assert main(["valideer", str(bad)]) == 2
 
 
 def test_validate_ok_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(EXAMPLE_CSV)]) == 0
+    assert main(["valideer", str(EXAMPLE_CSV)]) == 0
     assert "0 fout(en)" in capsys.readouterr().out
 
 
 def test_missing_or_wrong_file_is_a_clear_error(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", str(tmp_path / "nee.csv")]) == 2
+    assert main(["reken", str(tmp_path / "nee.csv")]) == 2
     assert "niet gevonden" in capsys.readouterr().err
     p = tmp_path / "x.json"
     p.write_text("{}")
-    assert main(["run", str(p)]) == 2
+    assert main(["reken", str(p)]) == 2
     assert "onbekend bestandstype" in capsys.readouterr().err
     q = tmp_path / "leeg.csv"
     q.write_text("")
-    assert main(["run", str(q)]) == 2
+    assert main(["reken", str(q)]) == 2
     assert "geen leesbaar CSV" in capsys.readouterr().err
 
 
 def test_goal_seek_hits_target_and_writes_assumptions(tmp_path: Path) -> None:
     new = tmp_path / "nieuw.csv"
-    target = 40000.0
-    assert main(["goal-seek", str(EXAMPLE_CSV), "--parameter", "ind_capaciteit",
+    target = 40000.0  # typed the Dutch way: 40.000 is forty thousand, not 40
+    assert main(["doelzoeken", str(EXAMPLE_CSV), "--parameter", "ind_capaciteit",
                  "--jaar", "2025", "--scenario", "medio", "--reeks", "ind_werkvoorraad",
-                 "--doeljaar", "2026", "--doel", str(target), "--schrijf", str(new)]) == 0
+                 "--doeljaar", "2026", "--doel", "40.000", "--schrijf", str(new)]) == 0
     a_old, a_new = read_assumptions(EXAMPLE_CSV), read_assumptions(new)
     fc = run(a_new)
     assert fc.value("ind_werkvoorraad", 2026, "medio") == pytest.approx(target, abs=0.01)
@@ -99,7 +106,7 @@ def test_goal_seek_hits_target_and_writes_assumptions(tmp_path: Path) -> None:
 
 
 def test_goal_seek_unreachable_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["goal-seek", str(EXAMPLE_CSV), "--parameter", "snijverlies", "--jaar", "2026",
+    assert main(["doelzoeken", str(EXAMPLE_CSV), "--parameter", "snijverlies", "--jaar", "2026",
                  "--reeks", "coa_bezetting", "--doeljaar", "2027", "--doel", "1e7"]) == 2
     assert "niet bereikbaar" in capsys.readouterr().err
 
@@ -118,10 +125,10 @@ def test_parameter_docs_are_generated_from_registry() -> None:
 
 
 def test_goal_seek_messages(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["goal-seek", str(EXAMPLE_CSV), "--parameter", "coa_capaciteit",
+    assert main(["doelzoeken", str(EXAMPLE_CSV), "--parameter", "coa_capaciteit",
                  "--reeks", "coa_bezetting", "--doeljaar", "2027", "--doel", "1"]) == 2
     assert "is een uitkomstreeks, geen parameter" in capsys.readouterr().err
-    assert main(["goal-seek", str(EXAMPLE_CSV), "--parameter", "taakstelling_h2", "--jaar", "2026",
+    assert main(["doelzoeken", str(EXAMPLE_CSV), "--parameter", "taakstelling_h2", "--jaar", "2026",
                  "--scenario", "Medio", "--reeks", "coa_bezetting", "--doeljaar", "2027",
                  "--doel", "100000"]) == 0
     out = capsys.readouterr().out
@@ -129,6 +136,6 @@ def test_goal_seek_messages(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_report_must_be_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", str(EXAMPLE_CSV), "-o", str(tmp_path / "r.png")]) == 2
+    assert main(["rapport", str(EXAMPLE_CSV), "-o", str(tmp_path / "r.png")]) == 2
     assert "PDF" in capsys.readouterr().err
     assert not (tmp_path / "r.png").exists()

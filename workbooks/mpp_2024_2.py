@@ -7,13 +7,13 @@ the workbook's file stem is an importable module name (``MPP_2024-2.xlsm``
 could not be imported) and why this file must sit next to the workbook. In
 Excel, ``main()`` refreshes the calling workbook (checks, sign-off, log)
 through xlwings; without Excel, run this file (or
-``mpp refresh workbooks/mpp_2024_2.xlsm``) for the headless refresh.
+``mpp ververs workbooks/mpp_2024_2.xlsm``) for the headless refresh.
 
 Regenerate the workbook from the assumptions with::
 
-    mpp build workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm \
+    mpp bouw workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm \
         --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv
-    mpp refresh workbooks/mpp_2024_2.xlsm
+    mpp ververs workbooks/mpp_2024_2.xlsm
 
 and a values-only copy for readers without Python with::
 
@@ -39,7 +39,7 @@ def refresh_headless() -> int:
     """The same refresh without Excel (Linux, CI)."""
     from mpp_xl.cli import main as cli
 
-    return cli(["refresh", str(WORKBOOK)])
+    return cli(["ververs", str(WORKBOOK)])
 
 
 if __name__ == "__main__":

@@ -1,1 +1,138 @@
-"""Sub-commands of ``mpp``: each module defines ``register(subparsers)``."""
+"""Sub-commands of ``mpp``: each module defines ``register(subparsers)``.
+
+The naming scheme lives here. Everything a user types is Dutch: commands
+(``reken``, ``valideer``, ...) and options (``--uitvoer``, ``--trekkingen``,
+...). The former English names (``run``, ``--draws``, ...) still work as
+hidden aliases: they parse to the same command or ``dest`` but ``--help``,
+usage lines and error messages show only the Dutch form. Register commands
+with :func:`add_command` and options with :func:`option`; ``docs/cli.md``
+documents the scheme and ``tests/test_cli_naming.py`` enforces it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from ..output import parse_nl_number
+
+#: Attribute on an argparse action: the hidden (former English) option strings.
+HIDDEN_ATTR = "mpp_verborgen"
+
+#: Hidden alias -> documented (Dutch) command name, filled by :func:`add_command`.
+COMMAND_ALIASES: dict[str, str] = {}
+
+
+class CommandMap(dict):  # type: ignore[type-arg]
+    """The sub-command table (name -> parser). Hidden aliases are found
+    (``in``, ``[]``) but not listed, so an "invalid choice" message names only
+    the documented commands."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: set[str] = set()
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in dict.__iter__(self) if k not in self.hidden)
+
+    def visible(self) -> list[str]:
+        return list(self)
+
+
+def hidden_strings(action: argparse.Action) -> frozenset[str]:
+    """The hidden option strings of ``action`` (empty for most actions)."""
+    return getattr(action, HIDDEN_ATTR, frozenset())
+
+
+def visible_strings(action: argparse.Action) -> list[str]:
+    """The documented option strings of ``action``."""
+    hidden = hidden_strings(action)
+    return [s for s in action.option_strings if s not in hidden]
+
+
+class MppFormatter(argparse.HelpFormatter):
+    """Help without the hidden aliases."""
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        if hidden_strings(action):
+            action = copy.copy(action)
+            action.option_strings = visible_strings(action)
+        return super()._format_action_invocation(action)
+
+
+class MppParser(argparse.ArgumentParser):
+    """An ArgumentParser with Dutch help (``-h/--hulp``, ``--help`` hidden)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", MppFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        option(self, "-h", "--hulp", oud="--help", action="help", default=argparse.SUPPRESS,
+               help="toon deze hulp en stop")
+
+
+    def _get_option_tuples(self, option_string: str) -> list[Any]:
+        """Abbreviation matches, one per action: ``--h`` matches ``--hulp`` and
+        its hidden alias ``--help``, which is one option, not an ambiguity. A
+        match through a hidden alias is named by the documented option (in
+        the "dubbelzinnige optie" message)."""
+        seen: dict[int, Any] = {}
+        for t in super()._get_option_tuples(option_string):
+            action = t[0]
+            if t[1] in hidden_strings(action) and visible_strings(action):
+                t = (action, visible_strings(action)[-1], *t[2:])
+            seen.setdefault(id(action), t)
+        return list(seen.values())
+
+
+def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str] = (),
+           **kwargs: Any) -> argparse.Action:
+    """``parser.add_argument(*flags, **kwargs)`` plus the former English
+    option string(s) ``oud`` as hidden aliases (same ``dest``)."""
+    olds = (oud,) if isinstance(oud, str) else tuple(oud)
+    action = parser.add_argument(*flags, *olds, **kwargs)
+    setattr(action, HIDDEN_ATTR, frozenset(olds))
+    return action
+
+
+def add_command(sub: argparse._SubParsersAction, name: str,  # type: ignore[type-arg]
+                oud: str | None, **kwargs: Any) -> argparse.ArgumentParser:
+    """A sub-command ``name``; ``oud`` (the former English name) parses to the
+    same parser but is not listed."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, **kwargs)
+    parser.set_defaults(command=name)  # the documented name, also when called by ``oud``
+    if oud:
+        sub._name_parser_map[oud] = parser  # noqa: SLF001 - how argparse stores aliases
+        names = sub._name_parser_map  # noqa: SLF001
+        if isinstance(names, CommandMap):
+            names.hidden.add(oud)
+        COMMAND_ALIASES[oud] = name
+    return parser
+
+
+def number_arg() -> Callable[[str], float]:
+    """An argparse type: a number in Dutch notation (40.000, 2,5; see
+    :func:`mpp_xl.output.parse_nl_number`)."""
+    def parse(text: str) -> float:
+        try:
+            return parse_nl_number(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    parse.__name__ = "getal"
+    return parse
+
+
+def int_arg() -> Callable[[str], int]:
+    """An argparse type: a whole number in Dutch notation (10.000)."""
+    def parse(text: str) -> int:
+        try:
+            value = parse_nl_number(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        if not value.is_integer():
+            raise argparse.ArgumentTypeError(f"verwacht een geheel getal, niet '{text}'.")
+        return int(value)
+    parse.__name__ = "geheel getal"
+    return parse

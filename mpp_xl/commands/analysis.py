@@ -1,4 +1,4 @@
-"""mpp uncertainty, mpp compare, mpp backtest, mpp report."""
+"""mpp onzekerheid, mpp vergelijk, mpp terugtoets, mpp rapport."""
 
 from __future__ import annotations
 
@@ -11,63 +11,60 @@ from ..output import nl_number, summary_table, write_csv
 from ..problems import MppError, ValidationError, format_problems
 from ..registry import PARAMETERS
 from ..series import SERIES, SUMMARY_KEYS
+from . import add_command, int_arg, option
+from .run import INPUT_HELP
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    u = sub.add_parser("uncertainty", help="onzekerheidsbanden met Monte Carlo (percentielen)")
-    u.add_argument("input", help="aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)")
-    u.add_argument("--draws", type=_int_arg("--draws"),
-                   help="aantal trekkingen, 100 t/m 1.000.000 (standaard: mc_trekkingen)")
-    u.add_argument("--seed", type=_int_arg("--seed"), help="startgetal (standaard: mc_zaad)")
-    u.add_argument("--percentiles", default="",
-                   help="extra percentielen, bijv. 5,95 of '2,5;97,5' of '2,5 97,5' "
-                        "(12,5 50 67 87,5 zitten er altijd in)")
-    u.add_argument("--csv", help="schrijf reeks,jaar,percentiel,waarde naar dit CSV-bestand")
-    u.add_argument("--methode", choices=("alle_aannames", "alleen_instroom"),
-                   help="alle_aannames: elke aanname die per scenario verschilt op één "
-                        "scenarioscore per jaar; alleen_instroom: alleen de eerste "
-                        "asielaanvragen (standaard: mc_methode op Kader)")
+    u = add_command(sub, "onzekerheid", "uncertainty",
+                    help="onzekerheidsbanden met Monte Carlo (percentielen)")
+    u.add_argument("input", metavar="INVOER", help=INPUT_HELP)
+    option(u, "--trekkingen", oud="--draws", type=int_arg(),
+           help="aantal trekkingen, 100 t/m 1.000.000 (standaard: mc_trekkingen)")
+    option(u, "--zaad", oud="--seed", type=int_arg(),
+           help="startgetal van de toevalsgenerator (standaard: mc_zaad)")
+    option(u, "--percentielen", oud="--percentiles", default="",
+           help="extra percentielen, bijv. 5,95 of '2,5;97,5' of '2,5 97,5' "
+                "(12,5 50 67 87,5 zitten er altijd in)")
+    option(u, "--csv", help="schrijf reeks,jaar,percentiel,waarde naar dit CSV-bestand")
+    option(u, "--methode", choices=("alle_aannames", "alleen_instroom"),
+           help="alle_aannames: elke aanname die per scenario verschilt op één "
+                "scenarioscore per jaar; alleen_instroom: alleen de eerste "
+                "asielaanvragen (standaard: mc_methode op Kader)")
     u.set_defaults(func=cmd_uncertainty)
 
-    c = sub.add_parser("compare", help="bijstelling: vergelijk met de vorige MPP")
-    c.add_argument("old", help="aannames of werkmap van de vorige MPP")
-    c.add_argument("new", help="aannames of werkmap van de nieuwe MPP")
-    c.add_argument("--csv", help="schrijf reeks,scenario,jaar,oud,nieuw,verschil,procent")
-    c.add_argument("--aannames-csv", help="schrijf de gewijzigde aannames naar dit CSV-bestand")
-    c.add_argument("--top", type=int, default=15, help="aantal reeksen in de toelichting")
+    c = add_command(sub, "vergelijk", "compare",
+                    help="bijstelling: vergelijk met de vorige MPP")
+    c.add_argument("old", metavar="OUD", help="aannames of werkmap van de vorige MPP")
+    c.add_argument("new", metavar="NIEUW", help="aannames of werkmap van de nieuwe MPP")
+    option(c, "--csv", help="schrijf reeks,scenario,jaar,oud,nieuw,verschil,procent naar dit "
+                            "CSV-bestand")
+    option(c, "--aannames-csv", help="schrijf de gewijzigde aannames naar dit CSV-bestand")
+    option(c, "--top", type=int_arg(), default=15,
+           help="aantal reeksen in de toelichting (standaard: 15)")
     c.set_defaults(func=cmd_compare)
 
-    b = sub.add_parser("backtest", help="vergelijk een prognose met realisaties")
-    b.add_argument("input", help="aannames (CSV) of MPP-werkmap van de prognose")
-    b.add_argument("realisaties", nargs="?",
+    b = add_command(sub, "terugtoets", "backtest",
+                    help="vergelijk een prognose met realisaties")
+    b.add_argument("input", metavar="INVOER",
+                   help="aannames (CSV) of MPP-werkmap van de prognose")
+    b.add_argument("realisaties", metavar="REALISATIES", nargs="?",
                    help="CSV reeks,jaar,waarde[,bron]; weglaten bij een werkmap: dan komen "
                         "de realisaties van het blad Realisatie")
-    b.add_argument("--csv", help="schrijf de vergelijking naar dit CSV-bestand")
+    option(b, "--csv", help="schrijf de vergelijking naar dit CSV-bestand")
     b.set_defaults(func=cmd_backtest)
 
-    r = sub.add_parser("report", help="maak de MPP-grafieken (PDF en PNG)")
-    r.add_argument("input", help="aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)")
-    r.add_argument("-o", "--output", required=True, help="PDF-bestand, bijv. rapport.pdf")
-    r.add_argument("--png-dir", help="schrijf ook elke grafiek als PNG in deze map")
-    r.add_argument("--vorige", help="aannames of werkmap van de vorige MPP (bijstelling)")
-    r.add_argument("--draws", type=_int_arg("--draws"),
-                   help="trekkingen voor de waaiergrafieken (100 t/m 1.000.000)")
-    r.add_argument("--seed", type=_int_arg("--seed"), help="startgetal voor de waaiergrafieken")
+    r = add_command(sub, "rapport", "report", help="maak de MPP-grafieken (PDF en PNG)")
+    r.add_argument("input", metavar="INVOER", help=INPUT_HELP)
+    option(r, "-o", "--uitvoer", oud="--output", required=True,
+           help="PDF-bestand, bijv. rapport.pdf")
+    option(r, "--png-map", oud="--png-dir", help="schrijf ook elke grafiek als PNG in deze map")
+    option(r, "--vorige", help="aannames of werkmap van de vorige MPP (bijstelling)")
+    option(r, "--trekkingen", oud="--draws", type=int_arg(),
+           help="trekkingen voor de waaiergrafieken (100 t/m 1.000.000)")
+    option(r, "--zaad", oud="--seed", type=int_arg(),
+           help="startgetal voor de waaiergrafieken")
     r.set_defaults(func=cmd_report)
-
-
-def _int_arg(option: str) -> Callable[[str], int]:
-    """An argparse type: a whole number (Dutch thousands dots allowed, 10.000)."""
-    def parse(text: str) -> int:
-        t = text.strip().replace("_", "")
-        if "." in t and all(len(g) == 3 for g in t.split(".")[1:]):
-            t = t.replace(".", "")
-        try:
-            return int(t)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{option} verwacht een geheel getal, niet '{text}'") from None
-    return parse
 
 
 def _pct(fraction: float, decimals: int = 1) -> str:
@@ -108,19 +105,19 @@ def _progress(total: int, desc: str) -> tuple[Callable[[int], None] | None, Call
 def cmd_uncertainty(args: argparse.Namespace) -> int:
     from ..uncertainty import check_draws, kader_value, parse_percentiles, simulate
 
-    pcts = parse_percentiles(args.percentiles or "")
-    if args.draws is not None:
-        check_draws(args.draws)
+    pcts = parse_percentiles(args.percentielen or "")
+    if args.trekkingen is not None:
+        check_draws(args.trekkingen)
     a = read_assumptions(args.input)
     problems, resolved = a.check()
     if resolved is None:
         raise ValidationError(problems)
     _warn(problems)
-    draws = args.draws if args.draws is not None else int(kader_value(resolved, "mc_trekkingen",
-                                                                  10000))
+    draws = (args.trekkingen if args.trekkingen is not None
+             else int(kader_value(resolved, "mc_trekkingen", 10000)))
     update, close = _progress(draws, "Monte Carlo")
     try:
-        bands = simulate(resolved, draws=draws, seed=args.seed, percentiles=pcts,
+        bands = simulate(resolved, draws=draws, seed=args.zaad, percentiles=pcts,
                          progress=update, methode=args.methode)
     finally:
         close()
@@ -184,7 +181,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         real = read_workbook_realisaties(args.input)
         if real is None:
             raise MppError(f"{Path(args.input).name} heeft geen blad Realisatie; geef een CSV "
-                           "met realisaties of bouw de werkmap opnieuw met 'mpp build'.")
+                           "met realisaties of bouw de werkmap opnieuw met 'mpp bouw'.")
     fc = run(read_assumptions(args.input))
     bt = backtest(fc, real)
     for m in bt.meldingen:
@@ -224,14 +221,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..report import make_report
     from ..uncertainty import check_draws
 
-    if not str(args.output).lower().endswith(".pdf"):
-        raise MppError(f"-o {args.output}: het rapport is een PDF; geef een naam die op .pdf "
-                       "eindigt (PNG's per grafiek met --png-dir MAP).")
-    if args.draws is not None:
-        check_draws(args.draws)
-    info = make_report(args.input, args.output, png_dir=args.png_dir, vorige=args.vorige,
-                       draws=args.draws, seed=args.seed)
+    if not str(args.uitvoer).lower().endswith(".pdf"):
+        raise MppError(f"-o {args.uitvoer}: het rapport is een PDF; geef een naam die op .pdf "
+                       "eindigt (PNG's per grafiek met --png-map MAP).")
+    if args.trekkingen is not None:
+        check_draws(args.trekkingen)
+    info = make_report(args.input, args.uitvoer, png_dir=args.png_map, vorige=args.vorige,
+                       draws=args.trekkingen, seed=args.zaad)
     _warn(info.problems)
-    print(f"Rapport met {info.n_charts} grafieken geschreven naar {args.output}"
-          + (f"; PNG's in {args.png_dir}." if args.png_dir else "."))
+    print(f"Rapport met {info.n_charts} grafieken geschreven naar {args.uitvoer}"
+          + (f"; PNG's in {args.png_map}." if args.png_map else "."))
     return 0

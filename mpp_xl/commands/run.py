@@ -1,4 +1,4 @@
-"""mpp run, mpp validate (CSV), mpp goal-seek, mpp reeksen, mpp parameters."""
+"""mpp reken, mpp doelzoeken, mpp reeksen, mpp parameters (mpp valideer: validate.py)."""
 
 from __future__ import annotations
 
@@ -10,37 +10,49 @@ from ..goalseek import apply, describe, goal_seek
 from ..output import atomic_write, summary_table, write_csv
 from ..problems import MppError, ValidationError, format_problems
 from ..registry import PARAMETERS, SCENARIOS, normalise_scenario
+from ..scenario_order import scenario_crossings
 from ..series import SERIES, SUMMARY_KEYS
+from . import add_command, int_arg, number_arg, option
+
+INPUT_HELP = "aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("run", help="reken de keten door en schrijf of toon de uitkomsten")
-    p.add_argument("input", help="aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)")
-    p.add_argument("--csv", help="schrijf alle reeksen naar dit CSV-bestand (lang formaat)")
+    p = add_command(sub, "reken", "run",
+                    help="reken de keten door en schrijf of toon de uitkomsten")
+    p.add_argument("input", metavar="INVOER", help=INPUT_HELP)
+    option(p, "--csv", help="schrijf alle reeksen naar dit CSV-bestand (lang formaat)")
     p.set_defaults(func=cmd_run)
 
-    g = sub.add_parser("goal-seek", help="zoek de waarde van een parameter die een doel haalt")
-    g.add_argument("input")
-    g.add_argument("--parameter", required=True, help="bijv. ind_capaciteit")
-    g.add_argument("--jaar", type=int, help="jaar van de parameter (leeg: alle jaren)")
-    g.add_argument("--scenario", default="medio", choices=SCENARIOS,
-                   type=lambda t: normalise_scenario(t) or t, help="min, medio of max")
-    g.add_argument("--reeks", required=True, help="bijv. ind_werkvoorraad")
-    g.add_argument("--doeljaar", type=int, required=True)
-    g.add_argument("--doel", type=float, required=True)
-    g.add_argument("--schrijf", help="schrijf de aangepaste aannames naar dit CSV-bestand")
+    g = add_command(sub, "doelzoeken", "goal-seek",
+                    help="zoek de waarde van een parameter die een doel haalt")
+    g.add_argument("input", metavar="INVOER", help=INPUT_HELP)
+    option(g, "--parameter", required=True,
+           help="de parameter die verandert, bijv. ind_capaciteit (zie mpp parameters)")
+    option(g, "--jaar", type=int_arg(),
+           help="jaar van de parameter (weglaten: alle jaren)")
+    option(g, "--scenario", default="medio", choices=SCENARIOS,
+           type=lambda t: normalise_scenario(t) or t, help="min, medio of max (standaard: medio)")
+    option(g, "--reeks", required=True,
+           help="de uitkomstreeks met het doel, bijv. ind_werkvoorraad (zie mpp reeksen)")
+    option(g, "--doeljaar", type=int_arg(), required=True,
+           help="jaar waarin de reeks het doel moet halen (voorraden: per 1 januari)")
+    option(g, "--doel", type=number_arg(), required=True,
+           help="de doelwaarde, bijv. 40000 of 40.000 (punt voor duizendtallen, komma als "
+                "decimaalteken: 0,15)")
+    option(g, "--schrijf", help="schrijf de aangepaste aannames naar dit CSV-bestand")
     g.set_defaults(func=cmd_goal_seek)
 
-    r = sub.add_parser("reeksen", help="lijst van de uitkomstreeksen")
+    r = add_command(sub, "reeksen", None, help="lijst van de uitkomstreeksen")
     r.set_defaults(func=cmd_reeksen)
-    q = sub.add_parser("parameters", help="lijst van de parameters (Markdown)")
+    q = add_command(sub, "parameters", None, help="lijst van de parameters (Markdown)")
     q.set_defaults(func=cmd_parameters)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     a = read_assumptions(args.input)
     fc = run(a)
-    warnings = [p for p in fc.problems if not p.is_error]
+    warnings = [p for p in fc.problems if not p.is_error] + scenario_crossings(fc)
     if warnings:
         print(f"{len(warnings)} waarschuwing(en):", file=sys.stderr)
         print(format_problems(warnings), file=sys.stderr)

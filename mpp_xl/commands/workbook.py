@@ -1,6 +1,6 @@
-"""mpp build, refresh, sign-off, status, export-partner, import-partner:
-the master workbook (mpp validate and mpp run read workbooks through
-``read_assumptions``)."""
+"""mpp bouw, ververs, vaststellen, status, exporteer-partner,
+importeer-partner: the master workbook (mpp valideer and mpp reken read
+workbooks through ``read_assumptions``)."""
 
 from __future__ import annotations
 
@@ -12,68 +12,74 @@ from pathlib import Path
 from ..assumptions import read_assumptions
 from ..problems import MppError, format_problems
 from ..registry import PARTNERS
+from . import add_command, option
 
 _PARTNER_HELP = ", ".join(PARTNERS) + " (ook 'DT&V', 'KMar'; hoofdletters maken niet uit)"
+_MASTER_HELP = "de masterwerkmap (.xlsm of .xlsx)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    b = sub.add_parser("build", help="bouw de masterwerkmap uit een CSV met aannames")
-    b.add_argument("input", help="aannames (CSV, of een bestaande werkmap)")
-    b.add_argument("-o", "--output", required=True,
-                   help="de werkmap: .xlsm (met xlwings-macro's) of .xlsx")
-    b.add_argument("--overschrijf", action="store_true",
-                   help="vervang een bestaande werkmap (de oude gaat eerst naar .backup/)")
-    b.add_argument("--realisaties", help="CSV reeks,jaar,waarde[,bron] voor het blad Realisatie")
-    b.add_argument("--interpreter", metavar="PAD",
-                   help="python.exe voor Excel (Interpreter_Win op het blad xlwings.conf); "
-                        "standaard 'python', de python.exe op het PATH")
+    b = add_command(sub, "bouw", "build", help="bouw de masterwerkmap uit een CSV met aannames")
+    b.add_argument("input", metavar="INVOER", help="aannames (CSV, of een bestaande werkmap)")
+    option(b, "-o", "--uitvoer", oud="--output", required=True,
+           help="de werkmap: .xlsm (met xlwings-macro's) of .xlsx")
+    option(b, "--overschrijf", help="vervang een bestaande werkmap (de oude gaat eerst naar "
+                                    ".backup/)", action="store_true")
+    option(b, "--realisaties", help="CSV reeks,jaar,waarde[,bron] voor het blad Realisatie")
+    option(b, "--interpreter", metavar="PAD",
+           help="python.exe voor Excel (Interpreter_Win op het blad xlwings.conf); "
+                "standaard 'python', de python.exe op het PATH")
     b.set_defaults(func=cmd_build)
 
-    r = sub.add_parser("refresh", help="ververs de werkmap zonder Excel (controles, "
-                                        "uitkomsten, vaststelling, logboek)")
-    r.add_argument("workbook")
+    r = add_command(sub, "ververs", "refresh", help="ververs de werkmap zonder Excel (controles, "
+                                                    "uitkomsten, vaststelling, logboek)")
+    r.add_argument("workbook", metavar="WERKMAP", help=_MASTER_HELP)
     r.set_defaults(func=cmd_refresh)
 
-    s = sub.add_parser("sign-off", help="stel het blad van een partner vast")
-    s.add_argument("workbook", help="masterwerkmap of partnerbestand")
-    s.add_argument("--partner", required=True, help=_PARTNER_HELP)
-    s.add_argument("--name", required=True, help="naam van wie vaststelt")
-    s.add_argument("--datum", help="datum (jjjj-mm-dd; standaard vandaag)")
-    s.add_argument("--vervang", action="store_true",
-                   help="vervang een nog geldige vaststelling door iemand anders")
+    s = add_command(sub, "vaststellen", "sign-off", help="stel het blad van een partner vast")
+    s.add_argument("workbook", metavar="WERKMAP", help="masterwerkmap of partnerbestand")
+    option(s, "--partner", required=True, help=_PARTNER_HELP)
+    option(s, "--naam", oud="--name", required=True, help="naam van wie vaststelt")
+    option(s, "--datum", help="datum (jjjj-mm-dd; standaard vandaag)")
+    option(s, "--vervang", action="store_true",
+           help="vervang een nog geldige vaststelling door iemand anders")
     s.set_defaults(func=cmd_sign_off)
 
-    t = sub.add_parser("status", help="stand van de vaststelling per partner")
-    t.add_argument("workbook")
-    t.add_argument("--json", action="store_true", help="als JSON")
-    t.add_argument("--partner", help="alleen deze partner: " + _PARTNER_HELP)
+    t = add_command(sub, "status", None, help="stand van de vaststelling per partner")
+    t.add_argument("workbook", metavar="WERKMAP", help=_MASTER_HELP)
+    option(t, "--json", action="store_true",
+           help="als JSON (sleutels: status, partners; per partner vastgesteld, geldig, naam, "
+                "datum, vingerafdruk)")
+    option(t, "--partner", help="alleen deze partner: " + _PARTNER_HELP)
     t.set_defaults(func=cmd_status)
 
-    e = sub.add_parser("export-partner", help="schrijf een los partnerbestand (.xlsx)")
-    e.add_argument("workbook")
-    e.add_argument("--partner", required=True, help=_PARTNER_HELP)
-    e.add_argument("-o", "--output", required=True, help="het partnerbestand (.xlsx)")
-    e.add_argument("--overschrijf", action="store_true",
-                   help="vervang een bestaand partnerbestand (het oude gaat eerst naar .backup/)")
+    e = add_command(sub, "exporteer-partner", "export-partner",
+                    help="schrijf een los partnerbestand (.xlsx)")
+    e.add_argument("workbook", metavar="WERKMAP", help=_MASTER_HELP)
+    option(e, "--partner", required=True, help=_PARTNER_HELP)
+    option(e, "-o", "--uitvoer", oud="--output", required=True,
+           help="het partnerbestand (.xlsx)")
+    option(e, "--overschrijf", action="store_true",
+           help="vervang een bestaand partnerbestand (het oude gaat eerst naar .backup/)")
     e.set_defaults(func=cmd_export)
 
-    i = sub.add_parser("import-partner", help="voeg een partnerbestand samen met de master")
-    i.add_argument("workbook")
-    i.add_argument("partnerfile")
-    i.add_argument("--partner", help="verwachte partner (controle): " + _PARTNER_HELP)
-    i.add_argument("--forceer", action="store_true",
-                   help="voeg samen, ook als de invoer van de partner in de master na de "
-                        "export is gewijzigd (die wijzigingen worden dan overschreven)")
+    i = add_command(sub, "importeer-partner", "import-partner",
+                    help="voeg een partnerbestand samen met de master")
+    i.add_argument("workbook", metavar="WERKMAP", help=_MASTER_HELP)
+    i.add_argument("partnerfile", metavar="PARTNERBESTAND",
+                   help="het ingevulde partnerbestand (uit mpp exporteer-partner)")
+    option(i, "--partner", help="verwachte partner (controle): " + _PARTNER_HELP)
+    option(i, "--forceer", action="store_true",
+           help="voeg samen, ook als de invoer van de partner in de master na de "
+                "export is gewijzigd (die wijzigingen worden dan overschreven)")
     i.set_defaults(func=cmd_import)
 
-    w = sub.add_parser("waardenkopie",
-                       help="schrijf een kopie met alleen waarden (.xlsx, zonder formules en "
-                            "macro's) voor wie geen Python/xlwings heeft")
+    w = add_command(sub, "waardenkopie", None,
+                    help="schrijf een kopie met alleen waarden (.xlsx, zonder formules en "
+                         "macro's) voor wie geen Python/xlwings heeft")
     w.add_argument("workbook", metavar="WERKMAP", help="de ververste masterwerkmap")
-    w.add_argument("-o", "--uitvoer", required=True, metavar="KOPIE",
-                   help="de waardenkopie (.xlsx)")
-    w.add_argument("--overschrijf", action="store_true",
-                   help="vervang een bestaande kopie")
+    option(w, "-o", "--uitvoer", required=True, metavar="KOPIE", help="de waardenkopie (.xlsx)")
+    option(w, "--overschrijf", action="store_true", help="vervang een bestaande kopie")
     w.set_defaults(func=cmd_values_copy)
 
 
@@ -98,7 +104,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from ..workbook.builder import build
     from ..workbook.refresh import backup, check_not_open
 
-    out_path = Path(args.output)
+    out_path = Path(args.uitvoer)
     _check_output(out_path, args.overschrijf)
     a = read_assumptions(args.input)
     real = None
@@ -112,13 +118,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         import datetime as dt
 
         saved = backup(out_path, out_path.read_bytes(), dt.datetime.now())
-    out = build(a, args.output, realisaties=real, interpreter=args.interpreter)
+    out = build(a, args.uitvoer, realisaties=real, interpreter=args.interpreter)
     if saved is not None:
         print(f"De vorige versie van {out_path.name} is bewaard als {saved}.")
     n_err = sum(p.is_error for p in a.validate())
-    print(f"Werkmap {out} gebouwd ({len(a)} aannames). Ververs hem met: mpp refresh {out}")
+    print(f"Werkmap {out} gebouwd ({len(a)} aannames). Ververs hem met: mpp ververs {out}")
     if n_err:
-        print(f"Let op: de aannames bevatten {n_err} fout(en); zie mpp validate {out}.",
+        print(f"Let op: de aannames bevatten {n_err} fout(en); zie mpp valideer {out}.",
               file=sys.stderr)
     return 0
 
@@ -136,7 +142,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from ..signoff import require_master
     from ..workbook.refresh import refresh_workbook
 
-    require_master(args.workbook, "refresh")
+    require_master(args.workbook, "ververs")
     res = refresh_workbook(args.workbook)
     for m in res.meldingen:
         print(f"Let op: {m}", file=sys.stderr)
@@ -159,13 +165,29 @@ def cmd_sign_off(args: argparse.Namespace) -> int:
     from ..signoff import is_partner_file, sign_off
     from ..workbook.xlsxio import Package
 
-    so = sign_off(args.workbook, args.partner, args.name, args.datum, replace=args.vervang)
+    so = sign_off(args.workbook, args.partner, args.naam, args.datum, replace=args.vervang)
     print(f"{so.partner} vastgesteld door {so.name} op {so.date} "
           f"(vingerafdruk {so.fingerprint[:8]}).")
     if is_partner_file(Package.open(args.workbook)):
         print(f"Stuur {Path(args.workbook).name} terug naar de coördinator; die voegt het "
-              "samen met mpp import-partner.")
+              "samen met mpp importeer-partner.")
     return 0
+
+
+#: The keys of ``mpp status --json`` per partner (Dutch) for the keys of ``status_of``.
+STATUS_JSON_KEYS = {"signed": "vastgesteld", "valid": "geldig", "name": "naam", "date": "datum",
+                    "fingerprint": "vingerafdruk"}
+
+
+def status_json(st: dict[str, object]) -> dict[str, object]:
+    """``status_of`` with Dutch keys: ``status`` ('concept'/'vastgesteld') and
+    ``partners`` -> partner -> vastgesteld, geldig (true/false), naam, datum
+    (jjjj-mm-dd) and vingerafdruk (SHA-256), null when not signed."""
+    partners = st["partners"]
+    assert isinstance(partners, dict)
+    return {"status": st["status"],
+            "partners": {p: {STATUS_JSON_KEYS[k]: v for k, v in s.items()}
+                         for p, s in partners.items()}}
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -177,10 +199,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     if only is not None:
         st["partners"] = {only: st["partners"][only]}
     if args.json:
-        print(json.dumps(st, ensure_ascii=False, indent=2))
+        print(json.dumps(status_json(st), ensure_ascii=False, indent=2))
         return 0
     n_err = sum(p.is_error for p in problems)
-    extra = (f" ({n_err} fout(en) in de aannames; zie mpp validate {args.workbook})"
+    extra = (f" ({n_err} fout(en) in de aannames; zie mpp valideer {args.workbook})"
              if n_err else "")
     print(f"Status MPP: {st['status']}{extra}")
     for p, s in st["partners"].items():
@@ -201,7 +223,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     partner = normalise_partner(args.partner)
     require_workbook(args.workbook)
-    out_path = Path(args.output)
+    out_path = Path(args.uitvoer)
     saved = None
     if out_path.exists() and out_path.suffix.lower() == ".xlsx":
         if out_path.is_dir():
@@ -225,7 +247,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if saved is not None:
         print(f"Het vorige {out_path.name} is bewaard als {saved}.")
     print(f"Partnerbestand {out} geschreven. Voeg het na invullen samen met: "
-          f"mpp import-partner {args.workbook} {out}")
+          f"mpp importeer-partner {args.workbook} {out}")
     return 0
 
 
@@ -234,11 +256,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ..workbook.partner_io import import_partner
 
     partner = normalise_partner(args.partner) if args.partner else None
-    require_master(args.workbook, "import-partner")
+    require_master(args.workbook, "importeer-partner")
     require_workbook(args.partnerfile, hint=(
-        f"maak er een met: mpp export-partner {args.workbook} --partner "
+        f"maak er een met: mpp exporteer-partner {args.workbook} --partner "
         f"{partner or 'PARTNER'} -o {partner or 'PARTNER'}.xlsx"))
-    before, _ = live_state(args.workbook, "import-partner")
+    before, _ = live_state(args.workbook, "importeer-partner")
     res = import_partner(args.workbook, args.partnerfile, partner, force=args.forceer)
     for m in res["meldingen"]:
         print(f"Let op: {m}", file=sys.stderr)
@@ -250,13 +272,13 @@ def cmd_import(args: argparse.Namespace) -> int:
               f"al gelijk aan {Path(args.partnerfile).name} (al eerder samengevoegd, of er is "
               f"niets ingevuld).{sign} Er is niets geschreven.")
         return 0
-    after, problems = live_state(args.workbook, "import-partner")
+    after, problems = live_state(args.workbook, "importeer-partner")
     extra = f"; vaststelling {res['vaststelling']}" if res["vaststelling"] else ""
     print(f"{res['partner']} samengevoegd: {res['gewijzigd']} cel(len) gewijzigd{extra}. "
           f"Status: {res['status']}.")
     warnings = [p for p in problems if not p.is_error]
     print(f"{len(warnings)} waarschuwing(en) in de aannames"
-          + ("; zie mpp validate of het blad Validatie." if warnings else "."))
+          + ("; zie mpp valideer of het blad Validatie." if warnings else "."))
     for p, st in after.items():
         if before[p]["valid"] and not st["valid"]:
             print(f"Vaststelling {p} ({st['name']}, {st['date']}) vervalt: de aannames zijn "

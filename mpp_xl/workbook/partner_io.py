@@ -1,10 +1,10 @@
-"""Partner files: ``mpp export-partner`` and ``mpp import-partner``.
+"""Partner files: ``mpp exporteer-partner`` and ``mpp importeer-partner``.
 
 A partner file is a standalone .xlsx with the Toelichting sheet and one
 partner sheet, copied from the master (styles, data validation, protection
 and partner formulas kept; the status cell and the outcome block become
 plain values "as exported"). It has a small sign-off block in the header
-(D2:E4) that ``mpp sign-off PARTNERFILE`` fills.
+(D2:E4) that ``mpp vaststellen PARTNERBESTAND`` fills.
 
 The export stores, besides the partner, the master's name and the export
 time, the fingerprint of the partner's sheet in the master at that moment
@@ -37,12 +37,18 @@ from openpyxl.styles import Border, Font, Side
 
 from ..assumptions import Assumptions, Row, fingerprint
 from ..output import atomic_write
-from ..problems import MppError, ValidationError
+from ..problems import MppError, Problem, ValidationError
 from ..registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
 from . import layout
 from . import sheets as S
 from .builder import save_exact
-from .reader import read_blocks, read_bytes_assumptions, rows_from_blocks, table_width
+from .reader import (
+    WorkbookAssumptions,
+    read_blocks,
+    read_bytes_assumptions,
+    rows_from_blocks,
+    table_width,
+)
 from .refresh import SignOff, read_signoffs, refresh_bytes, update_file
 from .xlsxio import Package, set_cells
 
@@ -162,17 +168,41 @@ def _set_value(cell: Any, value: object) -> None:
 
 
 # --- fingerprint and sign-off in a partner file -------------------------------------
-def partner_fingerprint(rows: list[Row], partner: str, years: list[int]) -> str:
-    """The fingerprint of one sheet's inputs without the rest of the master:
-    the other sheets' required parameters get placeholders, which the
-    sheet's fingerprint does not include. Equals ``Assumptions.fingerprint
-    (partner)`` of a master with the same inputs and horizon."""
+def _placeholders(partner: str, years: list[int]) -> list[Row]:
+    """Rows that stand in for the rest of the master: the horizon of the
+    partner sheet and a value for every other sheet's required parameter."""
     extra = [Row("startjaar", ALL_SCENARIOS, None, float(years[0])),
              Row("eindjaar", ALL_SCENARIOS, None, float(years[-1]))]
     for k, p in PARAMETERS.items():
         if p.sheet != partner and p.default is None and p.kind == "getal":
             extra.append(Row(k, ALL_SCENARIOS, None, float(p.lo)))
-    a = Assumptions(rows + extra)
+    return extra
+
+
+def validate_partner_file(path: str | Path) -> tuple[str, list[Problem]]:
+    """(partner, problems) of a partner file on its own: every problem of the
+    partner's sheet, as the master would report it (sheet and cell), without
+    the master's other sheets (they are not in the file)."""
+    path = Path(path)
+    data = path.read_bytes()
+    pkg = Package(data, path.name)
+    own = _partner_of(pkg)
+    blocks = read_blocks(data, path.name, (own,), pkg)
+    a = read_bytes_assumptions(data, path.name, (own,), pkg)
+    assert isinstance(a, WorkbookAssumptions)
+    whole = a.with_rows([*a.rows, *_placeholders(own, _years(blocks[own]))])
+    problems = [q for q in whole.validate()
+                if q.blad == own or (q.parameter in PARAMETERS
+                                     and PARAMETERS[q.parameter].sheet == own)]
+    return own, problems
+
+
+def partner_fingerprint(rows: list[Row], partner: str, years: list[int]) -> str:
+    """The fingerprint of one sheet's inputs without the rest of the master:
+    the other sheets' required parameters get placeholders, which the
+    sheet's fingerprint does not include. Equals ``Assumptions.fingerprint
+    (partner)`` of a master with the same inputs and horizon."""
+    a = Assumptions(rows + _placeholders(partner, years))
     problems, resolved = a.check()
     own = [q for q in problems if q.is_error]
     if resolved is None:
@@ -229,7 +259,7 @@ def _stale_message(pfile: Path, master: Path, own: str, when: str) -> str:
     return (f"{pfile.name} is geëxporteerd op {when}. Sindsdien is de invoer van {own} in "
             f"{master.name} gewijzigd (bijvoorbeeld door een eerdere import of een aanpassing "
             "in de werkmap). Samenvoegen zou die wijzigingen ongemerkt terugdraaien; er is "
-            f"niets samengevoegd. Exporteer het blad opnieuw (mpp export-partner {master} "
+            f"niets samengevoegd. Exporteer het blad opnieuw (mpp exporteer-partner {master} "
             f"--partner {own} -o {own}_nieuw.xlsx) en neem de wijzigingen van de partner "
             "daarin over, of voeg dit bestand toch samen met --forceer.")
 
@@ -252,7 +282,7 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
     ppkg = Package.open(pfile)
     if not is_partner_file(ppkg):
         raise MppError(f"{pfile.name} is een masterwerkmap, geen partnerbestand; maak een "
-                       f"partnerbestand met: mpp export-partner {pfile} --partner PARTNER "
+                       f"partnerbestand met: mpp exporteer-partner {pfile} --partner PARTNER "
                        "-o PARTNER.xlsx. Er is niets samengevoegd.")
     own = _partner_of(ppkg)
     if partner is not None and normalise_partner(partner) != own:
@@ -271,7 +301,7 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         mpkg = Package(data, master.name)
         if is_partner_file(mpkg):
             raise MppError(f"{master.name} is een partnerbestand, geen masterwerkmap. Eerst de "
-                           f"master, dan het partnerbestand: mpp import-partner MASTER.xlsm "
+                           f"master, dan het partnerbestand: mpp importeer-partner MASTER.xlsm "
                            f"{master.name}. Er is niets samengevoegd.")
         if own not in mpkg.sheet_paths:
             raise MppError(f"{master.name} heeft geen blad '{own}'; er is niets samengevoegd.")

@@ -383,6 +383,11 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
     n_err = sum(p.is_error for p in problems)
     if resolved is None:
         raise ValidationError(problems)
+    # scenario crossings of the results: warnings, as MPP_VALIDATIE and mpp valideer give them
+    from ..forecast import run_resolved
+    from ..scenario_order import scenario_crossings
+
+    problems = [*problems, *scenario_crossings(run_resolved(resolved))]
     t_read = time.perf_counter()
     current = {p: a.fingerprint(p) for p in PARTNERS}
     so = dict(read_signoffs(pkg))

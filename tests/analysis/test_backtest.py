@@ -110,7 +110,7 @@ def test_reference_file_with_extra_columns(tmp_path: Path,
     real = read_realisaties(REFERENCE)
     assert list(real.columns) == ["reeks", "jaar", "waarde", "bron"]
     out = tmp_path / "bt.csv"
-    assert main(["backtest", str(EXAMPLE_CSV), str(REFERENCE), "--csv", str(out)]) == 0
+    assert main(["terugtoets", str(EXAMPLE_CSV), str(REFERENCE), "--csv", str(out)]) == 0
     df = pd.read_csv(out)
     assert list(df.columns) == ["reeks", "jaar", "realisatie", "min", "medio", "max", "fout",
                                 "procent", "procentpunt", "binnen_band", "bron"]
@@ -122,7 +122,7 @@ def test_reference_file_with_extra_columns(tmp_path: Path,
     assert row["fout"] == pytest.approx(row["medio"] - want)
     err = capsys.readouterr().err
     assert "buiten de jaren" in err
-    assert main(["backtest", str(EXAMPLE_CSV), str(REFERENCE)]) == 0
+    assert main(["terugtoets", str(EXAMPLE_CSV), str(REFERENCE)]) == 0
     assert "binnen de band" in capsys.readouterr().out
 
 

@@ -20,13 +20,14 @@ from mpp_xl.compare import compare
 from mpp_xl.problems import MppError
 from mpp_xl.registry import ASIEL_LABELS, PARAMETERS
 from mpp_xl.report import build_figures, text_page
+from mpp_xl.series import SERIES
 from mpp_xl.uncertainty import parse_percentiles
 from tests.conftest import EXAMPLE_CSV
 
 from .helpers import example, with_param, write
 
 
-# --- 6. --percentiles and --draws -------------------------------------------------------
+# --- 6. --percentielen and --trekkingen -------------------------------------------------------
 @pytest.mark.parametrize("text, extra", [
     ("2,5;97,5", {2.5, 97.5}),
     ("2.5,97.5", {2.5, 97.5}),
@@ -49,19 +50,19 @@ def test_percentiles_outside_0_100_or_not_numbers_are_refused(text: str) -> None
 
 def test_cli_percentiles_with_decimal_commas(tmp_path: Path) -> None:
     out = tmp_path / "b.csv"
-    assert main(["uncertainty", str(EXAMPLE_CSV), "--draws", "200", "--percentiles",
+    assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "200", "--percentielen",
                  "2,5;97,5", "--csv", str(out)]) == 0
     got = set(pd.read_csv(out)["percentiel"])
     assert got == {2.5, 12.5, 50, 67, 87.5, 97.5}
 
 
-@pytest.mark.parametrize("cmd", ["uncertainty", "report"])
+@pytest.mark.parametrize("cmd", ["onzekerheid", "rapport"])
 @pytest.mark.parametrize("draws", ["50", "99", "1000001"])
 def test_draws_outside_the_registry_bounds_exit_2(tmp_path: Path, cmd: str, draws: str,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / ("r.pdf" if cmd == "report" else "b.csv")
-    argv = [cmd, str(EXAMPLE_CSV), "--draws", draws]
-    argv += ["-o", str(target)] if cmd == "report" else ["--csv", str(target)]
+    target = tmp_path / ("r.pdf" if cmd == "rapport" else "b.csv")
+    argv = [cmd, str(EXAMPLE_CSV), "--trekkingen", draws]
+    argv += ["-o", str(target)] if cmd == "rapport" else ["--csv", str(target)]
     assert main(argv) == 2
     err = capsys.readouterr().err
     p = PARAMETERS["mc_trekkingen"]
@@ -70,17 +71,18 @@ def test_draws_outside_the_registry_bounds_exit_2(tmp_path: Path, cmd: str, draw
 
 
 def test_percentile_out_of_range_on_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["uncertainty", str(EXAMPLE_CSV), "--draws", "100",
-                 "--percentiles", "0;50"]) == 2
+    assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "100",
+                 "--percentielen", "0;50"]) == 2
     assert "tussen 0 en 100" in capsys.readouterr().err
 
 
 def test_uncertainty_summary_uses_dutch_numbers(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["uncertainty", str(EXAMPLE_CSV), "--draws", "1000"]) == 0
+    assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "1000"]) == 0
     out = capsys.readouterr().out
     assert "1.000 trekkingen" in out
     assert re.search(r"correlatie tussen jaren \d,\d", out)
-    share = [ln for ln in out.splitlines() if ln.startswith("coa_aandeel_statushouders")]
+    share = [ln for ln in out.splitlines()
+             if ln.startswith(SERIES["coa_aandeel_statushouders"].label)]
     assert share and re.search(r"\d+,\d%", share[0])
     assert not re.search(r"\d\.\d%", out)
 
@@ -109,7 +111,7 @@ def test_backtest_share_series_in_procentpunten(capsys: pytest.CaptureFixture[st
 
     path = tmp_path / "real.csv"
     real.to_csv(path, index=False)
-    assert main(["backtest", str(EXAMPLE_CSV), str(path)]) == 0
+    assert main(["terugtoets", str(EXAMPLE_CSV), str(path)]) == 0
     out = capsys.readouterr().out
     line = next(ln for ln in out.splitlines() if ln.startswith("coa_aandeel_statushouders"))
     pp = f"{abs(medio - 0.26) * 100:.1f}".replace(".", ",")
@@ -150,7 +152,7 @@ def test_cli_compare_lists_labels(changed: tuple, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     old, new = changed
     po, pn = write(old, str(tmp_path / "old.csv")), write(new, str(tmp_path / "new.csv"))
-    assert main(["compare", po, pn]) == 0
+    assert main(["vergelijk", po, pn]) == 0
     out = capsys.readouterr().out
     head = next(ln for ln in out.splitlines() if ln.startswith("Gewijzigde aannames"))
     assert PARAMETERS["taakstelling_h1"].label in head

@@ -33,7 +33,7 @@ def test_self_compare_has_no_differences() -> None:
 
 def test_self_compare_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "c.csv"
-    assert main(["compare", str(EXAMPLE_CSV), str(EXAMPLE_CSV), "--csv", str(out)]) == 0
+    assert main(["vergelijk", str(EXAMPLE_CSV), str(EXAMPLE_CSV), "--csv", str(out)]) == 0
     df = pd.read_csv(out)
     assert list(df.columns) == ["reeks", "scenario", "jaar", "oud", "nieuw", "verschil",
                                 "procent"]
@@ -141,7 +141,7 @@ def test_compare_cli_prints_sentences(tmp_path: Path, capsys: pytest.CaptureFixt
     b = with_param(example(), "nidos_duur_maanden", {"alle": 12})
     new = write(b, str(tmp_path / "nieuw.csv"))
     out, ass = tmp_path / "v.csv", tmp_path / "a.csv"
-    assert main(["compare", str(EXAMPLE_CSV), new, "--csv", str(out),
+    assert main(["vergelijk", str(EXAMPLE_CSV), new, "--csv", str(out),
                  "--aannames-csv", str(ass)]) == 0
     text = capsys.readouterr().out
     assert "Nidos-caseload medio" in text and "nidos_duur_maanden" in text

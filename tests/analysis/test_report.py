@@ -63,7 +63,7 @@ def test_one_png_per_chart_and_none_blank(report_with_previous) -> None:
 
 def test_cli_report_without_previous(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pdf = tmp_path / "r.pdf"
-    assert main(["report", str(EXAMPLE_CSV), "-o", str(pdf), "--draws", "200"]) == 0
+    assert main(["rapport", str(EXAMPLE_CSV), "-o", str(pdf), "--trekkingen", "200"]) == 0
     assert _pages(pdf) == 1 + len(PUBLICATION) + len(FAN_SERIES)
     assert "grafieken geschreven" in capsys.readouterr().out
     assert not list(tmp_path.glob("*.png"))
@@ -74,7 +74,7 @@ def test_report_errors_leave_nothing(tmp_path: Path) -> None:
     with pytest.raises(MppError):
         make_report(EXAMPLE_CSV, pdf, vorige=tmp_path / "bestaat_niet.csv", draws=100)
     assert not pdf.exists()
-    assert main(["report", str(EXAMPLE_CSV), "-o", str(pdf), "--draws", "0"]) == 2
+    assert main(["rapport", str(EXAMPLE_CSV), "-o", str(pdf), "--trekkingen", "0"]) == 2
     assert not pdf.exists()
     assert list(tmp_path.iterdir()) == []
 

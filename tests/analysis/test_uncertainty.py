@@ -308,14 +308,14 @@ def test_bad_arguments_are_dutch_errors(resolved) -> None:
 # --- CLI --------------------------------------------------------------------
 def _cli_csv(tmp_path: Path, name: str, *extra: str) -> Path:
     out = tmp_path / name
-    draws = [] if "--draws" in extra else ["--draws", "1500"]
-    assert main(["uncertainty", str(EXAMPLE_CSV), *draws, "--csv", str(out), *extra]) == 0
+    draws = [] if "--trekkingen" in extra else ["--trekkingen", "1500"]
+    assert main(["onzekerheid", str(EXAMPLE_CSV), *draws, "--csv", str(out), *extra]) == 0
     return out
 
 
 def test_same_seed_gives_identical_csv_bytes(tmp_path: Path) -> None:
-    a = _cli_csv(tmp_path, "a.csv", "--seed", "42")
-    b = _cli_csv(tmp_path, "b.csv", "--seed", "42")
+    a = _cli_csv(tmp_path, "a.csv", "--zaad", "42")
+    b = _cli_csv(tmp_path, "b.csv", "--zaad", "42")
     assert a.read_bytes() == b.read_bytes()
     df = pd.read_csv(a)
     assert list(df.columns) == ["reeks", "jaar", "percentiel", "waarde"]
@@ -325,8 +325,8 @@ def test_same_seed_gives_identical_csv_bytes(tmp_path: Path) -> None:
 
 
 def test_different_seed_differs_but_is_consistent(tmp_path: Path) -> None:
-    a = pd.read_csv(_cli_csv(tmp_path, "a.csv", "--seed", "1", "--draws", "3000"))
-    b = pd.read_csv(_cli_csv(tmp_path, "b.csv", "--seed", "2", "--draws", "3000"))
+    a = pd.read_csv(_cli_csv(tmp_path, "a.csv", "--zaad", "1", "--trekkingen", "3000"))
+    b = pd.read_csv(_cli_csv(tmp_path, "b.csv", "--zaad", "2", "--trekkingen", "3000"))
     assert not a["waarde"].equals(b["waarde"])
     m = a.merge(b, on=["reeks", "jaar", "percentiel"], suffixes=("_a", "_b"))
     differ = m[(m.waarde_a - m.waarde_b).abs() > 1e-6]
@@ -345,22 +345,22 @@ def test_different_seed_differs_but_is_consistent(tmp_path: Path) -> None:
 
 
 def test_extra_percentiles_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    df = pd.read_csv(_cli_csv(tmp_path, "p.csv", "--percentiles", "5,95"))
+    df = pd.read_csv(_cli_csv(tmp_path, "p.csv", "--percentielen", "5,95"))
     assert sorted(set(df["percentiel"])) == [5, 12.5, 50, 67, 87.5, 95]
-    assert main(["uncertainty", str(EXAMPLE_CSV), "--draws", "300"]) == 0
+    assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "300"]) == 0
     out = capsys.readouterr().out
-    assert "coa_bezetting" in out and "P87,5" in out and "300 trekkingen" in out
+    assert "COA-bezetting" in out and "P87,5" in out and "300 trekkingen" in out
 
 
 def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.csv"
-    assert main(["uncertainty", str(EXAMPLE_CSV), "--draws", "100", "--percentiles", "abc",
+    assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "100", "--percentielen", "abc",
                  "--csv", str(out)]) == 2
-    assert main(["uncertainty", str(EXAMPLE_CSV), "--draws", "0", "--csv", str(out)]) == 2
+    assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "0", "--csv", str(out)]) == 2
     bad = with_param(example(), "eerste_aanvragen", {"alle": -5})
     path = write(bad, str(tmp_path / "bad.csv"))
-    assert main(["uncertainty", path, "--draws", "100", "--csv", str(out)]) == 2
+    assert main(["onzekerheid", path, "--trekkingen", "100", "--csv", str(out)]) == 2
     assert not out.exists()
     err = capsys.readouterr().err
     assert "Percentiel 'abc' is geen getal" in err

@@ -1,8 +1,8 @@
 """The hardening corpus: bad, broken and hostile workbooks, each with the
-outcome ``mpp validate`` and ``mpp refresh`` must give (see docs/hardening.md).
+outcome ``mpp valideer`` and ``mpp ververs`` must give (see docs/hardening.md).
 
-Everything is generated at test time from the example master (``mpp build
-workbooks/MPP_2024-2_aannames.csv`` + ``mpp refresh``), so the repository
+Everything is generated at test time from the example master (``mpp bouw
+workbooks/MPP_2024-2_aannames.csv`` + ``mpp ververs``), so the repository
 holds no binary files. Each case edits the example the way a partner, another
 program or an attacker would: cells are changed in the sheet XML (an input
 cell keeps its style), parts are added, renamed or removed, or the file is
@@ -779,8 +779,8 @@ def example_bytes(folder: Path) -> bytes:
     from mpp_xl.cli import main
 
     p = folder / "voorbeeld.xlsx"
-    assert main(["build", str(EXAMPLE_CSV), "-o", str(p)]) == 0
-    assert main(["refresh", str(p)]) == 0
+    assert main(["bouw", str(EXAMPLE_CSV), "-o", str(p)]) == 0
+    assert main(["ververs", str(p)]) == 0
     return p.read_bytes()
 
 

@@ -1,4 +1,4 @@
-"""Every corpus case through the CLI (``mpp validate`` and ``mpp refresh``):
+"""Every corpus case through the CLI (``mpp valideer`` and ``mpp ververs``):
 the expected exit code, a Dutch message naming the sheet and cell, never a
 traceback, and the file unchanged unless a refresh succeeded. Cases that
 attack memory (zip and entity bombs, a cell in XFD1048576) run in a
@@ -147,12 +147,12 @@ def test_case(name: str, corpus: dict[str, Path], corpus_base: tuple[Path, bytes
     case = CASES[name]
     path = case_file(name, corpus, corpus_base)
     before = sha(path)
-    rc, text = run_cli(["validate", str(path)])
-    check_outcome(case, "validate", case.validate, rc, text)
+    rc, text = run_cli(["valideer", str(path)])
+    check_outcome(case, "valideer", case.validate, rc, text)
     assert sha(path) == before, "validate changed the file"
 
-    rc, text = run_cli(["refresh", str(path)])
-    check_outcome(case, "refresh", case.refresh, rc, text)
+    rc, text = run_cli(["ververs", str(path)])
+    check_outcome(case, "ververs", case.refresh, rc, text)
     if case.refresh.code != 0:
         assert sha(path) == before, "a refused refresh changed the file"
         assert not (path.parent / ".backup").exists() or not any(
@@ -176,11 +176,11 @@ def test_bomb_case(name: str, corpus: dict[str, Path],
     case = CASES[name]
     path = case_file(name, corpus, corpus_base)
     before = sha(path)
-    results, peak = run_limited([["validate", str(path)], ["refresh", str(path)]], path.parent)
+    results, peak = run_limited([["valideer", str(path)], ["ververs", str(path)]], path.parent)
     print(f"{name}: peak {peak:.0f} MB")
     assert peak < PEAK_RSS_LIMIT_MB, f"{name}: peak memory {peak:.0f} MB"
-    for (cmd, expect), (rc, text) in zip((("validate", case.validate),
-                                          ("refresh", case.refresh)), results, strict=True):
+    for (cmd, expect), (rc, text) in zip((("valideer", case.validate),
+                                          ("ververs", case.refresh)), results, strict=True):
         check_outcome(case, cmd, expect, rc, text)
     assert sha(path) == before
 

@@ -1,4 +1,4 @@
-"""Crash safety and concurrency of ``mpp refresh``.
+"""Crash safety and concurrency of ``mpp ververs``.
 
 * A refresh killed with SIGKILL at random moments leaves the old or a new
   complete workbook, never a truncated one, and the next refresh is not
@@ -89,7 +89,7 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_workbook(workbook: Path
     assert changed >= 1, "no killed refresh got to the end"
     # the lock of a killed process does not block; a complete refresh follows
     n = log_entries(workbook)
-    assert main(["refresh", str(workbook)]) == 0
+    assert main(["ververs", str(workbook)]) == 0
     complete(workbook)
     assert log_entries(workbook) == n + 1
 
@@ -117,7 +117,7 @@ def test_second_refresh_while_one_runs_refuses_and_changes_nothing(workbook: Pat
     before = workbook.read_bytes()
     err = io.StringIO()
     with exclusive(workbook), contextlib.redirect_stderr(err):  # "the other refresh"
-        code = main(["refresh", str(workbook)])
+        code = main(["ververs", str(workbook)])
     assert code == 2
     assert "wordt op dit moment al bijgewerkt" in err.getvalue()
     assert workbook.read_bytes() == before
@@ -127,7 +127,7 @@ def _cli_child(path: str, start: float, q: mp.Queue) -> None:  # type: ignore[ty
     while time.time() < start:
         time.sleep(0.001)
     with contextlib.redirect_stderr(io.StringIO()) as e, contextlib.redirect_stdout(io.StringIO()):
-        code = main(["refresh", path])
+        code = main(["ververs", path])
     q.put((code, e.getvalue()))
 
 

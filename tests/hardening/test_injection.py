@@ -61,12 +61,12 @@ def test_every_csv_export_neutralises_formula_text(tmp_path: Path) -> None:
     real.write_text("\n".join([src[0]] + [re.sub(r",[^,]*$", ',"' + EVIL.replace('"', '""')
                                                  + '"', ln) for ln in src[1:]]) + "\n")
     exports = {
-        "run": ["run", str(new), "--csv", str(tmp_path / "run.csv")],
-        "uncertainty": ["uncertainty", str(new), "--draws", "200", "--csv",
+        "reken": ["reken", str(new), "--csv", str(tmp_path / "run.csv")],
+        "onzekerheid": ["onzekerheid", str(new), "--trekkingen", "200", "--csv",
                         str(tmp_path / "unc.csv")],
-        "compare": ["compare", str(old), str(new), "--csv", str(tmp_path / "cmp.csv"),
+        "vergelijk": ["vergelijk", str(old), str(new), "--csv", str(tmp_path / "cmp.csv"),
                     "--aannames-csv", str(tmp_path / "cmp_aannames.csv")],
-        "backtest": ["backtest", str(new), str(real), "--csv", str(tmp_path / "bt.csv")],
+        "terugtoets": ["terugtoets", str(new), str(real), "--csv", str(tmp_path / "bt.csv")],
     }
     for name, args in exports.items():
         code, text = run(args)
@@ -93,8 +93,8 @@ def test_text_from_inputs_stays_text_in_the_workbook(workbook: Path, tmp_path: P
     # a contact person typed as '=HYPERLINK(...)' text (Excel stores it as a string)
     data = mc.edit(workbook.read_bytes(), "COA", {"B2": mc.text("B2", EVIL)})
     workbook.write_bytes(data)
-    assert run(["sign-off", str(workbook), "--partner", "COA", "--name", EVIL])[0] == 0
-    assert run(["refresh", str(workbook)])[0] == 0
+    assert run(["vaststellen", str(workbook), "--partner", "COA", "--naam", EVIL])[0] == 0
+    assert run(["ververs", str(workbook)])[0] == 0
     coa = sheet_cells(workbook, "COA")
     assert coa["B2"] == ("inlineStr", False)
     vs = sheet_cells(workbook, "Vaststelling")
@@ -111,7 +111,7 @@ def test_text_from_inputs_stays_text_in_the_workbook(workbook: Path, tmp_path: P
 
     # the partner file keeps it as text too (openpyxl would make '=...' a formula)
     out = tmp_path / "COA.xlsx"
-    code, text = run(["export-partner", str(workbook), "--partner", "COA", "-o", str(out)])
+    code, text = run(["exporteer-partner", str(workbook), "--partner", "COA", "-o", str(out)])
     assert code == 0, text
     assert sheet_cells(out, "COA")["B2"][1] is False
     import openpyxl
@@ -126,6 +126,6 @@ def test_text_params_starting_like_a_formula_stay_text_in_the_built_workbook(
     """mpp_versie is free text: the workbook built from it holds text, not a formula."""
     csv_path = evil_csv(tmp_path, versie=value)
     wb = tmp_path / "wb.xlsx"
-    assert run(["build", str(csv_path), "-o", str(wb)])[0] == 0
+    assert run(["bouw", str(csv_path), "-o", str(wb)])[0] == 0
     cells = {c.value: (c.attrs.get("t"), c.formula) for c in Package.open(wb).cells("Kader")}
     assert value in cells and cells[value][1] is None

@@ -14,6 +14,7 @@ from mpp_xl.assumptions import Assumptions, fingerprint
 from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, refresh
 from mpp_xl.problems import MppError
 from mpp_xl.registry import PARTNERS, SHEETS
+from mpp_xl.scenario_order import scenario_crossings
 from mpp_xl.workbook import sheets as S
 
 from .blocks import EXAMPLE_CSV
@@ -70,7 +71,8 @@ def test_refresh_output_contents(example_blocks: dict, engine_forecast: Forecast
     book = _book(example_blocks)
     result = refresh(book, now=NOW)
     val = book.cells[S.VALIDATIE]
-    n_rows = max(1, len(engine_forecast.problems))
+    problems = [*engine_forecast.problems, *scenario_crossings(engine_forecast)]
+    n_rows = max(1, len(problems))
     first, last = S.VAL_HEADER_ROW + 1, S.VAL_HEADER_ROW + n_rows
     # the counters stay formulas, over exactly the new rows
     assert val[(3, 2)] == f'=COUNTIF(A{first}:A{last},"fout")'
@@ -78,7 +80,7 @@ def test_refresh_output_contents(example_blocks: dict, engine_forecast: Forecast
     assert val[(5, 2)] == STAMP
     # old rows below the header are cleared
     assert all(r <= last for r, _ in val)
-    if not engine_forecast.problems:
+    if not problems:
         assert val[(first, len(S.VAL_HEADERS))] == "Geen fouten of waarschuwingen gevonden."
 
     resolved = Assumptions.from_csv(EXAMPLE_CSV).resolve()

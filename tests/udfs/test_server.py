@@ -15,6 +15,7 @@ import pytest
 
 from mpp_xl import Forecast
 from mpp_xl.assumptions import Assumptions, fingerprint
+from mpp_xl.scenario_order import scenario_crossings
 from mpp_xl.series import SERIES
 from mpp_xl.workbook import sheets as S
 
@@ -134,8 +135,9 @@ def test_calls_equal_engine(served: dict, engine_forecast: Forecast) -> None:
                          for y in engine_forecast.years("ind_werkvoorraad")]
     resolved = Assumptions.from_csv(EXAMPLE_CSV).resolve()
     assert served["vingerafdruk"] == [[fingerprint(resolved, "IND")]]
-    n_err = sum(p.is_error for p in engine_forecast.problems)
-    assert served["validatie"] == [[n_err, len(engine_forecast.problems) - n_err]]
+    problems = [*engine_forecast.problems, *scenario_crossings(engine_forecast)]
+    n_err = sum(p.is_error for p in problems)
+    assert served["validatie"] == [[n_err, len(problems) - n_err]]
     assert served["reeksen_rows"] == 1 + len(SERIES)
 
 

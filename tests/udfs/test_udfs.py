@@ -12,6 +12,7 @@ import pytest
 import udfs.mpp_udfs as U
 from mpp_xl import Forecast, model_cache
 from mpp_xl.assumptions import fingerprint
+from mpp_xl.scenario_order import scenario_crossings
 from mpp_xl.series import SERIES
 from mpp_xl.uncertainty import simulate
 
@@ -236,12 +237,14 @@ def test_vingerafdruk_changes_only_for_changed_partner(example_blocks: Blocks) -
 
 def test_validatie(example_blocks: Blocks, engine_forecast: Forecast) -> None:
     h = _model(example_blocks)
-    n_err = sum(p.is_error for p in engine_forecast.problems)
-    n_warn = len(engine_forecast.problems) - n_err
+    # the assumptions' problems plus the scenario crossings of the results (warnings)
+    problems = [*engine_forecast.problems, *scenario_crossings(engine_forecast)]
+    n_err = sum(p.is_error for p in problems)
+    n_warn = len(problems) - n_err
     assert U.MPP_VALIDATIE(h) == [[n_err, n_warn]]
     assert U.MPP_VALIDATIE() == [[n_err, n_warn]]
     lijst = U.MPP_VALIDATIE(h, True)
-    assert len(lijst) == 1 + max(1, len(engine_forecast.problems))
+    assert len(lijst) == 1 + max(1, len(problems))
     assert "WAAR of ONWAAR" in U.MPP_VALIDATIE(h, "soms")
 
 

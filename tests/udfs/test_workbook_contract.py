@@ -29,13 +29,13 @@ TEMPLATE = ROOT / "mpp_xl" / "workbook" / "templates" / "xlwings_standalone.xlsm
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped workbook; while it is not shipped yet, one built from the
-    example CSV by `mpp build` (or the builder API)."""
+    example CSV by `mpp bouw` (or the builder API)."""
     if SHIPPED.exists():
         return SHIPPED
     out = tmp_path_factory.mktemp("wb") / "mpp_2024_2.xlsm"
     mpp = shutil.which("mpp")
     if mpp is not None:
-        proc = subprocess.run([mpp, "build", str(EXAMPLE_CSV), "-o", str(out)],
+        proc = subprocess.run([mpp, "bouw", str(EXAMPLE_CSV), "-o", str(out)],
                               capture_output=True, text=True, cwd=ROOT, timeout=300)
         if proc.returncode == 0 and out.exists():
             return out

@@ -206,7 +206,7 @@ def test_bijstelling_missing_or_unreadable_previous_warns(tmp_path: Path,
     csv = _csv_with(tmp_path, {"vorige_mpp": name})
     wb = tmp_path / "m.xlsm"
     build(Assumptions.from_csv(csv), wb)
-    assert cli(["refresh", str(wb)]) == 0
+    assert cli(["ververs", str(wb)]) == 0
     err = capsys.readouterr().err
     text = _texts(_bijstelling(wb))
     expect = "kon niet worden gelezen" if content else "Vorige MPP niet gevonden"
@@ -275,8 +275,8 @@ def test_realisatie_round_trip_and_backtest_table(tmp_path: Path, example: Assum
     summary = g[AS.REAL_SUMMARY_ROW - 1][AS.REAL_BT_COL - 1]
     assert summary.startswith("2 van 3 realisaties") and "bestaat_niet" in summary
 
-    # `mpp backtest WORKBOOK` reads the sheet
-    assert cli(["backtest", str(wb), "--csv", str(tmp_path / "bt.csv")]) == 0
+    # `mpp terugtoets WORKBOOK` reads the sheet
+    assert cli(["terugtoets", str(wb), "--csv", str(tmp_path / "bt.csv")]) == 0
     bt = pd.read_csv(tmp_path / "bt.csv")
     assert sorted(zip(bt["reeks"], bt["jaar"], strict=True)) == sorted(expect)
     assert "bestaat_niet" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""mpp build: sheet set, layout, styles; build -> read gives the CSV back."""
+"""mpp bouw: sheet set, layout, styles; build -> read gives the CSV back."""
 
 from __future__ import annotations
 
@@ -140,9 +140,9 @@ def test_charts_present(built_master: Path):
 
 def test_cli_build_xlsx_and_bad_extension(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     out = tmp_path / "m.xlsx"
-    assert cli(["build", str(EXAMPLE_CSV), "-o", str(out)]) == 0
+    assert cli(["bouw", str(EXAMPLE_CSV), "-o", str(out)]) == 0
     with zipfile.ZipFile(out) as z:
         assert "xl/vbaProject.bin" not in z.namelist()
-    assert cli(["build", str(EXAMPLE_CSV), "-o", str(tmp_path / "m.ods")]) == 2
+    assert cli(["bouw", str(EXAMPLE_CSV), "-o", str(tmp_path / "m.ods")]) == 2
     assert "extensie" in capsys.readouterr().err
     assert not (tmp_path / "m.ods").exists()

@@ -219,8 +219,8 @@ def test_scenario_order_signals_count_the_years_the_engine_crosses(tmp_path: Pat
     from tests.conftest import EXAMPLE_CSV
 
     wb = tmp_path / "x.xlsm"
-    assert main(["build", str(EXAMPLE_CSV), "-o", str(wb)]) == 0
-    assert main(["refresh", str(wb)]) == 0
+    assert main(["bouw", str(EXAMPLE_CSV), "-o", str(wb)]) == 0
+    assert main(["ververs", str(wb)]) == 0
     rows = pc.CalamineWorkbook.from_path(str(wb)).get_sheet_by_name(S.CONTROLES).to_python()
     start = next(i for i, r in enumerate(rows) if r[0] == S.ORDER_TITLE)
     signals = {r[0]: (r[2], r[4]) for r in rows[start + 3:] if r[0]}

@@ -32,7 +32,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 def test_build_refuses_to_overwrite_a_master_without_overschrijf(
         master: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = master.read_bytes()
-    rc, _, err = _run(capsys, "build", str(EXAMPLE_CSV), "-o", str(master))
+    rc, _, err = _run(capsys, "bouw", str(EXAMPLE_CSV), "-o", str(master))
     assert rc == 2
     assert "bestaat al" in err and "--overschrijf" in err
     assert "Traceback" not in err
@@ -43,7 +43,7 @@ def test_build_refuses_to_overwrite_a_master_without_overschrijf(
 def test_build_overschrijf_keeps_the_old_master_in_backup(
         master: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = master.read_bytes()
-    rc, out, _ = _run(capsys, "build", str(EXAMPLE_CSV), "-o", str(master), "--overschrijf")
+    rc, out, _ = _run(capsys, "bouw", str(EXAMPLE_CSV), "-o", str(master), "--overschrijf")
     assert rc == 0
     backups = list((master.parent / ".backup").glob("mpp_test.*.xlsm"))
     assert len(backups) == 1
@@ -56,7 +56,7 @@ def test_build_overschrijf_keeps_the_old_master_in_backup(
 def test_build_into_a_missing_folder_is_a_dutch_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "bestaat_niet" / "m.xlsm"
-    rc, _, err = _run(capsys, "build", str(EXAMPLE_CSV), "-o", str(target))
+    rc, _, err = _run(capsys, "bouw", str(EXAMPLE_CSV), "-o", str(target))
     assert rc == 2
     assert "bestaat niet" in err and "Onverwachte fout" not in err
     assert not target.parent.exists()
@@ -66,18 +66,18 @@ def test_build_into_a_missing_folder_is_a_dutch_error(
 def test_partner_aliases_are_accepted_everywhere(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dtv = tmp_path / "dtv.xlsx"
-    rc, _, err = _run(capsys, "export-partner", str(master), "--partner", "DT&V",
+    rc, _, err = _run(capsys, "exporteer-partner", str(master), "--partner", "DT&V",
                       "-o", str(dtv))
     assert rc == 0, err
     assert openpyxl.load_workbook(dtv).sheetnames == ["Toelichting", "DTV"]
     pol = tmp_path / "politie.xlsx"
-    assert _run(capsys, "export-partner", str(master), "--partner", "Politie/KMar",
+    assert _run(capsys, "exporteer-partner", str(master), "--partner", "Politie/KMar",
                 "-o", str(pol))[0] == 0
-    rc, out, err = _run(capsys, "sign-off", str(pol), "--partner", "kmar", "--name", "A. B.",
+    rc, out, err = _run(capsys, "vaststellen", str(pol), "--partner", "kmar", "--naam", "A. B.",
                         "--datum", "2024-06-10")
     assert rc == 0, err
     assert out.startswith("Politie vastgesteld")
-    rc, _, err = _run(capsys, "import-partner", str(master), str(dtv), "--partner", "dt&v")
+    rc, _, err = _run(capsys, "importeer-partner", str(master), str(dtv), "--partner", "dt&v")
     assert rc == 0, err
     rc, out, _ = _run(capsys, "status", str(master), "--partner", "coa")
     assert rc == 0
@@ -86,8 +86,8 @@ def test_partner_aliases_are_accepted_everywhere(
 
 def test_unknown_partner_lists_the_valid_names(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["sign-off", str(master), "--partner", "Gemeente", "--name", "X"],
-                 ["export-partner", str(master), "--partner", "Gemeente", "-o",
+    for argv in (["vaststellen", str(master), "--partner", "Gemeente", "--naam", "X"],
+                 ["exporteer-partner", str(master), "--partner", "Gemeente", "-o",
                   str(tmp_path / "g.xlsx")],
                  ["status", str(master), "--partner", "Gemeente"]):
         rc, _, err = _run(capsys, *argv)
@@ -103,7 +103,7 @@ def test_unknown_partner_lists_the_valid_names(
 def test_sign_off_refuses_a_bad_date(master: Path, datum: str,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     before = master.read_bytes()
-    rc, _, err = _run(capsys, "sign-off", str(master), "--partner", "IND", "--name", "X",
+    rc, _, err = _run(capsys, "vaststellen", str(master), "--partner", "IND", "--naam", "X",
                       "--datum", datum)
     assert rc == 2
     assert "jjjj-mm-dd" in err and datum in err
@@ -112,17 +112,17 @@ def test_sign_off_refuses_a_bad_date(master: Path, datum: str,
 
 def test_sign_off_over_a_valid_one_needs_vervang(
         master: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, _ = _run(capsys, "sign-off", str(master), "--partner", "IND",
-                      "--name", "J. de Vries", "--datum", "2024-06-10")
+    rc, out, _ = _run(capsys, "vaststellen", str(master), "--partner", "IND",
+                      "--naam", "J. de Vries", "--datum", "2024-06-10")
     assert rc == 0
     fp = status(master)["partners"]["IND"]["fingerprint"]
     assert re.search(rf"vingerafdruk {fp[:8]}\b", out)
     before = master.read_bytes()
-    rc, _, err = _run(capsys, "sign-off", str(master), "--partner", "IND", "--name", "Piet")
+    rc, _, err = _run(capsys, "vaststellen", str(master), "--partner", "IND", "--naam", "Piet")
     assert rc == 2
     assert "J. de Vries" in err and "2024-06-10" in err and "--vervang" in err
     assert master.read_bytes() == before
-    rc, _, _ = _run(capsys, "sign-off", str(master), "--partner", "IND", "--name", "Piet",
+    rc, _, _ = _run(capsys, "vaststellen", str(master), "--partner", "IND", "--naam", "Piet",
                     "--vervang")
     assert rc == 0
     ind = status(master)["partners"]["IND"]
@@ -131,11 +131,11 @@ def test_sign_off_over_a_valid_one_needs_vervang(
 
 def test_re_signing_a_void_sign_off_needs_no_vervang(
         master: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "sign-off", str(master), "--partner", "COA", "--name", "A",
+    assert _run(capsys, "vaststellen", str(master), "--partner", "COA", "--naam", "A",
                 "--datum", "2024-06-10")[0] == 0
     edit_cells(master, "COA", {cell_of(master, "COA", "snijverlies"): (0.1, None)})
     assert not status(master)["partners"]["COA"]["valid"]
-    rc, out, err = _run(capsys, "sign-off", str(master), "--partner", "coa", "--name", "B")
+    rc, out, err = _run(capsys, "vaststellen", str(master), "--partner", "coa", "--naam", "B")
     assert rc == 0, err
     st = status(master)["partners"]["COA"]
     assert st["valid"] and st["name"] == "B"
@@ -145,12 +145,12 @@ def test_re_signing_a_void_sign_off_needs_no_vervang(
 def test_partner_file_sign_off_over_a_valid_one_needs_vervang(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "COA.xlsx"
-    assert _run(capsys, "export-partner", str(master), "--partner", "COA", "-o", str(f))[0] == 0
-    assert _run(capsys, "sign-off", str(f), "--partner", "COA", "--name", "A",
+    assert _run(capsys, "exporteer-partner", str(master), "--partner", "COA", "-o", str(f))[0] == 0
+    assert _run(capsys, "vaststellen", str(f), "--partner", "COA", "--naam", "A",
                 "--datum", "2024-06-10")[0] == 0
-    rc, _, err = _run(capsys, "sign-off", str(f), "--partner", "COA", "--name", "B")
+    rc, _, err = _run(capsys, "vaststellen", str(f), "--partner", "COA", "--naam", "B")
     assert rc == 2 and "--vervang" in err and "A" in err
-    assert _run(capsys, "sign-off", str(f), "--partner", "COA", "--name", "B",
+    assert _run(capsys, "vaststellen", str(f), "--partner", "COA", "--naam", "B",
                 "--vervang")[0] == 0
 
 
@@ -159,13 +159,13 @@ def test_csv_instead_of_workbook_says_how_to_build_one(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv = tmp_path / "aannames.csv"
     shutil.copy(EXAMPLE_CSV, csv)
-    for argv in (["refresh", str(csv)], ["status", str(csv)],
-                 ["sign-off", str(csv), "--partner", "IND", "--name", "X"],
-                 ["export-partner", str(csv), "--partner", "IND", "-o",
+    for argv in (["ververs", str(csv)], ["status", str(csv)],
+                 ["vaststellen", str(csv), "--partner", "IND", "--naam", "X"],
+                 ["exporteer-partner", str(csv), "--partner", "IND", "-o",
                   str(tmp_path / "i.xlsx")]):
         rc, _, err = _run(capsys, *argv)
         assert rc == 2, argv
-        assert "geen werkmap" in err and "mpp build" in err and "aannames.xlsm" in err
+        assert "geen werkmap" in err and "mpp bouw" in err and "aannames.xlsm" in err
         assert "beschadigd" not in err
     assert csv.read_bytes() == EXAMPLE_CSV.read_bytes()
 
@@ -173,12 +173,12 @@ def test_csv_instead_of_workbook_says_how_to_build_one(
 # --- 5. import-partner tells what happened ---------------------------------------------
 def test_import_reports_warnings_and_voided_sign_offs(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "sign-off", str(master), "--partner", "COA", "--name", "J. de Vries",
+    assert _run(capsys, "vaststellen", str(master), "--partner", "COA", "--naam", "J. de Vries",
                 "--datum", "2024-06-10")[0] == 0
     f = tmp_path / "COA.xlsx"
-    assert _run(capsys, "export-partner", str(master), "--partner", "COA", "-o", str(f))[0] == 0
+    assert _run(capsys, "exporteer-partner", str(master), "--partner", "COA", "-o", str(f))[0] == 0
     edit_cells(f, "COA", {cell_of(f, "COA", "snijverlies"): (0.1, None)})
-    rc, out, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0, err
     assert "Vaststelling COA (J. de Vries, 2024-06-10) vervalt: de aannames zijn gewijzigd." \
         in out
@@ -192,11 +192,11 @@ def test_import_is_not_held_up_by_changes_to_other_partners(
     # Replaces the Logboek-time heuristic: only a change of COA's own inputs in the
     # master since the export matters (see test_partner_staleness.py).
     f = tmp_path / "COA.xlsx"
-    assert _run(capsys, "export-partner", str(master), "--partner", "COA", "-o", str(f))[0] == 0
+    assert _run(capsys, "exporteer-partner", str(master), "--partner", "COA", "-o", str(f))[0] == 0
     edit_cells(f, "COA", {cell_of(f, "COA", "snijverlies"): (0.1, None)})
     edit_cells(master, "IND", {cell_of(master, "IND", "beslistermijn_maanden"): (7.0, None)})
     refresh_workbook(master, now=dt.datetime(2099, 1, 1, 12, 0, 0))
-    rc, out, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0, err
     assert "Let op" not in err
     assert "COA samengevoegd: 1 cel(len) gewijzigd" in out
@@ -208,13 +208,13 @@ def test_import_of_a_csv_partner_file_says_how_to_export_one(
     csv = tmp_path / "coa.csv"
     csv.write_text("parameter,waarde\n", encoding="utf-8")
     before = master.read_bytes()
-    rc, _, err = _run(capsys, "import-partner", str(master), str(csv), "--partner", "coa")
+    rc, _, err = _run(capsys, "importeer-partner", str(master), str(csv), "--partner", "coa")
     assert rc == 2
-    assert "geen werkmap" in err and "mpp export-partner" in err and "COA.xlsx" in err
+    assert "geen werkmap" in err and "mpp exporteer-partner" in err and "COA.xlsx" in err
     assert master.read_bytes() == before
 
 
 def test_build_onto_a_folder_is_a_dutch_error(tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    rc, _, err = _run(capsys, "build", str(EXAMPLE_CSV), "-o", str(tmp_path))
+    rc, _, err = _run(capsys, "bouw", str(EXAMPLE_CSV), "-o", str(tmp_path))
     assert rc == 2 and "is een map" in err

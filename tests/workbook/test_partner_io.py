@@ -18,7 +18,7 @@ from .conftest import cell_of, edit_cells
 @pytest.fixture
 def coa_file(master: Path, tmp_path: Path) -> Path:
     out = tmp_path / "COA.xlsx"
-    assert cli(["export-partner", str(master), "--partner", "COA", "-o", str(out)]) == 0
+    assert cli(["exporteer-partner", str(master), "--partner", "COA", "-o", str(out)]) == 0
     return out
 
 
@@ -41,9 +41,9 @@ def test_import_merges_inputs_and_sign_off(coa_file: Path, master: Path,
                                            capsys: pytest.CaptureFixture[str]):
     ref = cell_of(coa_file, "COA", "snijverlies")
     edit_cells(coa_file, "COA", {ref: (0.2, None)})
-    assert cli(["sign-off", str(coa_file), "--partner", "COA", "--name", "Piet"]) == 0
+    assert cli(["vaststellen", str(coa_file), "--partner", "COA", "--naam", "Piet"]) == 0
     before = read_assumptions(master)
-    assert cli(["import-partner", str(master), str(coa_file)]) == 0
+    assert cli(["importeer-partner", str(master), str(coa_file)]) == 0
     assert "overgenomen" in capsys.readouterr().out
     after = read_assumptions(master)
     got = next(r.waarde for r in after.rows if r.blad == "COA" and r.cel == ref)
@@ -55,17 +55,17 @@ def test_import_merges_inputs_and_sign_off(coa_file: Path, master: Path,
 
 
 def test_sign_off_in_file_not_matching_is_not_taken(coa_file: Path, master: Path):
-    assert cli(["sign-off", str(coa_file), "--partner", "COA", "--name", "Piet"]) == 0
+    assert cli(["vaststellen", str(coa_file), "--partner", "COA", "--naam", "Piet"]) == 0
     ref = cell_of(coa_file, "COA", "snijverlies")
     edit_cells(coa_file, "COA", {ref: (0.25, None)})  # changed after signing
-    assert cli(["import-partner", str(master), str(coa_file)]) == 0
+    assert cli(["importeer-partner", str(master), str(coa_file)]) == 0
     assert not status(master)["partners"]["COA"]["signed"]
 
 
 def test_wrong_partner_refused(coa_file: Path, master: Path,
                                capsys: pytest.CaptureFixture[str]):
     before = master.read_bytes()
-    assert cli(["import-partner", str(master), str(coa_file), "--partner", "IND"]) == 2
+    assert cli(["importeer-partner", str(master), str(coa_file), "--partner", "IND"]) == 2
     assert "niet van IND" in capsys.readouterr().err
     assert master.read_bytes() == before
 
@@ -75,7 +75,7 @@ def test_different_parameter_set_refused(coa_file: Path, master: Path, tmp_path:
     ref = cell_of(coa_file, "COA", "snijverlies", col="D")
     edit_cells(coa_file, "COA", {ref: ("max", None)})
     before = master.read_bytes()
-    assert cli(["import-partner", str(master), str(coa_file)]) == 2
+    assert cli(["importeer-partner", str(master), str(coa_file)]) == 2
     assert "andere set parameters" in capsys.readouterr().err
     assert master.read_bytes() == before
 
@@ -84,12 +84,12 @@ def test_import_with_errors_refused(coa_file: Path, master: Path,
                                     capsys: pytest.CaptureFixture[str]):
     edit_cells(coa_file, "COA", {cell_of(coa_file, "COA", "snijverlies"): (3.0, None)})
     before = master.read_bytes()
-    assert cli(["import-partner", str(master), str(coa_file)]) == 2
+    assert cli(["importeer-partner", str(master), str(coa_file)]) == 2
     assert "COA!" in capsys.readouterr().err
     assert master.read_bytes() == before
 
 
 def test_export_of_a_partner_file_refused(coa_file: Path, tmp_path: Path):
     shutil.copy(coa_file, tmp_path / "c2.xlsx")
-    assert cli(["export-partner", str(tmp_path / "c2.xlsx"), "--partner", "COA",
+    assert cli(["exporteer-partner", str(tmp_path / "c2.xlsx"), "--partner", "COA",
                 "-o", str(tmp_path / "c3.xlsx")]) == 2

@@ -33,7 +33,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def _export(capsys: pytest.CaptureFixture[str], master: Path, out: Path,
             partner: str = "COA") -> Path:
-    rc, _, err = _run(capsys, "export-partner", str(master), "--partner", partner,
+    rc, _, err = _run(capsys, "exporteer-partner", str(master), "--partner", partner,
                       "-o", str(out))
     assert rc == 0, err
     return out
@@ -85,23 +85,23 @@ def test_older_export_does_not_revert_a_newer_import(
     ref = cell_of(master, "COA", "snijverlies")
     other = cell_of(master, "COA", "vv_uitstroom_fractie")
     edit_cells(new, "COA", {ref: (0.2, None)})
-    assert _run(capsys, "import-partner", str(master), str(new))[0] == 0
+    assert _run(capsys, "importeer-partner", str(master), str(new))[0] == 0
     assert _value(master, "COA", ref) == 0.2
     edit_cells(old, "COA", {other: (0.09, None)})  # the old file carries the old ref value
     before = master.read_bytes()
     n_backups = len(_backups(master))
-    rc, out, err = _run(capsys, "import-partner", str(master), str(old))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(old))
     assert rc == 2
     exported = _props(old)[PROP_EXPORT]
     assert exported in err
     assert "COA_oud.xlsx is geëxporteerd op" in err
     assert "invoer van COA" in err and "gewijzigd" in err and "eerdere import" in err
-    assert "mpp export-partner" in err and "--forceer" in err
+    assert "mpp exporteer-partner" in err and "--forceer" in err
     assert "Traceback" not in err and not out
     assert master.read_bytes() == before
     assert len(_backups(master)) == n_backups
     # --forceer: merged anyway (the newer value is overwritten), logged as such
-    rc, out, err = _run(capsys, "import-partner", str(master), str(old), "--forceer")
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(old), "--forceer")
     assert rc == 0, err
     assert "--forceer" in err
     assert _value(master, "COA", ref) != 0.2
@@ -115,7 +115,7 @@ def test_edit_in_the_master_since_export_is_refused(
     edit_cells(master, "COA", {cell_of(master, "COA", "snijverlies"): (0.12, None)})
     edit_cells(f, "COA", {cell_of(f, "COA", "vv_uitstroom_fractie"): (0.09, None)})
     before = master.read_bytes()
-    rc, _, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, _, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 2
     assert "gewijzigd" in err and "--forceer" in err
     assert master.read_bytes() == before
@@ -127,7 +127,7 @@ def test_a_changed_other_partner_does_not_block(
     edit_cells(master, "IND", {cell_of(master, "IND", "beslistermijn_maanden"): (7.0, None)})
     ref = cell_of(f, "COA", "snijverlies")
     edit_cells(f, "COA", {ref: (0.2, None)})
-    rc, _, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, _, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0, err
     assert "Let op" not in err
     assert _value(master, "COA", ref) == 0.2
@@ -139,12 +139,12 @@ def test_second_import_of_the_same_file_changes_nothing(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = _export(capsys, master, tmp_path / "COA.xlsx")
     edit_cells(f, "COA", {cell_of(f, "COA", "snijverlies"): (0.2, None)})
-    rc, out, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0, err
     assert "niets gewijzigd" not in out
     before = master.read_bytes()
     n_backups, n_log = len(_backups(master)), len(_logboek(master))
-    rc, out, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0, err
     assert "niets gewijzigd" in out and "COA.xlsx" in out
     assert "Fout" not in err and "Let op" not in err
@@ -157,16 +157,16 @@ def test_second_import_takes_over_a_sign_off_added_since(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = _export(capsys, master, tmp_path / "COA.xlsx")
     edit_cells(f, "COA", {cell_of(f, "COA", "snijverlies"): (0.2, None)})
-    assert _run(capsys, "import-partner", str(master), str(f))[0] == 0
+    assert _run(capsys, "importeer-partner", str(master), str(f))[0] == 0
     assert not status(master)["partners"]["COA"]["signed"]
-    assert _run(capsys, "sign-off", str(f), "--partner", "COA", "--name", "Piet",
+    assert _run(capsys, "vaststellen", str(f), "--partner", "COA", "--naam", "Piet",
                 "--datum", "2024-06-10")[0] == 0
-    rc, out, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0, err
     assert "overgenomen" in out and "niets gewijzigd" not in out
     st = status(master)["partners"]["COA"]
     assert st["valid"] and st["name"] == "Piet" and st["date"] == "2024-06-10"
-    rc, out, _ = _run(capsys, "import-partner", str(master), str(f))
+    rc, out, _ = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0 and "niets gewijzigd" in out and "al overgenomen" in out
 
 
@@ -184,7 +184,7 @@ def test_file_without_stored_fingerprint_imports_with_a_warning(
     edit_cells(master, "COA", {cell_of(master, "COA", "vv_uitstroom_fractie"): (0.09, None)})
     ref = cell_of(f, "COA", "snijverlies")
     edit_cells(f, "COA", {ref: (0.2, None)})
-    rc, out, err = _run(capsys, "import-partner", str(master), str(f))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(f))
     assert rc == 0, err
     assert "Let op" in err and "oudere versie" in err and "niet worden gecontroleerd" in err
     assert _value(master, "COA", ref) == 0.2
@@ -201,7 +201,7 @@ def test_fingerprint_survives_a_save_by_libreoffice(
     assert _props(saved)[PROP_FINGERPRINT] == _props(f)[PROP_FINGERPRINT]
     edit_cells(master, "COA", {cell_of(master, "COA", "snijverlies"): (0.12, None)})
     edit_cells(saved, "COA", {cell_of(saved, "COA", "vv_uitstroom_fractie"): (0.09, None)})
-    rc, _, err = _run(capsys, "import-partner", str(master), str(saved))
+    rc, _, err = _run(capsys, "importeer-partner", str(master), str(saved))
     assert rc == 2 and "--forceer" in err
 
 
@@ -212,8 +212,8 @@ def test_lock_file_message_explains_a_stale_lock(
     name = lock.format(master.name)
     (master.parent / name).write_bytes(b"")
     before = master.read_bytes()
-    for argv in (["refresh", str(master)],
-                 ["sign-off", str(master), "--partner", "IND", "--name", "X"]):
+    for argv in (["ververs", str(master)],
+                 ["vaststellen", str(master), "--partner", "IND", "--naam", "X"]):
         rc, _, err = _run(capsys, *argv)
         assert rc == 2, argv
         assert "geopend in Excel of LibreOffice" in err
@@ -222,7 +222,7 @@ def test_lock_file_message_explains_a_stale_lock(
         assert "probeer opnieuw" in err
     assert master.read_bytes() == before
     (master.parent / name).unlink()
-    assert _run(capsys, "refresh", str(master))[0] == 0
+    assert _run(capsys, "ververs", str(master))[0] == 0
 
 
 # --- consistent messages: master and partner file mixed up ---------------------------------
@@ -230,18 +230,18 @@ def test_partner_file_where_the_master_is_expected(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = _export(capsys, master, tmp_path / "COA.xlsx")
     before = f.read_bytes()
-    rc, _, err = _run(capsys, "refresh", str(f))
+    rc, _, err = _run(capsys, "ververs", str(f))
     assert rc == 2
-    assert "COA.xlsx is een partnerbestand; 'mpp refresh' werkt op de masterwerkmap" in err
-    assert "mpp import-partner" in err and "bouw de werkmap opnieuw" not in err
+    assert "COA.xlsx is een partnerbestand; 'mpp ververs' werkt op de masterwerkmap" in err
+    assert "mpp importeer-partner" in err and "bouw de werkmap opnieuw" not in err
     rc, _, err = _run(capsys, "status", str(f))
     assert rc == 2 and "'mpp status' werkt op de masterwerkmap" in err
-    rc, _, err = _run(capsys, "import-partner", str(f), str(master))  # swapped
+    rc, _, err = _run(capsys, "importeer-partner", str(f), str(master))  # swapped
     assert rc == 2
-    assert "'mpp import-partner' werkt op de masterwerkmap" in err
+    assert "'mpp importeer-partner' werkt op de masterwerkmap" in err
     assert "eerst de master, dan het partnerbestand" in err
     assert "'mpp status'" not in err
-    rc, _, err = _run(capsys, "import-partner", str(master), str(master))
+    rc, _, err = _run(capsys, "importeer-partner", str(master), str(master))
     assert rc == 2 and "masterwerkmap, geen partnerbestand" in err
     assert f.read_bytes() == before
 
@@ -251,10 +251,10 @@ def test_export_does_not_overwrite_a_partner_file_without_overschrijf(
     f = _export(capsys, master, tmp_path / "COA.xlsx")
     edit_cells(f, "COA", {cell_of(f, "COA", "snijverlies"): (0.2, None)})  # partner's work
     filled = f.read_bytes()
-    rc, _, err = _run(capsys, "export-partner", str(master), "--partner", "COA", "-o", str(f))
+    rc, _, err = _run(capsys, "exporteer-partner", str(master), "--partner", "COA", "-o", str(f))
     assert rc == 2 and "bestaat al" in err and "--overschrijf" in err
     assert f.read_bytes() == filled
-    rc, out, err = _run(capsys, "export-partner", str(master), "--partner", "COA", "-o", str(f),
+    rc, out, err = _run(capsys, "exporteer-partner", str(master), "--partner", "COA", "-o", str(f),
                         "--overschrijf")
     assert rc == 0, err
     kept = list((tmp_path / ".backup").glob("COA.*.xlsx"))
@@ -265,11 +265,11 @@ def test_export_does_not_overwrite_a_partner_file_without_overschrijf(
 
 def test_status_names_errors_as_the_reason_a_sign_off_is_void(
         master: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "sign-off", str(master), "--partner", "COA", "--name", "A",
+    assert _run(capsys, "vaststellen", str(master), "--partner", "COA", "--naam", "A",
                 "--datum", "2024-06-10")[0] == 0
     edit_cells(master, "IND", {cell_of(master, "IND", "beslistermijn_maanden"): ("x", None)})
     rc, out, _ = _run(capsys, "status", str(master))
     assert rc == 0
-    assert re.search(r"Status MPP: concept \(\d+ fout\(en\) in de aannames; zie mpp validate",
+    assert re.search(r"Status MPP: concept \(\d+ fout\(en\) in de aannames; zie mpp valideer",
                      out)
     assert "VERVALLEN (vastgesteld door A op 2024-06-10; de aannames bevatten fouten)" in out

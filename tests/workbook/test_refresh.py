@@ -1,4 +1,4 @@
-"""mpp refresh: cached values agree with the engine, nothing else changes,
+"""mpp ververs: cached values agree with the engine, nothing else changes,
 backups, locks, formulas in input cells."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from mpp_xl import run
 from mpp_xl.assumptions import read_assumptions
 from mpp_xl.cli import main as cli
 from mpp_xl.registry import PARTNERS, SHEETS
+from mpp_xl.scenario_order import scenario_crossings
 from mpp_xl.workbook.refresh import BACKUP_DIR, exclusive, refresh_workbook
 from mpp_xl.workbook.xlsxio import col_index
 
@@ -73,7 +74,8 @@ def test_model_cell_and_checks_written(refreshed_master: Path, example):
     assert g[2][1].startswith("MPP 2024-2 · ")
     assert g[2][1].endswith(example.fingerprint()[:8])
     val = _grid(refreshed_master, "Validatie")
-    assert val[2][1] == 0 and val[3][1] == 0
+    # no errors; the warnings are the scenario crossings of the results (LET OP on Controles)
+    assert val[2][1] == 0 and val[3][1] == len(scenario_crossings(run(example)))
     vs = _grid(refreshed_master, "Vaststelling")
     assert vs[1][1] == "concept"
     log = _grid(refreshed_master, "Logboek")
@@ -133,7 +135,7 @@ def test_second_refresh_is_stable_and_keeps_backup(master: Path):
 def test_refuses_when_excel_has_it_open(master: Path, capsys: pytest.CaptureFixture[str]):
     (master.parent / f"~${master.name}").write_text("")
     before = master.read_bytes()
-    assert cli(["refresh", str(master)]) == 2
+    assert cli(["ververs", str(master)]) == 2
     err = capsys.readouterr().err
     assert "geopend" in err and "~$" in err
     assert master.read_bytes() == before
@@ -143,7 +145,7 @@ def test_refuses_when_excel_has_it_open(master: Path, capsys: pytest.CaptureFixt
 def test_refuses_a_concurrent_refresh(master: Path, capsys: pytest.CaptureFixture[str]):
     before = master.read_bytes()
     with exclusive(master):
-        assert cli(["refresh", str(master)]) == 2
+        assert cli(["ververs", str(master)]) == 2
     assert "al bijgewerkt" in capsys.readouterr().err
     assert master.read_bytes() == before
 
@@ -182,7 +184,7 @@ def test_formula_in_input_cell_uses_cached_value(master: Path):
 
 def test_run_accepts_a_workbook(master: Path, tmp_path: Path, example):
     out = tmp_path / "uit.csv"
-    assert cli(["run", str(master), "--csv", str(out)]) == 0
+    assert cli(["reken", str(master), "--csv", str(out)]) == 0
     import pandas as pd
 
     df = pd.read_csv(out)

@@ -19,9 +19,9 @@ SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
 def test_shipped_workbook_matches_the_example_csv():
     got = read_assumptions(SHIPPED).fingerprint()
     want = Assumptions.from_csv(EXAMPLE_CSV).fingerprint()
-    assert got == want, ("workbooks/mpp_2024_2.xlsm is out of date: run mpp build "
+    assert got == want, ("workbooks/mpp_2024_2.xlsm is out of date: run mpp bouw "
                          "workbooks/MPP_2024-2_aannames.csv -o workbooks/mpp_2024_2.xlsm --overschrijf && "
-                         "mpp refresh workbooks/mpp_2024_2.xlsm")
+                         "mpp ververs workbooks/mpp_2024_2.xlsm")
 
 
 def test_shipped_workbook_is_refreshed_and_has_the_vba():

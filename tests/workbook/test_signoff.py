@@ -25,21 +25,22 @@ def _sheet(path: Path, name: str) -> list[list[object]]:
 
 def test_sign_off_valid_then_void_after_change(master: Path,
                                                capsys: pytest.CaptureFixture[str]):
-    assert cli(["sign-off", str(master), "--partner", "IND", "--name", "Jan Jansen",
+    assert cli(["vaststellen", str(master), "--partner", "IND", "--naam", "Jan Jansen",
                 "--datum", "2024-09-30"]) == 0
     capsys.readouterr()
     assert cli(["status", str(master), "--json"]) == 0
     st = json.loads(capsys.readouterr().out)
     assert set(st) == {"status", "partners"} and list(st["partners"]) == list(PARTNERS)
     ind = st["partners"]["IND"]
-    assert ind == {"signed": True, "valid": True, "name": "Jan Jansen", "date": "2024-09-30",
-                   "fingerprint": read_assumptions(master).fingerprint("IND")}
-    assert st["partners"]["COA"] == {"signed": False, "valid": False, "name": None,
-                                     "date": None, "fingerprint": None}
+    assert ind == {"vastgesteld": True, "geldig": True, "naam": "Jan Jansen",
+                   "datum": "2024-09-30",
+                   "vingerafdruk": read_assumptions(master).fingerprint("IND")}
+    assert st["partners"]["COA"] == {"vastgesteld": False, "geldig": False, "naam": None,
+                                     "datum": None, "vingerafdruk": None}
     assert st["status"] == "concept"
     vs = _sheet(master, "Vaststelling")
     row = next(r for r in vs if r[0] == "IND")
-    assert row[1:4] == ["Jan Jansen", "2024-09-30", ind["fingerprint"]] and row[5] == "geldig"
+    assert row[1:4] == ["Jan Jansen", "2024-09-30", ind["vingerafdruk"]] and row[5] == "geldig"
     assert _sheet(master, "IND")[2][1] == "geldig"  # status in the partner's header
 
     # a changed IND input voids it: live in status, in the workbook after refresh
@@ -102,9 +103,9 @@ def _scen(path: Path) -> str:
 
 def test_sign_off_refused_with_errors_or_unknown_partner(master: Path,
                                                          capsys: pytest.CaptureFixture[str]):
-    assert cli(["sign-off", str(master), "--partner", "XYZ", "--name", "A"]) == 2
+    assert cli(["vaststellen", str(master), "--partner", "XYZ", "--naam", "A"]) == 2
     assert "Onbekende partner" in capsys.readouterr().err
     edit_cells(master, "COA", {cell_of(master, "COA", "snijverlies"): (5.0, None)})
     before = master.read_bytes()
-    assert cli(["sign-off", str(master), "--partner", "COA", "--name", "A"]) == 2
+    assert cli(["vaststellen", str(master), "--partner", "COA", "--naam", "A"]) == 2
     assert master.read_bytes() == before

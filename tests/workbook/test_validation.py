@@ -98,7 +98,7 @@ def test_rule_exit_2_message_with_sheet_and_cell_file_unchanged(
         rule: str, master: Path, capsys: pytest.CaptureFixture[str]):
     sheet, edit, words = CASES[rule]
     ref = edit(master)
-    assert cli(["validate", str(master)]) == 2
+    assert cli(["valideer", str(master)]) == 2
     out = capsys.readouterr()
     text = out.out + out.err
     lines = [line for line in text.splitlines() if f"(regel: {rule})" in line]
@@ -107,7 +107,7 @@ def test_rule_exit_2_message_with_sheet_and_cell_file_unchanged(
     assert any(all(w in line for w in words) for line in lines), lines
     assert "[FOUT]" in lines[0]
     before = master.read_bytes()
-    assert cli(["refresh", str(master)]) == 2
+    assert cli(["ververs", str(master)]) == 2
     err = capsys.readouterr().err
     assert f"{sheet}!{ref}" in err
     assert "er is niets berekend" in err
@@ -121,7 +121,7 @@ def test_missing_partner_sheet(master: Path, tmp_path: Path,
     wb.remove(wb["RvS"])
     p = tmp_path / "zonder_rvs.xlsx"
     wb.save(p)
-    assert cli(["validate", str(p)]) == 2
+    assert cli(["valideer", str(p)]) == 2
     err = capsys.readouterr().err
     assert "Het blad 'RvS' ontbreekt" in err and "ontbrekend_blad" in err
     assert "RvS" in PARTNERS
@@ -130,10 +130,10 @@ def test_missing_partner_sheet(master: Path, tmp_path: Path,
 def test_warning_does_not_stop_the_refresh(master: Path, capsys: pytest.CaptureFixture[str]):
     ref = cell_of(master, "DGM-APM", "eerste_aanvragen", "min", "H")  # 2026 min > medio
     edit_cells(master, "DGM-APM", {ref: (99000.0, None)})
-    assert cli(["validate", str(master)]) == 0
+    assert cli(["valideer", str(master)]) == 0
     out = capsys.readouterr().out
     assert "[WAARSCHUWING] DGM-APM!" in out and "scenariovolgorde" in out
-    assert cli(["refresh", str(master)]) == 0
+    assert cli(["ververs", str(master)]) == 0
     import python_calamine as pc
 
     g = pc.CalamineWorkbook.from_path(str(master)).get_sheet_by_name("Validatie").to_python()
