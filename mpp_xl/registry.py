@@ -160,7 +160,7 @@ _add("mc_correlatie_jaren", "Kader", "fractie", False, 0, 1, 0.7,
      "Correlatie tussen jaren", "Correlatie rho van de instroom in opeenvolgende "
      "jaren (corr = rho^|i-j|).", per_scenario=False, fmt="getal")
 _add("mc_zaad", "Kader", "geheel", False, 0, INF, 20242, "Startgetal (seed)",
-     "Vast startgetal van de toevalsgenerator, zodat een run reproduceerbaar is.",
+     "Vast startgetal van de toevalsgenerator, zodat een berekening reproduceerbaar is.",
      integer=True, per_scenario=False, fmt="getal")
 _add("mpp_versie", "Kader", "tekst", False, default="", label="MPP-versie",
      help='Versie van de prognose, bijvoorbeeld "2024-2".', kind="tekst",

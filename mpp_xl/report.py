@@ -425,7 +425,7 @@ def text_page(title: str, lines: Sequence[str], footer: str = "") -> Figure:
         room = y - limit - (step if rest else 0)
         if need > room + 1e-9:
             left = len(wrapped) - k
-            fig.text(0.07, y, f"… en nog {left} regel(s); zie mpp compare voor alles.",
+            fig.text(0.07, y, f"… en nog {left} regel(s); zie mpp vergelijk voor alles.",
                      fontsize=10.5, va="top", color=GREY)
             break
         for i, w in enumerate(ws):

@@ -113,7 +113,7 @@ _s("rvs_regulier_voorraad", "Voorraad hoger beroep regulier (RvS)", "RvS")
 SERIES: dict[str, Series] = {s.key: s for s in _S}
 
 
-#: The series of the printed summary table (``mpp run`` without ``--csv``).
+#: The series of the printed summary table (``mpp reken`` without ``--csv``).
 SUMMARY_KEYS: tuple[str, ...] = (
     "instroom_eerste",
     "instroom_totaal",

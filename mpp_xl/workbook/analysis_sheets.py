@@ -264,11 +264,11 @@ def build_bijstelling(ws: Any) -> None:
 
     ws["A1"] = "Bijstelling: vergelijking met de vorige MPP"
     ws["A1"].font = TITLE_FONT
-    ws["A2"] = ("Wordt bij elke verversing bijgewerkt (mpp refresh of Vernieuwen in Excel). "
+    ws["A2"] = ("Wordt bij elke verversing bijgewerkt (mpp ververs of Vernieuwen in Excel). "
                 "De vorige MPP staat op Kader bij vorige_mpp.")
     ws["A2"].font = Font(italic=True, color="595959")
     _style_row(ws)
-    ws.cell(BIJ_FIRST_ROW, 1, "Nog niet ververst: voer 'mpp refresh' uit of klik op "
+    ws.cell(BIJ_FIRST_ROW, 1, "Nog niet ververst: voer 'mpp ververs' uit of klik op "
                               "Vernieuwen.")
     for col, w in zip("ABCDEFG", (30, 10, 8, 14, 14, 14, 11), strict=True):
         ws.column_dimensions[col].width = w
@@ -433,7 +433,7 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None, new_assumptions
         except ValidationError as e:
             n = sum(p.is_error for p in e.problems)
             warning = (f"Vorige MPP {path.name} bevat {n} fout(en) in de aannames en is niet "
-                       "vergeleken. Controleer dat bestand met 'mpp validate'.")
+                       "vergeleken. Controleer dat bestand met 'mpp valideer'.")
         except (MppError, OSError, ValueError, KeyError) as e:
             msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             warning = f"Vorige MPP {path.name} kon niet worden gelezen: {msg}"
@@ -501,7 +501,7 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None, new_assumptions
             row += 1
         if len(ch) > BIJ_MAX_ASSUMPTIONS:
             put(f"… en nog {len(ch) - BIJ_MAX_ASSUMPTIONS} gewijzigde waarden; zie "
-                "'mpp compare --aannames-csv'.", "notitie")
+                "'mpp vergelijk --aannames-csv'.", "notitie")
     return out, []
 
 

@@ -1,4 +1,4 @@
-"""``mpp build``: the master workbook from the registry and an assumptions CSV.
+"""``mpp bouw``: the master workbook from the registry and an assumptions CSV.
 
 Built with openpyxl. For an ``.xlsm`` target the bundled xlwings standalone
 template (``templates/xlwings_standalone.xlsm``, made by ``xlwings quickstart
@@ -689,7 +689,7 @@ def _validatie(ws: Worksheet) -> None:
     ws["A3"], ws["A4"], ws["A5"] = "Fouten", "Waarschuwingen", "Gecontroleerd op"
     ws[S.VAL_ERRORS_CELL] = f'=COUNTIF(A{first}:A{last},"fout")'
     ws[S.VAL_WARNINGS_CELL] = f'=COUNTIF(A{first}:A{last},"waarschuwing")'
-    ws[S.VAL_CHECKED_CELL] = "nog niet gecontroleerd (voer 'mpp refresh' uit)"
+    ws[S.VAL_CHECKED_CELL] = "nog niet gecontroleerd (voer 'mpp ververs' uit)"
     _show_master_check(ws)
     for ref in ("A3", "A4", "A5"):
         ws[ref].font = BOLD
@@ -740,7 +740,7 @@ def _vaststelling(ws: Worksheet) -> None:
                             f'"{S.STATE_DRAFT}")')
     ws[S.VS_STATUS_CELL].font = Font(bold=True, size=12)
     ws[S.VS_REFRESHED_CELL] = "nog niet"
-    ws["A4"] = ("Een partner stelt zijn blad vast met 'mpp sign-off'. De vingerafdruk legt de "
+    ws["A4"] = ("Een partner stelt zijn blad vast met 'mpp vaststellen'. De vingerafdruk legt de "
                 "aannames vast: verandert daarna een invoer van die partner, dan vervalt de "
                 "vaststelling bij de volgende verversing.")
     ws["A4"].font = Font(italic=True, color="595959")
@@ -835,17 +835,17 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "In Excel (Windows, met xlwings): de MPP-functies rekenen vanzelf; de knop "
          "Vernieuwen (op Uitkomsten en op elk partnerblad; macro SampleCall) ververst de "
          "controles, de vaststelling en het logboek."),
-    ("", "Zonder Excel: mpp refresh WERKMAP. Bij fouten verandert er niets en krijgt u de "
+    ("", "Zonder Excel: mpp ververs WERKMAP. Bij fouten verandert er niets en krijgt u de "
          "lijst met fouten; de vorige versie blijft bewaard in de map .backup."),
     ("h", "Vaststellen"),
-    ("", "mpp sign-off WERKMAP --partner IND --name \"Naam\" legt naam, datum en een "
+    ("", "mpp vaststellen WERKMAP --partner IND --naam \"Naam\" legt naam, datum en een "
          "vingerafdruk van de aannames van IND vast. Wijzigt daarna een aanname van IND, "
          "dan vervalt de vaststelling. De MPP is 'vastgesteld' als alle partners geldig "
          "hebben vastgesteld en er geen fouten zijn; anders 'concept'."),
     ("", "mpp status WERKMAP toont de stand per partner."),
     ("h", "Partnerbestanden"),
-    ("", "mpp export-partner WERKMAP --partner COA -o COA.xlsx maakt een los bestand met "
-         "alleen het blad van COA; mpp import-partner WERKMAP COA.xlsx voegt het weer samen."),
+    ("", "mpp exporteer-partner WERKMAP --partner COA -o COA.xlsx maakt een los bestand met "
+         "alleen het blad van COA; mpp importeer-partner WERKMAP COA.xlsx voegt het weer samen."),
 )
 
 
@@ -882,7 +882,7 @@ def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
     ws.protection.sheet = True
 
 
-#: The interpreter written into xlwings.conf when ``mpp build`` gets no
+#: The interpreter written into xlwings.conf when ``mpp bouw`` gets no
 #: ``--interpreter``: ``python`` (the python.exe found on PATH) unless the
 #: build itself runs on Windows, where it is the running python.exe.
 DEFAULT_INTERPRETER = "python"
@@ -906,7 +906,7 @@ CONF_NOTES: tuple[str, ...] = (
     "UDF Modules = udfs.mpp_udfs: de MPP-functies komen uit het geïnstalleerde pakket "
     "mpp-xl (py -m pip install -e . in de map van mpp-xl); PYTHONPATH blijft leeg.",
     "Interpreter_Win: het volledige pad van python.exe waarin mpp-xl is geïnstalleerd "
-    "(mpp build --interpreter PAD); 'python' betekent: de python.exe die Windows op het "
+    "(mpp bouw --interpreter PAD); 'python' betekent: de python.exe die Windows op het "
     "PATH vindt.",
     "De knop Vernieuwen (Uitkomsten en elk partnerblad) voert de macro SampleCall uit: "
     "import mpp_2024_2; mpp_2024_2.main(). Het bestand mpp_2024_2.py staat naast de werkmap.",

@@ -3,7 +3,7 @@
 Values come from python-calamine (fast, independent of openpyxl). A formula
 in an input cell (a partner may type ``=F7*1.05``) counts with its result:
 the cached value when the file has one (every file saved by Excel or
-LibreOffice, and every file ``mpp refresh`` wrote), otherwise the formula is
+LibreOffice, and every file ``mpp ververs`` wrote), otherwise the formula is
 evaluated headless (:mod:`mpp_xl.workbook.evaluate`), e.g. for a file
 written by openpyxl or another tool that stores no cached values.
 """

@@ -55,7 +55,7 @@ def values_copy_bytes(data: bytes, name: str = "werkmap") -> bytes:
                 model = c
     if model is not None and (model.formula is not None and not model.value):
         raise MppError(f"{name} is nog niet ververst: de formules hebben nog geen waarden. "
-                       f"Ververs eerst met: mpp refresh {name}. Er is niets geschreven.")
+                       f"Ververs eerst met: mpp ververs {name}. Er is niets geschreven.")
     parts = read_parts(data)
     shown: dict[tuple[str, int, int], object] = {}
     for sheet, path in pkg.sheet_paths.items():
