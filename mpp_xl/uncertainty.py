@@ -39,7 +39,7 @@ from scipy.special import ndtri
 
 from .assumptions import Resolved, fingerprint
 from .engine import compute
-from .output import nl_number, write_csv
+from .output import nl_number, parse_nl_number, write_csv
 from .problems import MppError
 from .registry import ENGINE_KEYS, PARAMETERS
 from .series import SERIES
@@ -336,12 +336,11 @@ def parse_percentiles(text: str) -> tuple[float, ...]:
     (separated by ';' or spaces, with a Dutch decimal comma)."""
     vals: list[float] = []
     for t in _split_numbers(text):
-        num = t.replace(",", ".") if t.count(",") == 1 and "." not in t else t
         try:
-            v = float(num)
-        except ValueError:
-            raise MppError(f"Percentiel '{t}' is geen getal; schrijf bijvoorbeeld 5,95 of "
-                           "2,5;97,5 of '12,5 50 87,5'.") from None
+            v = parse_nl_number(t)  # one reading of a number everywhere (docs/cli.md)
+        except ValueError as e:
+            raise MppError(f"Percentiel '{t}' is geen getal: {e} Een lijst schrijft u als "
+                           "5,95 of 2,5;97,5 of '12,5 50 87,5'.") from None
         if not (0.0 < v < 100.0) or not np.isfinite(v):
             raise MppError(f"Percentiel {t} moet tussen 0 en 100 liggen (0 en 100 zelf niet).")
         vals.append(v)

@@ -17,6 +17,7 @@ from mpp_xl import run
 from mpp_xl.backtest import backtest
 from mpp_xl.cli import main
 from mpp_xl.compare import compare
+from mpp_xl.output import parse_nl_number
 from mpp_xl.problems import MppError
 from mpp_xl.registry import ASIEL_LABELS, PARAMETERS
 from mpp_xl.report import build_figures, text_page
@@ -46,6 +47,26 @@ def test_percentiles_accept_dutch_decimal_commas(text: str, extra: set[float]) -
 def test_percentiles_outside_0_100_or_not_numbers_are_refused(text: str) -> None:
     with pytest.raises(MppError, match="Percentiel"):
         parse_percentiles(text)
+
+
+@pytest.mark.parametrize("item", ["2,5", "97.5", "33,3", "1e1", "7", "0,5", "99,99"])
+def test_each_percentile_is_read_as_the_cli_reads_a_number(item: str) -> None:
+    """One reading of a typed number everywhere: a percentile item is what
+    parse_nl_number makes of it (also in a ';'-separated list)."""
+    expected = parse_nl_number(item)
+    assert expected in parse_percentiles(f"{item};50")
+    assert expected in parse_percentiles(f"50 {item}")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("2,500;50", "dubbelzinnig"),      # thousands comma or decimal comma? never guessed
+    ("1.2.3", "eenduidig"),
+    ("12.500", "tussen 0 en 100"),     # 12.500 is twelve thousand five hundred
+])
+def test_percentiles_refuse_what_the_cli_refuses(text: str, says: str) -> None:
+    with pytest.raises(MppError, match="Percentiel") as e:
+        parse_percentiles(text)
+    assert says in str(e.value)
 
 
 def test_cli_percentiles_with_decimal_commas(tmp_path: Path) -> None:
