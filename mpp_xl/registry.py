@@ -96,6 +96,20 @@ class Parameter:
             return f"minimaal {_fmt(self.lo)}"
         return f"tussen {_fmt(self.lo)} en {_fmt(self.hi)}"
 
+    def default_text(self) -> str:
+        """Dutch description of the default: 'verplicht' (no default), 'leeg',
+        a text as is, a year as is (2024) and any other number in Dutch
+        notation (10.000; 0,7; 0)."""
+        if self.default is None:
+            return "verplicht"
+        if self.default == "":
+            return "leeg"
+        if isinstance(self.default, str):
+            return self.default
+        if self.unit == "jaar":
+            return str(int(self.default))
+        return _fmt(self.default)
+
 
 def _fmt(x: float) -> str:
     if float(x).is_integer():

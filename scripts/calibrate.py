@@ -280,14 +280,22 @@ def _differences(cal: dict[str, me.Spec]) -> list[str]:
     return out
 
 
+def _nl_count(x: float) -> str:
+    """A count in Dutch notation for the user docs: 45900 -> '45.900', -5081 -> '-5.081'."""
+    return f"{x:,.0f}".replace(",", ".")
+
+
+def _nl_share(x: float) -> str:
+    """A share (fraction) in Dutch notation with three decimals: 0.5 -> '0,500'."""
+    return f"{x:.3f}".replace(".", ",")
+
+
 def markdown(table: pd.DataFrame) -> str:
+    """The residual table of docs/calibratie.md (numbers in Dutch notation)."""
     lines = ["| reeks | scenario | jaar | gepubliceerd | model | verschil | tolerantie |",
              "|---|---|---:|---:|---:|---:|---:|"]
     for r in table.itertuples():
-        if r.reeks in SHARE_SERIES:
-            f = "{:.3f}".format
-        else:
-            f = "{:,.0f}".format
+        f = _nl_share if r.reeks in SHARE_SERIES else _nl_count
         lines.append(f"| {r.reeks} | {r.scenario} | {r.jaar} | {f(r.gepubliceerd)} | "
                      f"{f(r.model)} | {f(r.verschil)} | {f(r.tolerantie)} |")
     return "\n".join(lines)

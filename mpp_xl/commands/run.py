@@ -102,9 +102,8 @@ def parameters_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for p in PARAMETERS.values():
-        d = "verplicht" if p.default is None else (p.default if p.default != "" else "leeg")
         lines.append(f"| {p.sheet} | `{p.key}` | {p.label} | {p.unit} | "
-                     f"{'ja' if p.per_jaar else 'nee'} | {p.bounds_text()} | {d} |")
+                     f"{'ja' if p.per_jaar else 'nee'} | {p.bounds_text()} | {p.default_text()} |")
     return "\n".join(lines) + "\n"
 
 
