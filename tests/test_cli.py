@@ -124,6 +124,24 @@ def test_parameter_docs_are_generated_from_registry() -> None:
     assert (ROOT / "docs" / "parameters.md").read_text() == parameters_markdown()
 
 
+def test_parameter_docs_print_defaults_in_dutch_notation() -> None:
+    """Every numeric default in docs/parameters.md reads back (the Dutch way)
+    as the registry's value, with no English decimal point or thousands comma."""
+    from mpp_xl.commands.run import parameters_markdown
+    from mpp_xl.output import parse_nl_number
+    from mpp_xl.registry import PARAMETERS
+
+    rows = {line.split("|")[2].strip(" `"): line.split("|")[7].strip()
+            for line in parameters_markdown().splitlines()[6:]}
+    numeric = [p for p in PARAMETERS.values() if isinstance(p.default, (int, float))]
+    assert len(numeric) > 20 and any(p.default >= 1000 and p.unit != "jaar" for p in numeric)
+    for p in numeric:
+        shown = rows[p.key]
+        assert parse_nl_number(shown) == pytest.approx(p.default), (p.key, shown)
+        if p.unit != "jaar":  # a point only between thousands (10.000), never 0.7
+            assert ("." in shown) == (abs(p.default) >= 1000), (p.key, shown)
+
+
 def test_goal_seek_messages(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doelzoeken", str(EXAMPLE_CSV), "--parameter", "coa_capaciteit",
                  "--reeks", "coa_bezetting", "--doeljaar", "2027", "--doel", "1"]) == 2
