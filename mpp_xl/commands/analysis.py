@@ -125,12 +125,14 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         print(f"Let op: {m}", file=sys.stderr)
     if args.csv:
         bands.to_csv(args.csv)
-        print(f"Banden van {len(bands.data)} reeksen ({nl_number(bands.draws)} trekkingen, "
-              f"startgetal {bands.seed}) geschreven naar {args.csv}.")
+        print(f"Banden van {len(bands.data)} reeksen (methode {bands.methode}, "
+              f"{nl_number(bands.draws)} trekkingen, startgetal {bands.seed}) geschreven naar "
+              f"{args.csv}.")
         return 0
     labels = [f"P{p:g}".replace(".", ",") for p in bands.percentiles]
     print(summary_table(bands.data, labels, bands.years, SUMMARY_KEYS, row_header="perc."))
-    print(f"{nl_number(bands.draws)} trekkingen, startgetal {bands.seed}, correlatie tussen "
+    print(f"Methode {bands.methode}, {nl_number(bands.draws)} trekkingen, startgetal "
+          f"{bands.seed}, correlatie tussen "
           f"jaren {f'{bands.rho:g}'.replace('.', ',')}. Stromen: totaal per jaar; voorraden: "
           "per 1 januari.")
     return 0

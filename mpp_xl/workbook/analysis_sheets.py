@@ -48,6 +48,14 @@ PCT_HEADERS: tuple[str, ...] = ("P12,5", "P50", "P67", "P87,5")
 FAN_SERIES: tuple[str, ...] = ("instroom_totaal", "coa_bezetting", "ind_werkvoorraad",
                                "nidos_caseload", "amv_instroom", "dtv_caseload")
 ONZ_FIRST_CHART_ROW = 6
+#: The cell showing the Monte Carlo method (Kader's mc_methode) on Onzekerheid.
+METHOD_CELL = "A5"
+METHOD_LABEL = "Monte-Carlomethode: "
+#: The default Monte Carlo method (``mpp_xl.uncertainty.METHODS[0]``; a test keeps them equal).
+DEFAULT_METHOD = "alle_aannames"
+#: Legend labels of the fan charts' lines (as in the report's fan charts).
+MEDIO_LABEL = "medio (P67)"
+MEDIAN_LABEL = "mediaan (P50)"
 S_SCENARIOS: tuple[str, ...] = ("min", "medio", "max")
 ONZ_CHART_ROWS = 18
 ONZ_TABLES_PER_PAGE = 5
@@ -143,6 +151,16 @@ def series_formats(reeks: str) -> tuple[str, str]:
     return "aantal", "aantal_verschil"
 
 
+def _method_formula(wb: Any) -> str:
+    """A formula showing Kader's ``mc_methode`` (the default when empty)."""
+    kader = wb[S.KADER]
+    for r in range(1, kader.max_row + 1):
+        if kader.cell(r, 1).value == "mc_methode":
+            cell = f"{S.KADER}!$E${r}"
+            return f'="{METHOD_LABEL}"&IF({cell}="","{DEFAULT_METHOD}",{cell})'
+    return f'="{METHOD_LABEL}{DEFAULT_METHOD}"'
+
+
 def build_onzekerheid(ws: Any, horizon: list[int]) -> dict[str, tuple[int, int]]:
     """Formulas for every main series and fan charts; returns reeks -> (first, last) data row."""
     from openpyxl.chart import AreaChart, LineChart, Reference, Series
@@ -155,17 +173,23 @@ def build_onzekerheid(ws: Any, horizon: list[int]) -> dict[str, tuple[int, int]]
     ws["A1"] = "Onzekerheid: Monte-Carlobanden"
     ws["A1"].font = TITLE_FONT
     notes = (
-        "Per trekking krijgt elk jaar één waarde van de eerste asielaanvragen, zo dat P12,5, "
-        "P67 en P87,5 gelijk zijn aan min, medio en max op DGM-APM; alle andere aannames "
-        "staan op medio.",
-        "Aantal trekkingen, startgetal en correlatie tussen de jaren staan op Kader "
-        "(mc_trekkingen, mc_zaad, mc_correlatie_jaren). Stromen: totaal per jaar; "
-        "voorraden: per 1 januari.",
-        "Grafieken: het vlak is de band P12,5–P87,5, de lijn de mediaan (P50), de punten zijn "
-        "de drie scenario's van de MPP (min, medio, max).",
+        "Methode alle_aannames (standaard): per trekking en jaar één scenarioscore voor elke "
+        "aanname die per scenario verschilt, zo dat P12,5, P67 en P87,5 van die aannames "
+        "gelijk zijn aan min, medio en max. Methode alleen_instroom: alleen de eerste "
+        "asielaanvragen worden getrokken, alle andere aannames staan op medio.",
+        "Methode, aantal trekkingen, startgetal en correlatie tussen de jaren staan op Kader "
+        "(mc_methode, mc_trekkingen, mc_zaad, mc_correlatie_jaren). Stromen: totaal per "
+        "jaar; voorraden: per 1 januari.",
+        "Grafieken: het vlak is de band P12,5–P87,5, de dikke lijn medio (P67, wat de MPP "
+        "medio noemt), de dunne stippellijn de mediaan (P50), de punten de drie scenario's "
+        "van de MPP (min, medio, max). Voorraden tot 1 januari van het eindjaar, zoals in "
+        "de publicatie; de tabellen tonen ook 1 januari daarna.",
     )
     for i, t in enumerate(notes, start=2):
         ws.cell(i, 1, t).font = Font(italic=True, color="595959")
+    # the Monte Carlo method in use: Kader's mc_methode, or the default when empty
+    ws[METHOD_CELL] = _method_formula(ws.parent)
+    ws[METHOD_CELL].font = Font(bold=True)
 
     n_charts = len(FAN_SERIES)
     row = ONZ_FIRST_CHART_ROW + ((n_charts + 1) // 2) * ONZ_CHART_ROWS + 1
@@ -200,6 +224,8 @@ def build_onzekerheid(ws: Any, horizon: list[int]) -> dict[str, tuple[int, int]]
 
     for i, reeks in enumerate(FAN_SERIES):
         first, last = pos[reeks]
+        if SERIES[reeks].is_stock:
+            last -= 1  # the chart ends on 1 jan eindjaar like the publication
 
         def ref(col: int, first: int = first, last: int = last) -> Reference:
             return Reference(ws, min_col=col, min_row=first, max_row=last)
@@ -225,11 +251,16 @@ def build_onzekerheid(ws: Any, horizon: list[int]) -> dict[str, tuple[int, int]]
         area.legend.legendEntry = [LegendEntry(idx=0, delete=True)]  # the invisible base
 
         line = LineChart()
-        med = Series(ref(3), title="P50")
-        med.graphicalProperties.line.solidFill = "1F4E79"
-        med.graphicalProperties.line.width = 28575
-        med.smooth = False
-        line.series.append(med)
+        medio = Series(ref(4), title=MEDIO_LABEL)  # P67: what the MPP calls medio
+        medio.graphicalProperties.line.solidFill = "1F4E79"
+        medio.graphicalProperties.line.width = 28575
+        medio.smooth = False
+        median = Series(ref(3), title=MEDIAN_LABEL)
+        median.graphicalProperties.line.solidFill = "1F4E79"
+        median.graphicalProperties.line.width = 9525
+        median.graphicalProperties.line.prstDash = "dash"
+        median.smooth = False
+        line.series.extend([medio, median])
         for col, scen, color, symbol in ((6, "min", "548235", "triangle"),
                                          (7, "medio", "C00000", "circle"),
                                          (8, "max", "7030A0", "diamond")):

@@ -464,8 +464,11 @@ def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
     ws["A1"].font = TITLE_FONT
 
     def ref(reeks: str, col: int) -> Reference:
+        """The years of a table; a stock's chart ends on 1 jan eindjaar like the
+        publication (the table keeps 1 jan eindjaar+1)."""
         p = pos[reeks]
-        return Reference(uit, min_col=col, min_row=p.first, max_row=p.last)
+        last = p.last - 1 if SERIES[reeks].is_stock else p.last
+        return Reference(uit, min_col=col, min_row=p.first, max_row=last)
 
     def stacked(title: str, keys: list[tuple[str, str]]) -> BarChart:
         ch = BarChart()
