@@ -184,6 +184,11 @@ class RefreshResult:
         return self.state
 
 
+def clock() -> dt.datetime:
+    """The time of a refresh (local time; tests replace this function)."""
+    return dt.datetime.now()
+
+
 # --- the user for the Logboek --------------------------------------------------------
 def user_from_request(headers: Mapping[str, str]) -> str:
     """The user a server request names: the header :data:`USER_HEADER`, else
@@ -478,7 +483,7 @@ def refresh(book: Book, *, now: dt.datetime | None = None, user: str | None = No
     running Python; servers pass the request's user); ``signoffs`` adds or
     removes (None) sign-offs before the states are computed; ``action`` and
     ``note``: the Logboek entry (default: "ververst" and a summary)."""
-    stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    stamp = (now or clock()).strftime("%Y-%m-%d %H:%M:%S")
     names = book.sheet_names()
     missing = [s for s in REQUIRED_SHEETS if s not in names]
     if missing:
