@@ -20,7 +20,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mpp_xl import model_cache
+from mpp_xl import forecast, model_cache
 from mpp_xl.assumptions import Assumptions
 from mpp_xl.backtest import realisaties_from_frame
 from mpp_xl.excel_refresh import FakeBook
@@ -169,10 +169,19 @@ def office_cells(path: Path, actions: list[dict[str, Any]]) -> tuple[Cells, list
 @pytest.fixture(scope="module")
 def runs(source: Path) -> dict[str, Any]:
     model_cache.clear()
-    runs_before = model_cache.stats["engine_runs"]
-    data, pkg_result = refresh_bytes(source.read_bytes(), source.name, now=NOW, user=USER,
-                                     base_dir=source.parent)
-    package_runs = model_cache.stats["engine_runs"] - runs_before
+    calls: list[int] = []
+    real_run = forecast.run_resolved
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real_run(*args, **kw)
+
+    with pytest.MonkeyPatch.context() as mp:  # every engine run, in or outside the cache
+        mp.setattr(forecast, "run_resolved", counted)
+        mp.setattr(model_cache, "run_resolved", counted)
+        data, pkg_result = refresh_bytes(source.read_bytes(), source.name, now=NOW,
+                                         user=USER, base_dir=source.parent)
+    package_runs = len(calls)
     book = FakeBook.from_xlsx(source)
     before = fake_cells(book)
     fake_result = excel_refresh(book, now=NOW, user=USER)
