@@ -31,9 +31,7 @@ the default itself, so importing it first is enough.
 
 # No ``from __future__ import annotations``: FastAPI reads the endpoints'
 # annotations (Request, Body) at runtime, and they are imported in create_app.
-import base64
 import contextvars
-import json
 import os
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
@@ -44,6 +42,13 @@ from typing import Annotated, Any  # noqa: E402
 import xlwings as xw  # noqa: E402
 
 from mpp_xl.excel_refresh import XlwingsBook, refresh  # noqa: E402
+from mpp_xl.workbook.refresh_core import (  # noqa: E402
+    UNKNOWN_REQUEST_USER,
+    Formula,
+    as_text_input,
+    current_user,
+)
+from mpp_xl.workbook.refresh_core import USER_HEADER as USER_HEADER  # noqa: E402, F401
 
 from . import mpp_udfs  # noqa: E402
 
@@ -58,10 +63,9 @@ if not hasattr(mpp_udfs.MPP_MODEL, "__xlfunc__"):  # xlwings was imported withou
 #: that lifts (False) or restores (True) the protection of one sheet.
 PROTECTION_CALLBACK = "mppBladBeveiliging"
 
-#: The request header in which a task pane may name the user for the Logboek.
-USER_HEADER = "X-MPP-Gebruiker"
-#: The Logboek user when the request names nobody.
-UNKNOWN_USER = "onbekend (Office.js)"
+#: The Logboek user when the request names nobody (the request header that
+#: names the user is :data:`USER_HEADER`).
+UNKNOWN_USER = UNKNOWN_REQUEST_USER
 
 
 class ServerBook(XlwingsBook):
@@ -73,14 +77,16 @@ class ServerBook(XlwingsBook):
     recalculation is Excel's own (``calculate`` action)."""
 
     def write(self, sheet: str, row: int, col: int, values: list[list[Any]]) -> None:
-        """Blocks with a formula go to ``range.formulas`` (English function names
-        and ``,`` whatever the user's language, as the refresh writes them);
-        others to ``range.values``."""
+        """Blocks with a :class:`Formula` go to ``range.formulas`` (English function
+        names and ``,`` whatever the user's language, as the refresh writes them);
+        others to ``range.values``; text that Excel would read as a formula gets
+        the quote prefix either way."""
         if not values:
             return
-        if any(isinstance(v, str) and v.startswith("=") for r in values for v in r):
+        if any(isinstance(v, Formula) for r in values for v in r):
             last = (row + len(values) - 1, col + len(values[0]) - 1)
-            self.book.sheets[sheet].range((row, col), last).formula = values
+            self.book.sheets[sheet].range((row, col), last).formula = [
+                [as_text_input(v) for v in r] for r in values]
         else:
             super().write(sheet, row, col, values)
 
@@ -96,31 +102,11 @@ class ServerBook(XlwingsBook):
 
 
 def request_user(headers: Mapping[str, str]) -> str:
-    """The user for the Logboek from the request Office.js sent: the header
-    :data:`USER_HEADER`, else the name in the bearer token (``Authorization``,
-    as xlwings' ``runPython(url, {auth: token})`` sends it; read for the log
-    only, not verified: verifying tokens is the job of the production
-    xlwings-server with Entra ID), else "onbekend (Office.js)". Never the
-    account of the server process."""
-    low = {k.lower(): v for k, v in headers.items()}
-    named = (low.get(USER_HEADER.lower()) or "").strip()
-    if named:
-        return named[:100]
-    auth = (low.get("authorization") or "").strip()
-    token = auth.split()[-1] if auth else ""
-    parts = token.split(".")
-    if len(parts) == 3:
-        try:
-            pad = "=" * (-len(parts[1]) % 4)
-            claims = json.loads(base64.urlsafe_b64decode(parts[1] + pad))
-        except (ValueError, TypeError):
-            claims = {}
-        if isinstance(claims, dict):
-            for key in ("preferred_username", "upn", "email", "name", "sub"):
-                v = claims.get(key)
-                if isinstance(v, str) and v.strip():
-                    return v.strip()[:100]
-    return UNKNOWN_USER
+    """The user for the Logboek from the request Office.js sent: the one user
+    lookup of every refresh path (:func:`mpp_xl.workbook.refresh_core.current_user`)
+    with the request's headers: the header :data:`USER_HEADER`, else the name in
+    the bearer token, else "onbekend (Office.js)". Never the server's account."""
+    return current_user(None, headers)
 
 
 #: The Logboek user of the script call being served (set per request).

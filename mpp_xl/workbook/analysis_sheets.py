@@ -35,7 +35,7 @@ import pandas as pd
 from ..problems import MppError, ValidationError
 from ..series import SERIES
 from . import sheets as S
-from .xlsxio import Package, cell_xml, col_index, col_letter, scan_cells
+from .xlsxio import Package, col_index, col_letter, scan_cells
 
 ONZEKERHEID = S.ONZEKERHEID
 BIJSTELLING = S.BIJSTELLING
@@ -703,28 +703,6 @@ def merge_cells_xml(xml: bytes, new: Mapping[tuple[int, int], bytes],
     return out
 
 
-def _style_ids(pkg: Package, sheet: str) -> dict[str, str | None]:
-    by_col = {c.col: c.style for c in pkg.cells(sheet) if c.row == STYLE_ROW}
-    return {k: by_col.get(j) for j, k in enumerate(KIND_ORDER, start=1)}
-
-
-def layout_xml(pkg: Package, sheet: str, layout: Layout,
-               clear: Callable[[int, int], bool], base: bytes | None = None) -> bytes:
-    """``base`` (default: the sheet's XML in ``pkg``) with the cells of ``layout``."""
-    styles = _style_ids(pkg, sheet)
-    new = {(r, c): cell_xml(f"{col_letter(c)}{r}", v, styles.get(kind))
-           for (r, c), (v, kind) in layout.items()}
-    return merge_cells_xml(pkg.sheet_xml(sheet) if base is None else base, new, clear)
-
-
-def bijstelling_clear(r: int, c: int) -> bool:
-    return r >= BIJ_FIRST_ROW
-
-
-def realisatie_clear(r: int, c: int) -> bool:
-    return c >= REAL_BT_COL and (r == REAL_SUMMARY_ROW or r >= REAL_FIRST_ROW)
-
-
 def realisatie_rows_from_package(pkg: Package,
                                  values: Mapping[tuple[str, int, int], object] | None = None,
                                  ) -> list[list[object]]:
@@ -741,43 +719,6 @@ def realisatie_rows_from_package(pkg: Package,
         return []
     last = max(grid)
     return [grid.get(r, [None] * 4) for r in range(REAL_FIRST_ROW, last + 1)]
-
-
-def refresh_parts(pkg: Package, assumptions: Any, resolved: Any,
-                  base_dir: str | Path | None,
-                  values: Mapping[tuple[str, int, int], object] | None = None,
-                  replaced: Mapping[str, bytes] | None = None,
-                  ) -> tuple[dict[str, bytes], list[str]]:
-    """New XML of Bijstelling and Realisatie (part name -> bytes, for the
-    sheets present) and Dutch warnings for the refresh output. ``values``: the
-    evaluated formula cells; ``replaced``: parts already changed by the refresh
-    (their XML is the starting point)."""
-    replaced = replaced or {}
-
-    def base(sheet: str) -> bytes:
-        return replaced.get(pkg.sheet_paths[sheet], pkg.sheet_xml(sheet))
-
-    from ..forecast import run_resolved
-
-    parts: dict[str, bytes] = owned_row_heights(pkg, base)
-    notes: list[str] = []
-    has_bij = BIJSTELLING in pkg.sheet_paths
-    has_real = REALISATIE in pkg.sheet_paths
-    if not (has_bij or has_real):
-        return parts, notes
-    forecast = run_resolved(resolved)
-    if has_bij:
-        vorige = str(resolved.text.get("vorige_mpp", "") or "")
-        lay, msgs = bijstelling_layout(vorige, base_dir, assumptions, forecast)
-        parts[pkg.sheet_paths[BIJSTELLING]] = layout_xml(pkg, BIJSTELLING, lay,
-                                                         bijstelling_clear, base(BIJSTELLING))
-        notes += [f"Bijstelling: {m}" for m in msgs]
-    if has_real:
-        lay, msgs = backtest_layout(realisatie_rows_from_package(pkg, values), forecast)
-        parts[pkg.sheet_paths[REALISATIE]] = layout_xml(pkg, REALISATIE, lay, realisatie_clear,
-                                                        base(REALISATIE))
-        notes += [f"Realisatie: {m}" for m in msgs]
-    return parts, notes
 
 
 #: Rows of the owned sheets whose text (in column A) wraps over the table's width.

@@ -6,69 +6,52 @@ Algorithm (see docs/workbook.md):
    the sidecar ``.NAME.lock`` (``fcntl.flock``; ``msvcrt.locking`` on Windows,
    where this module is also imported by the refresh button) so two refreshes
    never interleave;
-2. read the file once into memory; read the inputs (evaluating formulas in
-   input cells) and validate - on errors raise :class:`ValidationError`
-   (exit 2) and leave the file untouched;
-3. regenerate the data rows of Validatie, Vaststelling and Logboek;
-4. evaluate every formula of the workbook: ``MPP_*`` calls through the
-   ``CATALOGUE`` of ``udfs/mpp_udfs.py`` (the module Excel uses), native
-   formulas with the ``formulas`` package;
-5. write the results as the cached values (``<v>``) of the formula cells by
+2. read the file once into memory and run the one refresh,
+   :func:`mpp_xl.workbook.refresh_core.refresh`, over a
+   :class:`~mpp_xl.workbook.package_book.PackageBook` (the Excel button and
+   the Office.js script run the same function over their book): read and
+   validate the inputs - on errors raise :class:`ValidationError` (exit 2)
+   and leave the file untouched - write Validatie, Vaststelling, Logboek and
+   the analysis sheets, evaluate every formula;
+3. write the results as the cached values (``<v>``) of the formula cells by
    editing the sheet XML, and the charts' cached data (``numCache``) from the
    same values, so a reader that does not recalculate sees the numbers and
    charts of this refresh; every other byte of the other parts stays as it was
    (inputs, styles, shapes such as the refresh buttons, VBA);
-6. keep the previous version in ``.backup/`` and replace the file atomically.
+4. keep the previous version in ``.backup/`` and replace the file atomically.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..assumptions import Assumptions
 from ..output import atomic_write
-from ..problems import MppError, Problem, ValidationError
-from ..registry import PARTNERS
+from ..problems import MppError
 from . import sheets as S
-from .chart_cache import fill_chart_caches
-from .evaluate import Evaluator, Key, load_catalogue
-from .reader import read_bytes_assumptions
-from .xlsxio import Cell, Package, XlErr, cell_xml, col_letter, replace_rows_from, set_cached_values
+from .package_book import CALC_ID, PackageBook, no_full_calc_on_load
+from .refresh_core import (
+    ACTION_REFRESH,
+    RefreshResult,
+    SignOff,
+    overall_state,
+    partner_states,
+    refresh,
+)
+from .refresh_core import read_signoffs as core_read_signoffs
+from .xlsxio import Package
+
+__all__ = ["CALC_ID", "RefreshResult", "SignOff", "no_full_calc_on_load", "overall_state",
+           "partner_states", "read_signoffs", "refresh_bytes", "refresh_workbook",
+           "update_file"]
 
 BACKUP_DIR = ".backup"
 BACKUPS_KEPT = 5
-
-
-@dataclass(frozen=True)
-class SignOff:
-    """A partner's sign-off as stored on Vaststelling."""
-
-    partner: str
-    name: str
-    date: str
-    fingerprint: str
-
-
-@dataclass
-class RefreshResult:
-    n_errors: int
-    n_warnings: int
-    state: str
-    handle: str
-    problems: list[Problem]
-    partners: dict[str, dict[str, object]]
-    stats: dict[str, float] = field(default_factory=dict)
-    #: Dutch warnings of the analysis sheets (Bijstelling, Realisatie) for the output.
-    meldingen: list[str] = field(default_factory=list)
 
 
 # --- locks and backups -------------------------------------------------------------
@@ -195,286 +178,38 @@ def update_file(path: str | Path, change: Callable[[bytes], tuple[bytes | None, 
     return result
 
 
-# --- owned sheets ------------------------------------------------------------------
-CellSpec = tuple[object, str | None]  # (value, formula without '=' or None)
-
-
-def _cells_by_pos(pkg: Package, sheet: str) -> dict[tuple[int, int], Cell]:
-    return {(c.row, c.col): c for c in pkg.cells(sheet)}
-
-
+# --- the refresh itself --------------------------------------------------------------
 def read_signoffs(pkg: Package) -> dict[str, SignOff]:
-    """The sign-offs stored on Vaststelling (columns B, C, D per partner row)."""
+    """The sign-offs stored on Vaststelling of a package (columns B, C, D)."""
     if S.VASTSTELLING not in pkg.sheet_paths:
         return {}
-    cells = _cells_by_pos(pkg, S.VASTSTELLING)
-    out: dict[str, SignOff] = {}
-    for partner, r in S.VS_ROWS.items():
-        def v(col: int, r: int = r) -> str:
-            c = cells.get((r, col))
-            return "" if c is None or c.value is None else _text(c.value)
-
-        if v(4):
-            out[partner] = SignOff(partner, v(2), v(3), v(4))
-    return out
-
-
-def _text(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def partner_states(signoffs: Mapping[str, SignOff], current: Mapping[str, str] | None,
-                   ) -> dict[str, dict[str, object]]:
-    """Per partner: signed, valid, name, date, fingerprint (the signed one),
-    status text and explanation. ``current`` is None when the inputs have errors."""
-    out: dict[str, dict[str, object]] = {}
-    for p in PARTNERS:
-        so = signoffs.get(p)
-        if so is None:
-            status, note, valid = S.SIGN_NONE, "", False
-        elif current is None:
-            status, valid = S.SIGN_VOID, False
-            note = "De aannames bevatten fouten; zie het blad Validatie."
-        elif so.fingerprint == current.get(p):
-            status, note, valid = S.SIGN_VALID, "", True
-        else:
-            status, valid = S.SIGN_VOID, False
-            note = "De aannames zijn na de vaststelling gewijzigd; opnieuw vaststellen."
-        out[p] = {"signed": so is not None, "valid": valid,
-                  "name": so.name if so else None, "date": so.date if so else None,
-                  "fingerprint": so.fingerprint if so else None,
-                  "status": status, "toelichting": note,
-                  "current": current.get(p) if current else None}
-    return out
-
-
-def overall_state(states: Mapping[str, Mapping[str, object]], n_errors: int) -> str:
-    ok = n_errors == 0 and all(s["valid"] for s in states.values())
-    return S.STATE_DONE if ok else S.STATE_DRAFT
-
-
-def _validatie_cells(problems: list[Problem], stamp: str) -> dict[tuple[int, int], CellSpec]:
-    first = S.VAL_HEADER_ROW + 1
-    last = max(first, first + len(problems) - 1)
-    out: dict[tuple[int, int], CellSpec] = {
-        (3, 1): ("Fouten", None), (3, 2): (None, f'COUNTIF(A{first}:A{last},"fout")'),
-        (4, 1): ("Waarschuwingen", None),
-        (4, 2): (None, f'COUNTIF(A{first}:A{last},"waarschuwing")'),
-        (5, 1): ("Gecontroleerd op", None), (5, 2): (stamp, None),
-    }
-    for j, h in enumerate(S.VAL_HEADERS, start=1):
-        out[(S.VAL_HEADER_ROW, j)] = (h, None)
-    for i, row in enumerate(S.validatie_rows(problems)):
-        for j, v in enumerate(row, start=1):
-            out[(first + i, j)] = (v, None)
-    return out
-
-
-def _vaststelling_cells(states: Mapping[str, Mapping[str, object]], stamp: str,
-                        ) -> dict[tuple[int, int], CellSpec]:
-    out: dict[tuple[int, int], CellSpec] = {(3, 1): ("Laatst ververst", None),
-                                            (3, 2): (stamp, None)}
-    for p, r in S.VS_ROWS.items():
-        st = states[p]
-        vals = [p, st["name"], st["date"], st["fingerprint"], st["current"], st["status"],
-                st["toelichting"] or None]
-        for j, v in enumerate(vals, start=1):
-            out[(r, j)] = (v if v not in ("",) else None, None)
-    return out
-
-
-def _logboek_cells(pkg: Package, entry: list[object]) -> dict[tuple[int, int], CellSpec]:
-    first = S.LOG_HEADER_ROW + 1
-    rows: dict[int, list[object]] = {}
-    for c in pkg.cells(S.LOGBOEK):
-        if c.row >= first and c.col <= len(S.LOG_HEADERS) and c.value not in (None, ""):
-            rows.setdefault(c.row, [None] * len(S.LOG_HEADERS))[c.col - 1] = c.value
-    entries = [rows[r] for r in sorted(rows)] + [entry]
-    out: dict[tuple[int, int], CellSpec] = {}
-    for i, e in enumerate(entries):
-        for j, v in enumerate(e, start=1):
-            out[(first + i, j)] = (v, None)
-    return out
-
-
-OWNED_FROM_ROW = {S.VALIDATIE: 3, S.VASTSTELLING: 3, S.LOGBOEK: S.LOG_HEADER_ROW + 1}
-TEMPLATE_ROW = {S.VALIDATIE: S.VAL_HEADER_ROW + 1, S.VASTSTELLING: S.VS_FIRST_ROW,
-                S.LOGBOEK: S.LOG_HEADER_ROW + 1}
-
-
-def _keep_fixed_rows(pkg: Package, sheet: str, cells: dict[tuple[int, int], CellSpec]) -> None:
-    """Cells above the data rows that the refresh does not set keep their content."""
-    for c in pkg.cells(sheet):
-        if OWNED_FROM_ROW[sheet] <= c.row < TEMPLATE_ROW[sheet] and (c.row, c.col) not in cells:
-            cells[(c.row, c.col)] = (c.value, pkg.formula_text(sheet, c) if c.formula else None)
-
-
-def _owned_xml(pkg: Package, sheet: str, cells: dict[tuple[int, int], CellSpec],
-               values: Mapping[Key, object]) -> bytes:
-    """The sheet XML with rows from OWNED_FROM_ROW regenerated; styles are
-    taken from the cell at the same place, else from the template row."""
-    old = _cells_by_pos(pkg, sheet)
-    tpl = TEMPLATE_ROW[sheet]
-    first = OWNED_FROM_ROW[sheet]
-    kept = {c.ref: values[(sheet, c.row, c.col)] for c in pkg.cells(sheet)
-            if c.formula is not None and c.row < first and (sheet, c.row, c.col) in values}
-    xml = set_cached_values(pkg.sheet_xml(sheet), pkg.cells(sheet), kept)
-    rows: dict[int, list[bytes]] = {}
-    for (r, c) in sorted(cells):
-        v, f = cells[(r, c)]
-        src = old.get((r, c)) or old.get((tpl, c))
-        style = src.style if src is not None else None
-        ref = f"{col_letter(c)}{r}"
-        if f is not None:
-            v = values.get((sheet, r, c))
-        rows.setdefault(r, []).append(cell_xml(ref, v, style, f))
-    last_r = max([r for r, _ in cells] + [1])
-    last_c = max([c for _, c in cells] + [1])
-    return replace_rows_from(xml, first,
-                             {r: b"".join(x) for r, x in rows.items()},
-                             f"{col_letter(last_c)}{last_r}")
-
-
-# --- the refresh itself --------------------------------------------------------------
-#: Excel's calculation engine id of Microsoft 365 (see builder.CALC_ID).
-CALC_ID = 191029
-
-
-def no_full_calc_on_load(workbook_xml: bytes) -> bytes:
-    """workbook.xml without ``fullCalcOnLoad="1"`` and with a current ``calcId``,
-    so that readers show the stored values instead of recalculating (unchanged
-    when it already is so)."""
-    m = re.search(rb"<calcPr\b[^>]*?/?>", workbook_xml)
-    if m is None or not re.search(rb'fullCalcOnLoad="(1|true)"', m.group(0)):
-        return workbook_xml
-    tag = re.sub(rb'\s+fullCalcOnLoad="[^"]*"', b"", m.group(0))
-    tag = re.sub(rb'\bcalcId="\d+"', f'calcId="{CALC_ID}"'.encode(), tag)
-    return workbook_xml[:m.start()] + tag + workbook_xml[m.end():]
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001
-        return "onbekend"
+    return core_read_signoffs(PackageBook(pkg.data, pkg.name, pkg=pkg).read(S.VASTSTELLING))
 
 
 def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None = None,
                   signoffs: Mapping[str, SignOff | None] | None = None,
-                  action: str = "ververst", note: str = "",
-                  udf_dir: str | None = None,
+                  action: str = ACTION_REFRESH, note: str = "",
+                  user: str | None = None, udf_dir: str | None = None,
                   base_dir: str | Path | None = None) -> tuple[bytes, RefreshResult]:
-    """The refreshed workbook (bytes) and a summary; raises ValidationError
-    (nothing changed) when the inputs have errors. ``signoffs`` adds or
-    removes (None) sign-offs before the states are computed. ``base_dir``: the
-    workbook's folder (Kader's vorige_mpp is relative to it)."""
+    """The refreshed workbook (bytes) and a summary: :func:`refresh_core.refresh`
+    over a :class:`PackageBook`. Raises ValidationError (nothing changed) when
+    the inputs have errors. ``signoffs`` adds or removes (None) sign-offs
+    before the states are computed. ``base_dir``: the workbook's folder
+    (Kader's vorige_mpp is relative to it)."""
     t0 = time.perf_counter()
-    now = now or dt.datetime.now()
-    stamp = now.strftime("%Y-%m-%d %H:%M:%S")
-    pkg = Package(data, name)
-    missing = [s for s in S.OWNED_SHEETS + (S.UITKOMSTEN,) if s not in pkg.sheet_paths]
+    book = PackageBook(data, name, base_dir=base_dir, udf_dir=udf_dir)
+    missing = [s for s in S.OWNED_SHEETS + (S.UITKOMSTEN,) if s not in book.pkg.sheet_paths]
     if missing:
         raise MppError(f"{name} mist het blad {', '.join(missing)}; bouw de werkmap opnieuw "
                        "met 'mpp build'.")
-    a: Assumptions = read_bytes_assumptions(data, name)
-    problems, resolved = a.check()
-    n_err = sum(p.is_error for p in problems)
-    if resolved is None:
-        raise ValidationError(problems)
-    # scenario crossings of the results: warnings, as MPP_VALIDATIE and mpp valideer give them
-    from ..forecast import run_resolved
-    from ..scenario_order import scenario_crossings
-
-    problems = [*problems, *scenario_crossings(run_resolved(resolved))]
-    t_read = time.perf_counter()
-    current = {p: a.fingerprint(p) for p in PARTNERS}
-    so = dict(read_signoffs(pkg))
-    for p, s in (signoffs or {}).items():
-        if s is None:
-            so.pop(p, None)
-        else:
-            so[p] = s
-    states = partner_states(so, current)
-    fp = a.fingerprint()
-
-    # cell model of the whole workbook, owned sheets replaced by their new content
-    owned = {
-        S.VALIDATIE: _validatie_cells(problems, stamp),
-        S.VASTSTELLING: _vaststelling_cells(states, stamp),
-    }
-    values: dict[Key, object] = {}
-    formulas: dict[Key, str] = {}
-    for sheet in pkg.sheet_paths:
-        skip_from = OWNED_FROM_ROW.get(sheet)
-        for c in pkg.cells(sheet):
-            if skip_from is not None and c.row >= skip_from:
-                continue
-            values[(sheet, c.row, c.col)] = c.value
-            if c.formula is not None:
-                formulas[(sheet, c.row, c.col)] = pkg.formula_text(sheet, c)
-    # Logboek: the new entry needs the state, which needs the evaluation; the
-    # Logboek holds no formulas, so it is filled in after the evaluation.
-    for sheet, cells in owned.items():
-        _keep_fixed_rows(pkg, sheet, cells)
-        for (r, c), (v, f) in cells.items():
-            values[(sheet, r, c)] = v
-            if f is not None:
-                formulas[(sheet, r, c)] = f
-    logboek_skip = OWNED_FROM_ROW[S.LOGBOEK]
-    catalogue = load_catalogue(udf_dir)
-    ev = Evaluator(values, formulas, catalogue, pkg.sheet_paths)
-    t_prep = time.perf_counter()
-    results = ev.evaluate_all()
-    t_eval = time.perf_counter()
-
-    mr, mc = 3, 2  # Uitkomsten!B3
-    handle = results.get((S.UITKOMSTEN, mr, mc))
-    if not isinstance(handle, str) or not handle.startswith("MPP ") or isinstance(handle, XlErr):
-        raise MppError(f"Het rekenmodel (Uitkomsten!{S.MODEL_CELL}) gaf geen uitkomst: "
-                       f"{handle!r}. Er is niets gewijzigd.")
-    state = overall_state(states, n_err)
-    n_warn = len(problems) - n_err
-    log_note = note or f"{n_err} fouten, {n_warn} waarschuwingen; {handle}; status {state}."
-    owned[S.LOGBOEK] = _logboek_cells(pkg, [stamp, action, _user(), fp[:16], log_note])
-
-    replaced: dict[str, bytes] = {}
-    for sheet, path in pkg.sheet_paths.items():
-        if sheet in owned:
-            replaced[path] = _owned_xml(pkg, sheet, owned[sheet], results)
-            continue
-        upd = {c.ref: results[(sheet, c.row, c.col)] for c in pkg.cells(sheet)
-               if c.formula is not None and (sheet, c.row, c.col) in results
-               and (sheet != S.LOGBOEK or c.row < logboek_skip)}
-        if upd:
-            new = set_cached_values(pkg.sheet_xml(sheet), pkg.cells(sheet), upd)
-            if new != pkg.sheet_xml(sheet):
-                replaced[path] = new
-    from .analysis_sheets import refresh_parts  # Bijstelling and Realisatie (issue 5)
-
-    extra, meldingen = refresh_parts(pkg, a, resolved, base_dir, results, replaced)
-    replaced.update(extra)
-
-    def shown(sheet: str, r: int, c: int) -> object:
-        key = (sheet, r, c)
-        return results[key] if key in results else values.get(key)
-
-    # the charts' own copy of their data, for readers that do not recalculate
-    replaced.update(fill_chart_caches(pkg.parts, shown))
-    # a master built before this release may still force a recalculation on open
-    wb_xml = no_full_calc_on_load(pkg.parts["xl/workbook.xml"])
-    if wb_xml != pkg.parts["xl/workbook.xml"]:
-        replaced["xl/workbook.xml"] = wb_xml
-    out = pkg.to_bytes(replaced)
-    t_end = time.perf_counter()
-    n_mpp = sum(1 for t in formulas.values() if "MPP_" in t.upper())
-    stats = {"lezen_s": t_read - t0, "voorbereiden_s": t_prep - t_read,
-             "rekenen_s": t_eval - t_prep, "schrijven_s": t_end - t_eval,
-             "formules": float(len(formulas)), "mpp_formules": float(n_mpp),
-             "snel": float(ev.stats["fast"]), "formulas_pakket": float(ev.stats["compiled"])}
-    result = RefreshResult(n_err, n_warn, state, handle, list(problems), states, stats,
-                           meldingen)
+    result = refresh(book, now=now, user=user, signoffs=signoffs, action=action, note=note,
+                     refuse_errors=True, source=name)
+    t_calc = time.perf_counter()
+    out = book.to_bytes()
+    stats = dict(book.stats)
+    stats["lezen_s"] = max(0.0, t_calc - t0 - stats.get("voorbereiden_s", 0.0)
+                           - stats.get("rekenen_s", 0.0))
+    result.stats = stats
     return out, result
 
 

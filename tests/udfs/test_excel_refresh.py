@@ -94,8 +94,8 @@ def test_refresh_output_contents(example_blocks: dict, engine_forecast: Forecast
 
     log = book.cells[S.LOGBOEK]
     assert log[(4, 2)] == "gebouwd"  # the old entry stays
-    assert log[(5, 1)] == STAMP and log[(5, 2)] == "vernieuwd in Excel"
-    assert log[(5, 4)] == engine_forecast.fingerprint
+    assert log[(5, 1)] == STAMP and log[(5, 2)] == "ververst"
+    assert log[(5, 4)] == engine_forecast.fingerprint[:16]
 
 
 def test_signoff_valid_then_void_after_change(example_blocks: dict) -> None:
@@ -136,7 +136,7 @@ def test_refresh_with_errors(example_blocks: dict) -> None:
     assert val[(first, 1)] == "fout" and val[(first, 2)] == "IND"
     assert val[(first, 3)] == f"{'ABCDEFGHIJKLMNOP'[pos[1] - 1]}{pos[0]}"
     log = book.cells[S.LOGBOEK]
-    assert log[(5, 2)] == "vernieuwen geweigerd in Excel"
+    assert log[(5, 2)] == "verversen geweigerd"
     assert isinstance(model_cache.current(), model_cache.FailedModel)
     assert "1 fout" in U.MPP_COA_BEZETTING(2026, "medio")
     assert {w[0] for w in book.writes} <= set(OUTPUT_SHEETS)

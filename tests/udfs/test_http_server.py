@@ -278,8 +278,8 @@ def test_refresh_script_on_shipped_values(server: str, shipped: dict[str, Any]) 
     # the Logboek entry names the user of the request, not the server's account
     log = next(a for s, a in writes if s == S.LOGBOEK)
     entry = log["values"][0]
-    assert entry[1] == "vernieuwd in Excel" and entry[2] == USER
-    assert entry[3] and entry[4].endswith(vals[S.UITKOMSTEN][S.MODEL_CELL].value)
+    assert entry[1] == "ververst" and entry[2] == USER
+    assert entry[3] and f"; {vals[S.UITKOMSTEN][S.MODEL_CELL].value};" in entry[4]
 
     token = _jwt({"preferred_username": "p.devries@ind.nl", "name": "P. de Vries"})
     out = _post(url, payload, {"Authorization": f"Bearer {token}"})

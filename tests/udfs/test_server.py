@@ -157,4 +157,4 @@ def test_refresh_script_on_server(served: dict, engine_forecast: Forecast) -> No
     assert served["actions"][-1][0] == "calculate"
     log = next(a for a in served["actions"]
                if a[0] == "setValues" and positions[a[1]] == S.LOGBOEK)
-    assert log[4][0][3] == engine_forecast.fingerprint
+    assert log[4][0][3] == engine_forecast.fingerprint[:16]

@@ -16,7 +16,7 @@ from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, read_assumptions, refr
 from mpp_xl.registry import PARTNERS, SHEETS
 from mpp_xl.workbook import layout
 from mpp_xl.workbook import sheets as S
-from mpp_xl.workbook.reader import read_workbook_assumptions
+from mpp_xl.workbook.reader import error_text, read_workbook_assumptions
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
@@ -70,7 +70,7 @@ def test_button_refresh_on_shipped_sheets_under_protection(book: FakeBook) -> No
         assert book.cells[s] == before[s], s
     log_rows = book.cells[S.LOGBOEK]
     last = max(r for r, _ in log_rows)
-    assert log_rows[(last, 2)] == "vernieuwd in Excel"
+    assert log_rows[(last, 2)] == "ververst"
 
 
 def test_fakebook_refuses_locked_cells_of_protected_sheets(book: FakeBook) -> None:
@@ -94,7 +94,8 @@ def test_refresh_restores_protection_when_a_write_fails(book: FakeBook) -> None:
 
 def test_button_path_reports_input_errors_with_the_cell(book: FakeBook) -> None:
     """A COM error number in an input cell (#SPILL! arrives as an int from
-    classic xlwings) is an error with its cell, not the number -2146826243."""
+    classic xlwings) is an error with its cell, not the number -2146826243, named
+    as the Dutch Excel shows it (#OVERLOOP!), as mpp ververs names it."""
     key_row = next(r for (r, c), v in sorted(book.cells["COA"].items())
                    if c == layout.COL_KEY and r > layout.HEADER_ROW)
     book.cells["COA"][(key_row, layout.COL_ALL)] = -2146826243
@@ -102,7 +103,7 @@ def test_button_path_reports_input_errors_with_the_cell(book: FakeBook) -> None:
     problems, _ = a.check()
     errs = [p for p in problems if p.is_error]
     assert [(p.blad, p.cel) for p in errs] == [("COA", f"E{key_row}")]
-    assert "#SPILL!" in errs[0].melding
+    assert error_text("#SPILL!") in errs[0].melding and error_text("#SPILL!") != "#SPILL!"
 
 
 # --- the XlwingsBook adapter itself, on a stand-in for xlwings' COM objects ----------
@@ -207,7 +208,7 @@ class _Sheets(dict):  # type: ignore[type-arg]
 def test_xlwings_adapter_lifts_and_restores_protection_with_its_options(book: FakeBook) -> None:
     """The classic button's adapter (XlwingsBook) on the shipped file's cells: COM's
     Unprotect before the writes, Protect with the sheet's own options after, and
-    an untranslated COM error number in an input cell reported as #SPILL!."""
+    an untranslated COM error number in an input cell reported as #SPILL! (shown as the Dutch #OVERLOOP!)."""
     from mpp_xl.excel_refresh import XlwingsBook
 
     xb = _XwBook(book)
@@ -230,7 +231,7 @@ def test_xlwings_adapter_lifts_and_restores_protection_with_its_options(book: Fa
     result = refresh(XlwingsBook(_XwBook(book)), now=NOW)
     assert result.n_errors == 1
     err = next(p for p in result.problems if p.is_error)
-    assert (err.blad, err.cel) == ("IND", f"E{key_row}") and "#SPILL!" in err.melding
+    assert (err.blad, err.cel) == ("IND", f"E{key_row}") and error_text("#SPILL!") in err.melding
 
 
 def test_button_modules_import_without_posix_only_modules() -> None:

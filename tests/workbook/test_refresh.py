@@ -202,7 +202,7 @@ def test_refresh_keeps_file_mode(master: Path):
 def test_copy_without_udf_module_fails_cleanly(master: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch):
     from mpp_xl.problems import MppError
-    from mpp_xl.workbook import refresh as R
+    from mpp_xl.workbook import package_book as R
 
     def boom(_: object = None) -> dict:
         raise MppError("De module met MPP-functies (mpp_udfs) is niet gevonden")
