@@ -7,7 +7,7 @@ mpp_2024_2.main()"``; the companion module's ``main()`` calls
 interface, so it is tested on Linux with :class:`FakeBook`:
 
 1. read every parameter sheet (Kader and the partners) in one bulk read each;
-2. validate and compute (through :mod:`mpp_xl.model_cache`, so the result also
+2. validate and compute (through :mod:`mpp_xl.analysis.model_cache`, so the result also
    becomes the current model of the ``MPP_*`` functions when the UDFs run in
    the same process, i.e. with ``Use UDF Server`` set in xlwings.conf);
 3. write Validatie, Vaststelling and Logboek, each as a few bulk blocks, and
@@ -39,11 +39,11 @@ from typing import Any, Protocol
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from . import model_cache
-from .assumptions import Assumptions, fingerprint
-from .problems import MppError, Problem
-from .registry import PARTNERS, SHEETS
-from .udf_args import COM_ERRORS, clean_cell
+from .analysis import model_cache
+from .core.assumptions import Assumptions, fingerprint
+from .core.problems import MppError, Problem
+from .core.registry import PARTNERS, SHEETS
+from .io.grid import COM_ERRORS, clean_cell
 from .workbook import analysis_sheets as AS
 from .workbook.layout import rows_from_block
 from .workbook.refresh import SignOff, overall_state, partner_states

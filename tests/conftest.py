@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mpp_xl.registry import ENGINE_KEYS, PARAMETERS
+from mpp_xl.core.registry import ENGINE_KEYS, PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from mpp_xl import Assumptions, ValidationError, read_assumptions
-from mpp_xl.assumptions import COLUMNS, Row
-from mpp_xl.registry import PARAMETERS, SCENARIOS
+from mpp_xl.core.assumptions import COLUMNS, Row
+from mpp_xl.core.registry import PARAMETERS, SCENARIOS
 from tests.conftest import EXAMPLE_CSV
 
 
@@ -185,7 +185,7 @@ def test_fingerprint_per_sheet_changes_only_for_that_sheet(example: Assumptions)
 
 
 def test_naming_the_previous_mpp_is_not_an_assumption(example: Assumptions) -> None:
-    from mpp_xl.compare import changed_assumptions
+    from mpp_xl.analysis.compare import changed_assumptions
 
     a = with_rows(example, add=[Row("vorige_mpp", "alle", None, "mpp_2024_1.xlsm")])
     assert a.resolve().text["vorige_mpp"] == "mpp_2024_1.xlsm"

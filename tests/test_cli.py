@@ -12,7 +12,7 @@ import pytest
 
 from mpp_xl import read_assumptions, run
 from mpp_xl.cli import main
-from mpp_xl.series import SERIES
+from mpp_xl.core.series import SERIES
 from tests.conftest import EXAMPLE_CSV
 
 
@@ -38,7 +38,7 @@ def test_run_without_csv_prints_summary(capsys: pytest.CaptureFixture[str]) -> N
     row = next(ln for ln in text.splitlines() if ln.startswith("COA-bezetting "))
     assert shown in text and "min" in row
     # every series by its Dutch label from the registry, never by its internal key
-    from mpp_xl.series import SUMMARY_KEYS
+    from mpp_xl.core.series import SUMMARY_KEYS
 
     starts = [ln.split("  ")[0] for ln in text.splitlines()]
     for key in SUMMARY_KEYS:

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from mpp_xl import read_assumptions, run
+from mpp_xl.analysis.scenario_order import RULE, crossing_years, scenario_crossings
 from mpp_xl.cli import main
-from mpp_xl.output import write_csv
-from mpp_xl.problems import WAARSCHUWING
-from mpp_xl.scenario_order import RULE, crossing_years, scenario_crossings
-from mpp_xl.series import SERIES
+from mpp_xl.core.problems import WAARSCHUWING
+from mpp_xl.core.series import SERIES
+from mpp_xl.io.output import write_csv
 from tests.conftest import EXAMPLE_CSV, ROOT
 
 
@@ -110,7 +110,7 @@ def test_validate_and_run_report_crossings_as_warnings(
 
 
 def test_model_cache_counts_crossings_as_warnings() -> None:
-    from mpp_xl import model_cache
+    from mpp_xl.analysis import model_cache
 
     a = read_assumptions(EXAMPLE_CSV)
     model_cache.clear()

@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 import mpp_xl
+from mpp_xl.analysis.uncertainty import simulate
+from mpp_xl.core.registry import PARAMETERS
+from mpp_xl.core.series import SERIES
 from mpp_xl.engine.context import Months
 from mpp_xl.engine.ind import K_NAREIS, ind_asiel
 from mpp_xl.engine.instroom import instroom
-from mpp_xl.registry import PARAMETERS
-from mpp_xl.series import SERIES
-from mpp_xl.uncertainty import simulate
 from tests.conftest import EXAMPLE_CSV, ROOT
 
 CALIBRATIE = ROOT / "docs" / "calibratie.md"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mpp_xl import Assumptions
-from mpp_xl.registry import PARAMETERS
+from mpp_xl.core.registry import PARAMETERS
 from mpp_xl.workbook.layout import rows_from_block
 
 cell = st.one_of(

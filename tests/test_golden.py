@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 
 import mpp_xl
-from mpp_xl.registry import SCENARIOS
-from mpp_xl.series import SERIES
+from mpp_xl.core.registry import SCENARIOS
+from mpp_xl.core.series import SERIES
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENTIE = ROOT / "referentie"

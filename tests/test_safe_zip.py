@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mpp_xl.problems import MppError
-from mpp_xl.safe_zip import check_workbook_file
+from mpp_xl.core.problems import MppError
+from mpp_xl.io.safe_zip import check_workbook_file
 
 MINIMAL = {
     "[Content_Types].xml": '<?xml version="1.0"?><Types/>',

@@ -16,7 +16,7 @@ import copy
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from ..output import parse_nl_number
+from ..io.output import parse_nl_number
 
 #: Attribute on an argparse action: the hidden (former English) option strings.
 HIDDEN_ATTR = "mpp_verborgen"
@@ -114,7 +114,7 @@ def add_command(sub: argparse._SubParsersAction, name: str,  # type: ignore[type
 
 def number_arg() -> Callable[[str], float]:
     """An argparse type: a number in Dutch notation (40.000, 2,5; see
-    :func:`mpp_xl.output.parse_nl_number`)."""
+    :func:`mpp_xl.io.output.parse_nl_number`)."""
     def parse(text: str) -> float:
         try:
             return parse_nl_number(text)

@@ -7,10 +7,10 @@ import sys
 from collections.abc import Callable
 
 from .. import read_assumptions, run
-from ..output import nl_number, summary_table, write_csv
-from ..problems import MppError, ValidationError, format_problems
-from ..registry import PARAMETERS
-from ..series import SERIES, SUMMARY_KEYS
+from ..core.problems import MppError, ValidationError, format_problems
+from ..core.registry import PARAMETERS
+from ..core.series import SERIES, SUMMARY_KEYS
+from ..io.output import nl_number, summary_table, write_csv
 from . import add_command, int_arg, option
 from .run import INPUT_HELP
 
@@ -103,7 +103,7 @@ def _progress(total: int, desc: str) -> tuple[Callable[[int], None] | None, Call
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
-    from ..uncertainty import check_draws, kader_value, parse_percentiles, simulate
+    from ..analysis.uncertainty import check_draws, kader_value, parse_percentiles, simulate
 
     pcts = parse_percentiles(args.percentielen or "")
     if args.trekkingen is not None:
@@ -137,7 +137,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from ..compare import compare
+    from ..analysis.compare import compare
 
     a_old, a_new = read_assumptions(args.old), read_assumptions(args.new)
     fc_old, fc_new = run(a_old), run(a_new)
@@ -165,7 +165,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ..backtest import backtest
+    from ..analysis.backtest import backtest
 
     real = args.realisaties
     if real is None:
@@ -218,8 +218,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..report import make_report
-    from ..uncertainty import check_draws
+    from ..analysis.report import make_report
+    from ..analysis.uncertainty import check_draws
 
     if not str(args.uitvoer).lower().endswith(".pdf"):
         raise MppError(f"-o {args.uitvoer}: het rapport is een PDF; geef een naam die op .pdf "

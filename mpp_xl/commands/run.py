@@ -6,12 +6,12 @@ import argparse
 import sys
 
 from .. import read_assumptions, run
-from ..goalseek import apply, describe, goal_seek
-from ..output import atomic_write, summary_table, write_csv
-from ..problems import MppError, ValidationError, format_problems
-from ..registry import PARAMETERS, SCENARIOS, normalise_scenario
-from ..scenario_order import scenario_crossings
-from ..series import SERIES, SUMMARY_KEYS
+from ..analysis.goalseek import apply, describe, goal_seek
+from ..analysis.scenario_order import scenario_crossings
+from ..core.problems import MppError, ValidationError, format_problems
+from ..core.registry import PARAMETERS, SCENARIOS, normalise_scenario
+from ..core.series import SERIES, SUMMARY_KEYS
+from ..io.output import atomic_write, summary_table, write_csv
 from . import add_command, int_arg, number_arg, option
 
 INPUT_HELP = "aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)"
@@ -95,7 +95,7 @@ def parameters_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `mpp_xl/registry.py` by `mpp parameters > docs/parameters.md`;"
+        "Generated from `mpp_xl/core/registry.py` by `mpp parameters > docs/parameters.md`;"
         " do not edit by hand.",
         "",
         "| blad | parameter | omschrijving | eenheid | per jaar | grenzen | standaard |",

@@ -9,10 +9,10 @@ Realisatie (issue 5 in the workbook).
   Excel recalculates them after the refresh button; ``MPP_BAND`` runs the
   Monte Carlo simulation once per model with the Kader settings.
 * **Bijstelling** is filled with values at every refresh from
-  :func:`mpp_xl.compare.compare` against the previous MPP named in Kader
+  :func:`mpp_xl.analysis.compare.compare` against the previous MPP named in Kader
   (``vorige_mpp``, a CSV or workbook, relative to the workbook's folder).
 * **Realisatie** is an input sheet (reeks, jaar, waarde, bron); the refresh
-  reads it and writes a backtest table (:func:`mpp_xl.backtest.backtest`)
+  reads it and writes a backtest table (:func:`mpp_xl.analysis.backtest.backtest`)
   beside it.
 
 The content of the dynamic parts is computed once here as a *layout*:
@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..problems import MppError, ValidationError
-from ..series import SERIES
+from ..core.problems import MppError, ValidationError
+from ..core.series import SERIES
 from . import sheets as S
 from .xlsxio import Package, cell_xml, col_index, col_letter, scan_cells
 
@@ -91,7 +91,7 @@ REAL_INPUT_HEADERS = ("reeks", "jaar", "waarde", "bron")
 REAL_INPUT_ROWS = 500
 REAL_BT_COL = 6  # F
 REAL_SUMMARY_ROW = 5
-#: The backtest columns on the sheet (as mpp_xl.backtest, without bron: the
+#: The backtest columns on the sheet (as mpp_xl.analysis.backtest, without bron: the
 #: source stays in the input table on the left).
 REAL_BT_HEADERS = ("Reeks", "Jaar", "Realisatie", "Min", "Medio", "Max",
                    "Fout (medio − realisatie)", "Procent / pp", "Binnen band")
@@ -405,9 +405,9 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None, new_assumptions
                        new_forecast: Any) -> tuple[Layout, list[str]]:
     """The Bijstelling content from row :data:`BIJ_FIRST_ROW` and the warnings
     for the refresh output (Dutch). Never raises for a bad previous file."""
-    from ..assumptions import read_assumptions
-    from ..compare import compare
-    from ..forecast import run
+    from ..analysis.compare import compare
+    from ..analysis.forecast import run
+    from ..core.assumptions import read_assumptions
 
     out: Layout = {}
     row = BIJ_FIRST_ROW
@@ -514,7 +514,7 @@ def _plain(v: object) -> object:
 
 
 def _param_kind(key: str) -> str:
-    from ..registry import PARAMETERS
+    from ..core.registry import PARAMETERS
 
     p = PARAMETERS.get(key)
     if p is None:
@@ -525,7 +525,7 @@ def _param_kind(key: str) -> str:
 def realisaties_from_rows(rows: list[list[object]]) -> pd.DataFrame:
     """The realisations from the input columns (reeks, jaar, waarde, bron) of the
     data rows; empty rows skipped. Raises MppError (Dutch) for bad values."""
-    from ..backtest import realisaties_from_frame
+    from ..analysis.backtest import realisaties_from_frame
 
     recs = []
     for i, r in enumerate(rows):
@@ -558,7 +558,7 @@ def _num_text(v: object) -> str:
 def backtest_layout(rows: list[list[object]], forecast: Any) -> tuple[Layout, list[str]]:
     """The backtest beside the realisations: summary in row :data:`REAL_SUMMARY_ROW`,
     data from :data:`REAL_FIRST_ROW`, columns from :data:`REAL_BT_COL`."""
-    from ..backtest import backtest
+    from ..analysis.backtest import backtest
 
     out: Layout = {}
     c0, r0 = REAL_BT_COL, REAL_SUMMARY_ROW
@@ -726,7 +726,7 @@ def refresh_parts(pkg: Package, assumptions: Any, resolved: Any,
     def base(sheet: str) -> bytes:
         return replaced.get(pkg.sheet_paths[sheet], pkg.sheet_xml(sheet))
 
-    from ..forecast import run_resolved
+    from ..analysis.forecast import run_resolved
 
     parts: dict[str, bytes] = owned_row_heights(pkg, base)
     notes: list[str] = []
@@ -815,7 +815,7 @@ _ROW_OPEN = re.compile(rb"<row\b([^>]*)>")
 def read_workbook_realisaties(path: str | Path) -> pd.DataFrame | None:
     """The realisations on the Realisatie sheet of a workbook, or None when the
     workbook has no such sheet."""
-    from ..safe_zip import check_workbook_bytes
+    from ..io.safe_zip import check_workbook_bytes
 
     data = Path(path).read_bytes()
     check_workbook_bytes(data, Path(path).name)

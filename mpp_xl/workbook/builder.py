@@ -33,10 +33,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..assumptions import Assumptions, _parse_number, _parse_year
-from ..output import atomic_write
-from ..problems import MppError
-from ..registry import (
+from ..core.assumptions import Assumptions, _parse_number, _parse_year
+from ..core.problems import MppError
+from ..core.registry import (
     ALL_SCENARIOS,
     PARAMETERS,
     PARTNERS,
@@ -46,7 +45,8 @@ from ..registry import (
     normalise_scenario,
     parameters_of,
 )
-from ..series import SERIES
+from ..core.series import SERIES
+from ..io.output import atomic_write
 from . import layout
 from . import sheets as S
 from .refresh import CALC_ID
@@ -1171,7 +1171,7 @@ def build(assumptions: Assumptions, out: str | Path,
           realisaties: pd.DataFrame | None = None, interpreter: str | None = None) -> Path:
     """Build and save the master workbook atomically (.xlsm: with the xlwings VBA
     and a refresh button on Uitkomsten and every partner sheet);
-    ``realisaties`` (a checked table, see :mod:`mpp_xl.backtest`) prefill Realisatie;
+    ``realisaties`` (a checked table, see :mod:`mpp_xl.analysis.backtest`) prefill Realisatie;
     ``interpreter``: xlwings.conf's Interpreter_Win."""
     out = Path(out)
     if out.suffix.lower() not in (".xlsm", ".xlsx"):

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from openpyxl.utils import get_column_letter
 
-from ..assumptions import CellText, Row
+from ..core.assumptions import CellText, Row
 
 HEADER_ROW = 6  # 1-based row of the table header on every parameter sheet
 KEY_HEADER = "parameter"

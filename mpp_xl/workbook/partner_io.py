@@ -35,10 +35,10 @@ from defusedxml import ElementTree as DET
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Border, Font, Side
 
-from ..assumptions import Assumptions, Row, fingerprint
-from ..output import atomic_write
-from ..problems import MppError, Problem, ValidationError
-from ..registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
+from ..core.assumptions import Assumptions, Row, fingerprint
+from ..core.problems import MppError, Problem, ValidationError
+from ..core.registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
+from ..io.output import atomic_write
 from . import layout
 from . import sheets as S
 from .builder import save_exact
@@ -111,7 +111,7 @@ def master_sheet_fingerprint(data: bytes, name: str, partner: str) -> str:
 # --- export ---------------------------------------------------------------------
 def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
     """Write the partner file ``out`` (.xlsx) for ``partner`` from the master."""
-    from ..signoff import is_partner_file, normalise_partner
+    from .signoff import is_partner_file, normalise_partner
 
     partner = normalise_partner(partner)
     master, out = Path(master), Path(out)
@@ -274,7 +274,7 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
     overgenomen'), ``status`` (after the refresh), ``meldingen`` (Dutch warnings).
     Refuses (MppError) when the master's inputs of the partner changed since the
     export, unless ``force``."""
-    from ..signoff import is_partner_file, normalise_partner
+    from .signoff import is_partner_file, normalise_partner
 
     master, pfile = Path(master), Path(pfile)
     if not pfile.exists():

@@ -20,9 +20,9 @@ from pathlib import Path
 import python_calamine as pc
 from openpyxl.utils import get_column_letter
 
-from ..assumptions import Assumptions, Resolved, Row
-from ..problems import FOUT, MppError, Problem, ValidationError
-from ..registry import SHEETS
+from ..core.assumptions import Assumptions, Resolved, Row
+from ..core.problems import FOUT, MppError, Problem, ValidationError
+from ..core.registry import SHEETS
 from . import layout
 from .evaluate import Evaluator, Key
 from .layout import table_width

@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..assumptions import Assumptions
-from ..output import atomic_write
-from ..problems import MppError, Problem, ValidationError
-from ..registry import PARTNERS
+from ..core.assumptions import Assumptions
+from ..core.problems import MppError, Problem, ValidationError
+from ..core.registry import PARTNERS
+from ..io.output import atomic_write
 from . import sheets as S
 from .chart_cache import fill_chart_caches
 from .evaluate import Evaluator, Key, load_catalogue
@@ -133,7 +133,7 @@ STALE_TEMP_S = 3600  # a temporary file this old was left by a killed writer
 
 
 def remove_stale_temp_files(path: Path) -> list[Path]:
-    """Delete ``.NAME.*.tmp`` files (from :func:`mpp_xl.output.atomic_write`)
+    """Delete ``.NAME.*.tmp`` files (from :func:`mpp_xl.io.output.atomic_write`)
     older than :data:`STALE_TEMP_S`, left behind by a refresh that was killed.
     Called under the exclusive lock, so no refresh of ours is writing them;
     the age limit protects other writers (e.g. ``mpp build``)."""
@@ -384,8 +384,8 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
     if resolved is None:
         raise ValidationError(problems)
     # scenario crossings of the results: warnings, as MPP_VALIDATIE and mpp valideer give them
-    from ..forecast import run_resolved
-    from ..scenario_order import scenario_crossings
+    from ..analysis.forecast import run_resolved
+    from ..analysis.scenario_order import scenario_crossings
 
     problems = [*problems, *scenario_crossings(run_resolved(resolved))]
     t_read = time.perf_counter()

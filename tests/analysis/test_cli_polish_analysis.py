@@ -14,14 +14,14 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from mpp_xl import run
-from mpp_xl.backtest import backtest
+from mpp_xl.analysis.backtest import backtest
+from mpp_xl.analysis.compare import compare
+from mpp_xl.analysis.report import build_figures, text_page
+from mpp_xl.analysis.uncertainty import parse_percentiles
 from mpp_xl.cli import main
-from mpp_xl.compare import compare
-from mpp_xl.problems import MppError
-from mpp_xl.registry import ASIEL_LABELS, PARAMETERS
-from mpp_xl.report import build_figures, text_page
-from mpp_xl.series import SERIES
-from mpp_xl.uncertainty import parse_percentiles
+from mpp_xl.core.problems import MppError
+from mpp_xl.core.registry import ASIEL_LABELS, PARAMETERS
+from mpp_xl.core.series import SERIES
 from tests.conftest import EXAMPLE_CSV
 
 from .helpers import example, with_param, write

@@ -7,9 +7,9 @@ import copy
 import pytest
 
 import udfs.mpp_udfs as U
-from mpp_xl import model_cache
-from mpp_xl.assumptions import Assumptions
-from mpp_xl.udf_args import ArgError
+from mpp_xl.analysis import model_cache
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.io.grid import ArgError
 
 from .blocks import EXAMPLE_CSV, blocks_from_csv
 

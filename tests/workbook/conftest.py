@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mpp_xl.assumptions import Assumptions
+from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.workbook.builder import build
 from mpp_xl.workbook.refresh import refresh_workbook
 from mpp_xl.workbook.xlsxio import Package, set_cells

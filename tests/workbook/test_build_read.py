@@ -9,10 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mpp_xl.assumptions import Assumptions, read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.registry import PARAMETERS, PARTNERS, SHEETS
-from mpp_xl.series import SERIES
+from mpp_xl.core.assumptions import Assumptions, read_assumptions
+from mpp_xl.core.registry import PARAMETERS, PARTNERS, SHEETS
+from mpp_xl.core.series import SERIES
 from mpp_xl.workbook import layout
 from mpp_xl.workbook.builder import TEMPLATE, build
 

@@ -11,8 +11,8 @@ import pytest
 import python_calamine as pc
 
 from mpp_xl import read_assumptions, run
+from mpp_xl.analysis.scenario_order import crossing_years, scenario_crossings
 from mpp_xl.cli import main
-from mpp_xl.scenario_order import crossing_years, scenario_crossings
 from mpp_xl.workbook import sheets as S
 
 from .conftest import cell_of, edit_cells
@@ -97,7 +97,7 @@ def test_headless_validatie_sheet_lists_the_crossings_like_valideer(
         refreshed_master: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The Validatie sheet of a headless refresh, `mpp valideer` and the
     model cache (MPP_VALIDATIE, the Excel button) give the same warnings."""
-    from mpp_xl import model_cache
+    from mpp_xl.analysis import model_cache
 
     wb = pc.CalamineWorkbook.from_path(str(refreshed_master))
     rows = wb.get_sheet_by_name(S.VALIDATIE).to_python(skip_empty_area=False)

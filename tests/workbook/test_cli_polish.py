@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 
 from mpp_xl.cli import main as cli
-from mpp_xl.registry import PARTNERS
-from mpp_xl.signoff import status
+from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.signoff import status
 from mpp_xl.workbook.xlsxio import Package
 
 from .conftest import EXAMPLE_CSV, cell_of, edit_cells

@@ -23,12 +23,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .problems import MppError, Problem, ValidationError
-from .registry import PARTNERS
-from .registry import normalise_partner as _registry_partner
-from .workbook import sheets as S
-from .workbook.reader import read_bytes_assumptions
-from .workbook.refresh import (
+from ..core.problems import MppError, Problem, ValidationError
+from ..core.registry import PARTNERS
+from ..core.registry import normalise_partner as _registry_partner
+from . import sheets as S
+from .reader import read_bytes_assumptions
+from .refresh import (
     SignOff,
     overall_state,
     partner_states,
@@ -36,12 +36,12 @@ from .workbook.refresh import (
     refresh_bytes,
     update_file,
 )
-from .workbook.xlsxio import Package
+from .xlsxio import Package
 
 
 def normalise_partner(text: str) -> str:
     """'ind' -> 'IND', 'DT&V' -> 'DTV', 'KMar' -> 'Politie' (see
-    :func:`mpp_xl.registry.normalise_partner`); 'Kader' and unknown names are a
+    :func:`mpp_xl.core.registry.normalise_partner`); 'Kader' and unknown names are a
     Dutch error listing the valid partners."""
     found = _registry_partner(text)
     valid = ", ".join(PARTNERS)
@@ -82,7 +82,7 @@ def require_workbook(path: str | Path, hint: str | None = None) -> Path:
     if not path.is_file():
         raise MppError(f"Bestand niet gevonden: {path}")
     if path.suffix.lower() in (".xls", ".ods", ".xlsb"):
-        from .safe_zip import check_workbook_file
+        from ..io.safe_zip import check_workbook_file
 
         check_workbook_file(path)  # says what the file is and how to save it
     if path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path):
@@ -117,7 +117,7 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
     path = require_workbook(path)
     pkg = Package.open(path)
     if is_partner_file(pkg):
-        from .workbook.partner_io import sign_partner_file
+        from .partner_io import sign_partner_file
 
         if not replace:
             _check_partner_file_signoff(pkg, partner, name.strip())
@@ -147,8 +147,8 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
 
 def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
     """Refuse to overwrite a valid sign-off of someone else in a partner file."""
-    from .workbook import partner_io as pio
-    from .workbook.reader import read_blocks, rows_from_blocks
+    from . import partner_io as pio
+    from .reader import read_blocks, rows_from_blocks
 
     if partner not in pkg.sheet_paths:
         return  # sign_partner_file gives the Dutch message

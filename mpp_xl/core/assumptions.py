@@ -374,8 +374,8 @@ def read_assumptions(path: str | Path) -> Assumptions:
     if not path.exists():
         raise MppError(f"Bestand niet gevonden: {path}")
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from .safe_zip import check_workbook_file
-        from .workbook.reader import read_workbook_assumptions  # workbook layer
+        from ..io.safe_zip import check_workbook_file
+        from ..workbook.reader import read_workbook_assumptions  # workbook layer
 
         check_workbook_file(path)
         return read_workbook_assumptions(path)

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .problems import MppError
+from ..core.problems import MppError
 
 MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, all members together
 MAX_MEMBER_UNCOMPRESSED = 50 * 1024 * 1024  # bytes, one member

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.problems import MppError
+from ..core.series import SERIES
+from ..io.output import write_csv
 from .forecast import Forecast
-from .output import write_csv
-from .problems import MppError
-from .series import SERIES
 
 REQUIRED = ("reeks", "jaar", "waarde")
 RESULT_COLUMNS = ("reeks", "jaar", "realisatie", "min", "medio", "max", "fout", "procent",

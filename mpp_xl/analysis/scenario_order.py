@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.problems import WAARSCHUWING, Problem
+from ..core.series import SERIES
 from .forecast import Forecast
-from .problems import WAARSCHUWING, Problem
-from .series import SERIES
 
 RULE = "scenario_kruising"
 #: Rounding margin (the same as the Controles formula): half a person for

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .problems import MppError
+from ..core.problems import MppError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -136,7 +136,7 @@ def summary_table(
     """A fixed-width table of series × rows (scenarios or percentiles) × years:
     each series by its Dutch label (series registry), numbers the Dutch way,
     shares as percentages; years a series lacks stay blank."""
-    from .series import SERIES
+    from ..core.series import SERIES
 
     years = sorted({y for k in keys for y in years_of(k)})
     width = max([len("reeks"), *(len(SERIES[k].label) for k in keys)]) + 2

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .assumptions import Assumptions, Resolved
-from .engine import compute
-from .problems import MppError, Problem
-from .series import SERIES, Series
+from ..core.assumptions import Assumptions, Resolved
+from ..core.problems import MppError, Problem
+from ..core.series import SERIES, Series
+from ..engine import compute
 
 
 @dataclass
@@ -83,7 +83,7 @@ def run_resolved(resolved: Resolved) -> Forecast:
 
 def run(assumptions: Assumptions) -> Forecast:
     """Validate and run. Raises :class:`ValidationError` listing every error."""
-    from .assumptions import fingerprint
+    from ..core.assumptions import fingerprint
 
     resolved = assumptions.resolve()
     fc = run_resolved(resolved)

@@ -10,12 +10,12 @@ from difflib import get_close_matches
 import numpy as np
 from scipy.optimize import brentq
 
-from .assumptions import Assumptions, Resolved, Row
-from .engine import compute
-from .output import nl_number
-from .problems import MppError
-from .registry import PARAMETERS, SCENARIOS, Parameter
-from .series import SERIES
+from ..core.assumptions import Assumptions, Resolved, Row
+from ..core.problems import MppError
+from ..core.registry import PARAMETERS, SCENARIOS, Parameter
+from ..core.series import SERIES
+from ..engine import compute
+from ..io.output import nl_number
 
 
 @dataclass(frozen=True)

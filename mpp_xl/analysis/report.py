@@ -22,13 +22,13 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from .assumptions import read_assumptions  # noqa: E402
+from ..core.assumptions import read_assumptions  # noqa: E402
+from ..core.problems import MppError, Problem  # noqa: E402
+from ..core.registry import ASIEL_LABELS  # noqa: E402
+from ..core.series import SERIES  # noqa: E402
+from ..io.output import atomic_write, nl_number  # noqa: E402
 from .compare import Comparison, compare, parameter_label  # noqa: E402
 from .forecast import Forecast, run  # noqa: E402
-from .output import atomic_write, nl_number  # noqa: E402
-from .problems import MppError, Problem  # noqa: E402
-from .registry import ASIEL_LABELS  # noqa: E402
-from .series import SERIES  # noqa: E402
 from .uncertainty import Bands, simulate  # noqa: E402
 
 # Colours (Rijkshuisstijl-like): dark blue, violet, orange, green, light blue, grey.

@@ -32,14 +32,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .assumptions import Assumptions, Resolved, Row, fingerprint
+from ..core.assumptions import Assumptions, Resolved, Row, fingerprint
+from ..core.problems import Problem
+from ..core.registry import PARAMETERS
+from ..core.series import SERIES
+from ..io.grid import ArgError, as_block, clean_cell
+from ..workbook.layout import HEADER_ROW, KEY_HEADER, rows_from_block
 from .forecast import Forecast, run_resolved
-from .problems import Problem
-from .registry import PARAMETERS
 from .scenario_order import scenario_crossings
-from .series import SERIES
-from .udf_args import ArgError, as_block, clean_cell
-from .workbook.layout import HEADER_ROW, KEY_HEADER, rows_from_block
 
 #: Models kept (distinct fingerprints); older ones are evicted (LRU).
 MAX_MODELS = 16
@@ -339,18 +339,18 @@ def band_value(model: Model, reeks: str, jaar: int, percentile: float) -> float:
 
 def _compute_bands(resolved: Resolved, pcts: tuple[float, ...]) -> Any:
     """Monte Carlo bands with the Kader settings (mc_trekkingen, mc_zaad,
-    mc_correlatie_jaren) via :func:`mpp_xl.uncertainty.simulate`."""
+    mc_correlatie_jaren) via :func:`mpp_xl.analysis.uncertainty.simulate`."""
     try:
         from .uncertainty import simulate
     except ImportError as e:
         raise ArgError(
             "MPP_BAND is niet beschikbaar: de Monte-Carloberekening "
-            "(mpp_xl.uncertainty) ontbreekt in deze installatie."
+            "(mpp_xl.analysis.uncertainty) ontbreekt in deze installatie."
         ) from e
     return simulate(resolved, percentiles=list(pcts))
 
 
 def _band_lookup(result: Any, pcts: tuple[float, ...], model: Model, reeks: str,
                  jaar: int, percentile: float) -> float:
-    """One value from :class:`mpp_xl.uncertainty.Bands` (its ``value``)."""
+    """One value from :class:`mpp_xl.analysis.uncertainty.Bands` (its ``value``)."""
     return float(result.value(reeks, jaar, percentile))

@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .assumptions import Assumptions, Resolved, read_assumptions
-from .engine import compute
+from ..core.assumptions import Assumptions, Resolved, read_assumptions
+from ..core.registry import ENGINE_KEYS, META_KEYS, PARAMETERS
+from ..core.series import SERIES
+from ..engine import compute
+from ..io.output import nl_number
 from .forecast import Forecast, run
-from .output import nl_number
-from .registry import ENGINE_KEYS, META_KEYS, PARAMETERS
-from .series import SERIES
 
 DIFF_COLUMNS = ("reeks", "scenario", "jaar", "oud", "nieuw", "verschil", "procent")
 ASSUMPTION_COLUMNS = ("parameter", "scenario", "jaar", "oud", "nieuw")
