@@ -21,7 +21,8 @@ CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
 
 
 def benchmarks() -> list[tuple[str, float, str]]:
-    from mpp_xl.core.assumptions import Assumptions, read_assumptions
+    from mpp_xl.api import read_assumptions
+    from mpp_xl.core.assumptions import Assumptions
     from mpp_xl.workbook.builder import build
     from mpp_xl.workbook.refresh import refresh_workbook
 

@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "Assumptions": "core.assumptions",
     "Resolved": "core.assumptions",
-    "read_assumptions": "core.assumptions",
+    "read_assumptions": "workbook.reader",
     "Forecast": "analysis.forecast",
     "run": "analysis.forecast",
     "run_resolved": "analysis.forecast",

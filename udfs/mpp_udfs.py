@@ -43,6 +43,7 @@ from mpp_xl.core.problems import MppError
 from mpp_xl.core.registry import normalise_scenario
 from mpp_xl.core.series import SERIES
 from mpp_xl.io.grid import ArgError, as_block, is_blank
+from mpp_xl.workbook.layout import rows_from_sheet_blocks
 from udfs.udf_args import (
     ExcelErrorArg,
     parse_flag,
@@ -155,7 +156,7 @@ def MPP_MODEL(*bereiken):  # noqa: N802 - Excel name
     for b in given:  # a broken reference (#VERW!) among the ranges: pass it on
         if (code := single_error(b)) is not None:
             raise ExcelErrorArg(code)
-    return model_cache.model_from_blocks(bereiken).handle
+    return model_cache.model_from_blocks(bereiken, rows_from_sheet_blocks).handle
 
 
 CATALOGUE["MPP_MODEL"] = MPP_MODEL

@@ -10,17 +10,16 @@ and a series that then moves is attributed to that parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..core.assumptions import Assumptions, Resolved, read_assumptions
+from ..core.assumptions import Assumptions, Resolved
 from ..core.registry import ENGINE_KEYS, META_KEYS, PARAMETERS
 from ..core.series import SERIES
 from ..engine import compute
 from ..io.output import nl_number
-from .forecast import Forecast, run
+from .forecast import Forecast
 
 DIFF_COLUMNS = ("reeks", "scenario", "jaar", "oud", "nieuw", "verschil", "procent")
 ASSUMPTION_COLUMNS = ("parameter", "scenario", "jaar", "oud", "nieuw")
@@ -267,8 +266,3 @@ def compare(old: Forecast, new: Forecast,
                                          horizon_changed)
     return cmp
 
-
-def compare_files(old_path: str | Path, new_path: str | Path) -> Comparison:
-    """Read, validate and run two assumption files (CSV or workbook) and compare."""
-    a_old, a_new = read_assumptions(old_path), read_assumptions(new_path)
-    return compare(run(a_old), run(a_new), a_old, a_new)

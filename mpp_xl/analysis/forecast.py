@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..core.assumptions import Assumptions, Resolved
+from ..core.assumptions import Assumptions, Resolved, fingerprint
 from ..core.problems import MppError, Problem
 from ..core.series import SERIES, Series
 from ..engine import compute
@@ -83,8 +83,6 @@ def run_resolved(resolved: Resolved) -> Forecast:
 
 def run(assumptions: Assumptions) -> Forecast:
     """Validate and run. Raises :class:`ValidationError` listing every error."""
-    from ..core.assumptions import fingerprint
-
     resolved = assumptions.resolve()
     fc = run_resolved(resolved)
     fc.problems = assumptions.validate()

@@ -28,16 +28,14 @@ import pickle
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.assumptions import Assumptions, Resolved, Row, fingerprint
 from ..core.problems import Problem
-from ..core.registry import PARAMETERS
 from ..core.series import SERIES
-from ..io.grid import ArgError, as_block, clean_cell
-from ..workbook.layout import HEADER_ROW, KEY_HEADER, rows_from_block
+from ..io.grid import ArgError
 from .forecast import Forecast, run_resolved
 from .scenario_order import scenario_crossings
 
@@ -139,51 +137,6 @@ def content_hash(blocks: Sequence[object]) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _find_header(block: list[list[Any]]) -> int | None:
-    for i, r in enumerate(block):
-        if r and isinstance(r[0], str) and r[0].strip().lower() == KEY_HEADER:
-            return i
-    return None
-
-
-def _owner_sheet(block: list[list[Any]], hdr: int) -> str | None:
-    """The sheet that owns most parameter keys in the block's first column."""
-    counts: dict[str, int] = {}
-    for r in block[hdr + 1:]:
-        if r and isinstance(r[0], str):
-            p = PARAMETERS.get(r[0].strip().lower())
-            if p is not None:
-                counts[p.sheet] = counts.get(p.sheet, 0) + 1
-    return max(counts, key=lambda s: counts[s]) if counts else None
-
-
-def rows_from_blocks(blocks: Sequence[object]) -> list[Row]:
-    """Input rows of every parameter-sheet block (each must contain the
-    header row with ``parameter`` in its first column).
-
-    Blocks are assumed to start in column A; their first row is inferred from
-    the layout's header row (row 6), so problems name the real cells.
-    """
-    rows: list[Row] = []
-    found = 0
-    for raw in blocks:
-        block = [[clean_cell(c) for c in r] for r in as_block(raw)]
-        hdr = _find_header(block)
-        if hdr is None:
-            continue
-        found += 1
-        sheet = _owner_sheet(block, hdr)
-        first_row = max(1, HEADER_ROW - hdr)
-        rows.extend(rows_from_block(block, sheet, first_row=first_row, first_col=1))
-    if not found:
-        raise ArgError(
-            "MPP_MODEL vond geen parametertabel: geef de bereiken van de parameterbladen "
-            "(Kader en de partnerbladen) vanaf kolom A, inclusief de kopregel met "
-            "'parameter'."
-        )
-    return rows
-
-
 def _handle(versie: str, fp: str) -> str:
     versie = versie.strip()
     return f"MPP {versie} · {fp[:8]}" if versie else f"MPP · {fp[:8]}"
@@ -239,12 +192,16 @@ def _entry_from_assumptions(a: Assumptions, fail_key: str) -> Entry:
     return model
 
 
-def model_from_blocks(blocks: Sequence[object]) -> Entry:
+def model_from_blocks(blocks: Sequence[object],
+                      parse: Callable[[Sequence[object]], list[Row]]) -> Entry:
     """The model for these parameter-sheet blocks (raw 2-D cell values incl.
-    the header row), from the cache when the content is unchanged.
+    the header row), from the cache when the content is unchanged; ``parse``
+    turns the blocks into input rows (the sheet layout's
+    :func:`mpp_xl.workbook.layout.rows_from_sheet_blocks`), called only on a
+    cache miss.
 
     Becomes the current model. Raises :class:`ArgError` when no block holds
-    a parameter table.
+    a parameter table (raised by ``parse``).
     """
     global _current
     blocks = [b.tolist() if type(b).__name__ == "ndarray" else b for b in blocks]  # type: ignore[union-attr]
@@ -259,7 +216,7 @@ def model_from_blocks(blocks: Sequence[object]) -> Entry:
                 _models.move_to_end(key)
                 _current = entry
                 return entry
-        rows = rows_from_blocks(blocks)
+        rows = parse(blocks)
         entry = _entry_from_assumptions(Assumptions(rows, source="MPP_MODEL"), h.hex()[:8])
         _raw[h] = entry.fingerprint if isinstance(entry, Model) else entry.key
         _raw.move_to_end(h)

@@ -22,7 +22,7 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from ..core.assumptions import read_assumptions  # noqa: E402
+from ..core.assumptions import Assumptions  # noqa: E402
 from ..core.problems import MppError, Problem  # noqa: E402
 from ..core.registry import ASIEL_LABELS  # noqa: E402
 from ..core.series import SERIES  # noqa: E402
@@ -529,29 +529,29 @@ def title_page(fc: Forecast, fingerprint: str, charts: Sequence[str],
                      "van de eerste asielinstroom; medio heeft 33% kans op overschrijding.")
 
 
-def make_report(input_path: str | Path, output: str | Path, png_dir: str | Path | None = None,
-                vorige: str | Path | None = None, draws: int | None = None,
+def make_report(a: Assumptions, output: str | Path, png_dir: str | Path | None = None,
+                vorige: Assumptions | None = None, draws: int | None = None,
                 seed: int | None = None,
                 progress: Callable[[int], None] | None = None,
                 year_after_end: bool = False) -> ReportInfo:
-    """Run the MPP in ``input_path`` and write the PDF ``output`` (title page
-    plus one chart per page) and, with ``png_dir``, one PNG per chart.
-    Stock charts end on 1 jan eindjaar as in the publication; with
-    ``year_after_end`` they also show 1 jan eindjaar+1. Nothing is written
-    when anything fails."""
-    a = read_assumptions(input_path)
+    """Run the MPP of ``a`` and write the PDF ``output`` (title page plus one
+    chart per page) and, with ``png_dir``, one PNG per chart; ``vorige``: the
+    assumptions of the previous MPP, for the comparison pages (its
+    ``source`` names it on the title page). Stock charts end on 1 jan
+    eindjaar as in the publication; with ``year_after_end`` they also show
+    1 jan eindjaar+1. Nothing is written when anything fails."""
     fc = run(a)
     bands = simulate(a.resolve(), draws=draws, seed=seed,
                      percentiles=(5, 12.5, 25, 50, 67, 75, 87.5, 95), progress=progress)
     old = cmp = None
-    if vorige:
-        a_old = read_assumptions(vorige)
-        old = run(a_old)
-        cmp = compare(old, fc, a_old, a)
+    if vorige is not None:
+        old = run(vorige)
+        cmp = compare(old, fc, vorige, a)
     figs = build_figures(fc, bands, old, cmp, year_after_end=year_after_end)
     names = [n for n, _ in figs]
     titles = [f.texts[0].get_text() if f.texts else n for n, f in figs]
-    title = title_page(fc, fc.fingerprint, titles, bands, str(vorige) if vorige else None)
+    title = title_page(fc, fc.fingerprint, titles, bands,
+                       str(vorige.source) if vorige is not None else None)
     png_path = Path(png_dir) if png_dir else None
     if png_path is not None:
         if png_path.exists() and not png_path.is_dir():

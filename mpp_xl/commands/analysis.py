@@ -218,8 +218,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..analysis.report import make_report
     from ..analysis.uncertainty import check_draws
+    from ..api import make_report
 
     if not str(args.uitvoer).lower().endswith(".pdf"):
         raise MppError(f"-o {args.uitvoer}: het rapport is een PDF; geef een naam die op .pdf "

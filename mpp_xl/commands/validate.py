@@ -30,7 +30,7 @@ def _partner_file(path: Path) -> bool:
         return False
     from ..core.registry import PARTNERS
     from ..io.safe_zip import check_workbook_file
-    from ..workbook.signoff import is_partner_file
+    from ..workbook.partner_io import is_partner_file
     from ..workbook.xlsxio import Package
 
     check_workbook_file(path)

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..core.assumptions import read_assumptions
+from ..api import read_assumptions
 from ..core.problems import MppError, format_problems
 from ..core.registry import PARTNERS
 from . import add_command, option
@@ -162,7 +162,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_sign_off(args: argparse.Namespace) -> int:
-    from ..workbook.signoff import is_partner_file, sign_off
+    from ..workbook.partner_io import is_partner_file
+    from ..workbook.signoff import sign_off
     from ..workbook.xlsxio import Package
 
     so = sign_off(args.workbook, args.partner, args.naam, args.datum, replace=args.vervang)
@@ -191,7 +192,8 @@ def status_json(st: dict[str, object]) -> dict[str, object]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ..workbook.signoff import live_state, normalise_partner, status_of
+    from ..core.signoff import normalise_partner
+    from ..workbook.signoff import live_state, status_of
 
     only = normalise_partner(args.partner) if args.partner else None
     states, problems = live_state(args.workbook, "status")
@@ -218,8 +220,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..core.signoff import normalise_partner
     from ..workbook.partner_io import export_partner
-    from ..workbook.signoff import normalise_partner, require_workbook
+    from ..workbook.signoff import require_workbook
 
     partner = normalise_partner(args.partner)
     require_workbook(args.workbook)
@@ -252,8 +255,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from ..core.signoff import normalise_partner
     from ..workbook.partner_io import import_partner
-    from ..workbook.signoff import live_state, normalise_partner, require_master, require_workbook
+    from ..workbook.signoff import live_state, require_master, require_workbook
 
     partner = normalise_partner(args.partner) if args.partner else None
     require_master(args.workbook, "importeer-partner")

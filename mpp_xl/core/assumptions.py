@@ -368,25 +368,6 @@ def _canonical_value(r: Row) -> object:
     return f if f is not None else r.waarde
 
 
-def read_assumptions(path: str | Path) -> Assumptions:
-    """Read assumptions from a CSV file or an MPP workbook (.xlsx/.xlsm)."""
-    path = Path(path)
-    if not path.exists():
-        raise MppError(f"Bestand niet gevonden: {path}")
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from ..io.safe_zip import check_workbook_file
-        from ..workbook.reader import read_workbook_assumptions  # workbook layer
-
-        check_workbook_file(path)
-        return read_workbook_assumptions(path)
-    if path.suffix.lower() in (".csv", ".txt"):
-        return Assumptions.from_csv(path)
-    raise MppError(
-        f"{path.name}: onbekend bestandstype '{path.suffix}'. Gebruik een CSV met "
-        "aannames of een MPP-werkmap (.xlsx of .xlsm)."
-    )
-
-
 # ---------------------------------------------------------------------------
 def _problem(r: Row | None, regel: str, melding: str, niveau: str = FOUT, **kw: object) -> Problem:
     loc = {"blad": r.blad, "cel": r.cel} if r is not None else {}

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.problems import MppError
+from ..core.series import SERIES
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -136,8 +137,6 @@ def summary_table(
     """A fixed-width table of series × rows (scenarios or percentiles) × years:
     each series by its Dutch label (series registry), numbers the Dutch way,
     shares as percentages; years a series lacks stay blank."""
-    from ..core.series import SERIES
-
     years = sorted({y for k in keys for y in years_of(k)})
     width = max([len("reeks"), *(len(SERIES[k].label) for k in keys)]) + 2
     head = f"{'reeks':<{width}}{row_header:<7}" + "".join(f"{y:>10}" for y in years)

@@ -32,9 +32,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.backtest import backtest, realisaties_from_frame
+from ..analysis.compare import compare
+from ..analysis.forecast import run, run_resolved
 from ..core.problems import MppError, ValidationError
+from ..core.registry import PARAMETERS
 from ..core.series import SERIES
+from ..io.safe_zip import check_workbook_bytes
 from . import sheets as S
+from .reader import read_assumptions
+from .styles import (
+    BOX,
+    HEADER_FILL,
+    HEADER_FONT,
+    INPUT_FILL,
+    INPUT_FONT,
+    MAX_ROW,
+    OUT_HEADER_FILL,
+    TITLE_FONT,
+    UNLOCKED,
+    header_height,
+    scale_for,
+)
+from .styles import fixed_scale as _fixed_scale
+from .styles import header as _header
+from .styles import series_formula as _series_formula
+from .styles import units as _units
 from .xlsxio import Package, cell_xml, col_index, col_letter, scan_cells
 
 ONZEKERHEID = S.ONZEKERHEID
@@ -105,7 +128,6 @@ Layout = dict[tuple[int, int], tuple[object, str]]
 def _styles() -> dict[str, dict[str, Any]]:
     from openpyxl.styles import Alignment, Font
 
-    from .builder import BOX, HEADER_FILL, HEADER_FONT, TITLE_FONT
 
     out: dict[str, dict[str, Any]] = {k: {"number_format": f} for k, f in KINDS.items()}
     out["titel"]["font"] = TITLE_FONT
@@ -150,7 +172,6 @@ def build_onzekerheid(ws: Any, horizon: list[int]) -> dict[str, tuple[int, int]]
     from openpyxl.styles import Font
     from openpyxl.worksheet.pagebreak import Break
 
-    from .builder import BOX, TITLE_FONT, _header, _series_formula
 
     ws["A1"] = "Onzekerheid: Monte-Carlobanden"
     ws["A1"].font = TITLE_FONT
@@ -260,7 +281,6 @@ def build_bijstelling(ws: Any) -> None:
     """Title, note and the hidden style row; the content is written by the refresh."""
     from openpyxl.styles import Font
 
-    from .builder import TITLE_FONT
 
     ws["A1"] = "Bijstelling: vergelijking met de vorige MPP"
     ws["A1"].font = TITLE_FONT
@@ -281,7 +301,6 @@ def _print_columns(ws: Any, strips: list[list[int]]) -> None:
     side by side, at the scale where the widest strip fills the page width."""
     from openpyxl.worksheet.pagebreak import Break
 
-    from .builder import MAX_ROW, _fixed_scale, _units, scale_for
 
     _fixed_scale(ws, scale_for(max(_units(ws, s) for s in strips)))
     for strip in strips[:-1]:
@@ -295,15 +314,6 @@ def build_realisatie(ws: Any, realisaties: pd.DataFrame | None = None) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .builder import (
-        BOX,
-        INPUT_FILL,
-        INPUT_FONT,
-        OUT_HEADER_FILL,
-        TITLE_FONT,
-        UNLOCKED,
-        _header,
-    )
 
     ws["A1"] = "Realisaties en terugtoets"
     ws["A1"].font = TITLE_FONT
@@ -405,9 +415,6 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None, new_assumptions
                        new_forecast: Any) -> tuple[Layout, list[str]]:
     """The Bijstelling content from row :data:`BIJ_FIRST_ROW` and the warnings
     for the refresh output (Dutch). Never raises for a bad previous file."""
-    from ..analysis.compare import compare
-    from ..analysis.forecast import run
-    from ..core.assumptions import read_assumptions
 
     out: Layout = {}
     row = BIJ_FIRST_ROW
@@ -514,7 +521,6 @@ def _plain(v: object) -> object:
 
 
 def _param_kind(key: str) -> str:
-    from ..core.registry import PARAMETERS
 
     p = PARAMETERS.get(key)
     if p is None:
@@ -525,7 +531,6 @@ def _param_kind(key: str) -> str:
 def realisaties_from_rows(rows: list[list[object]]) -> pd.DataFrame:
     """The realisations from the input columns (reeks, jaar, waarde, bron) of the
     data rows; empty rows skipped. Raises MppError (Dutch) for bad values."""
-    from ..analysis.backtest import realisaties_from_frame
 
     recs = []
     for i, r in enumerate(rows):
@@ -558,7 +563,6 @@ def _num_text(v: object) -> str:
 def backtest_layout(rows: list[list[object]], forecast: Any) -> tuple[Layout, list[str]]:
     """The backtest beside the realisations: summary in row :data:`REAL_SUMMARY_ROW`,
     data from :data:`REAL_FIRST_ROW`, columns from :data:`REAL_BT_COL`."""
-    from ..analysis.backtest import backtest
 
     out: Layout = {}
     c0, r0 = REAL_BT_COL, REAL_SUMMARY_ROW
@@ -726,7 +730,6 @@ def refresh_parts(pkg: Package, assumptions: Any, resolved: Any,
     def base(sheet: str) -> bytes:
         return replaced.get(pkg.sheet_paths[sheet], pkg.sheet_xml(sheet))
 
-    from ..analysis.forecast import run_resolved
 
     parts: dict[str, bytes] = owned_row_heights(pkg, base)
     notes: list[str] = []
@@ -765,7 +768,6 @@ def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, b
     and neither Excel nor LibreOffice fits the height of such rows when opening
     the file, so long messages would overlap the next row. ``base(sheet)``: the
     sheet's current XML."""
-    from .builder import header_height
 
     parts: dict[str, bytes] = {}
     for sheet, (head, first, widths, wrap) in OWNED_ROWS.items():
@@ -815,7 +817,6 @@ _ROW_OPEN = re.compile(rb"<row\b([^>]*)>")
 def read_workbook_realisaties(path: str | Path) -> pd.DataFrame | None:
     """The realisations on the Realisatie sheet of a workbook, or None when the
     workbook has no such sheet."""
-    from ..io.safe_zip import check_workbook_bytes
 
     data = Path(path).read_bytes()
     check_workbook_bytes(data, Path(path).name)

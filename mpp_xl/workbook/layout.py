@@ -19,10 +19,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from ..core.assumptions import CellText, Row
+from ..core.registry import PARAMETERS
+from ..io.grid import ArgError, as_block, clean_cell
 
 HEADER_ROW = 6  # 1-based row of the table header on every parameter sheet
 KEY_HEADER = "parameter"
@@ -157,3 +160,41 @@ def _find(header: list[object], name: str) -> int | None:
         if isinstance(v, str) and v.strip().lower() == name:
             return j
     return None
+
+
+def _owner_sheet(block: list[list[Any]], hdr: int) -> str | None:
+    """The sheet that owns most parameter keys in the block's first column."""
+    counts: dict[str, int] = {}
+    for r in block[hdr + 1:]:
+        if r and isinstance(r[0], str):
+            p = PARAMETERS.get(r[0].strip().lower())
+            if p is not None:
+                counts[p.sheet] = counts.get(p.sheet, 0) + 1
+    return max(counts, key=lambda s: counts[s]) if counts else None
+
+
+def rows_from_sheet_blocks(blocks: Sequence[object]) -> list[Row]:
+    """Input rows of every parameter-sheet block handed to ``MPP_MODEL`` (each must contain the
+    header row with ``parameter`` in its first column).
+
+    Blocks are assumed to start in column A; their first row is inferred from
+    the layout's header row (row 6), so problems name the real cells.
+    """
+    rows: list[Row] = []
+    found = 0
+    for raw in blocks:
+        block = [[clean_cell(c) for c in r] for r in as_block(raw)]
+        hdr = header_index(block)
+        if hdr is None:
+            continue
+        found += 1
+        sheet = _owner_sheet(block, hdr)
+        first_row = max(1, HEADER_ROW - hdr)
+        rows.extend(rows_from_block(block, sheet, first_row=first_row, first_col=1))
+    if not found:
+        raise ArgError(
+            "MPP_MODEL vond geen parametertabel: geef de bereiken van de parameterbladen "
+            "(Kader en de partnerbladen) vanaf kolom A, inclusief de kopregel met "
+            "'parameter'."
+        )
+    return rows

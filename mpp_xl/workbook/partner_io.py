@@ -38,6 +38,7 @@ from openpyxl.styles import Border, Font, Side
 from ..core.assumptions import Assumptions, Row, fingerprint
 from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
+from ..core.signoff import normalise_partner
 from ..io.output import atomic_write
 from . import layout
 from . import sheets as S
@@ -60,6 +61,12 @@ PROP_EXPORT = "mpp_export"  # 'jjjj-mm-dd uu:mm:ss', local time of the export
 #: (:func:`master_sheet_fingerprint`). Missing in files exported before it existed.
 PROP_FINGERPRINT = "mpp_vingerafdruk_master"
 _CUSTOM_PART = "docProps/custom.xml"
+
+
+def is_partner_file(pkg: Package) -> bool:
+    """A partner file (made by ``mpp exporteer-partner``) has neither Vaststelling
+    nor Uitkomsten; the master has both."""
+    return S.VASTSTELLING not in pkg.sheet_paths and S.UITKOMSTEN not in pkg.sheet_paths
 
 
 def _partner_of(pkg: Package) -> str:
@@ -111,8 +118,6 @@ def master_sheet_fingerprint(data: bytes, name: str, partner: str) -> str:
 # --- export ---------------------------------------------------------------------
 def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
     """Write the partner file ``out`` (.xlsx) for ``partner`` from the master."""
-    from .signoff import is_partner_file, normalise_partner
-
     partner = normalise_partner(partner)
     master, out = Path(master), Path(out)
     if out.suffix.lower() != ".xlsx":
@@ -274,8 +279,6 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
     overgenomen'), ``status`` (after the refresh), ``meldingen`` (Dutch warnings).
     Refuses (MppError) when the master's inputs of the partner changed since the
     export, unless ``force``."""
-    from .signoff import is_partner_file, normalise_partner
-
     master, pfile = Path(master), Path(pfile)
     if not pfile.exists():
         raise MppError(f"Bestand niet gevonden: {pfile}")

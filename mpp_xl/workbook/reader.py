@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from ..core.assumptions import Assumptions, Resolved, Row
 from ..core.problems import FOUT, MppError, Problem, ValidationError
 from ..core.registry import SHEETS
+from ..io.safe_zip import check_workbook_file
 from . import layout
 from .evaluate import Evaluator, Key
 from .layout import table_width
@@ -290,3 +291,19 @@ def read_workbook_assumptions(path: str | Path) -> Assumptions:
     a = read_bytes_assumptions(data, path.name)
     a.source = str(path)
     return a
+
+
+def read_assumptions(path: str | Path) -> Assumptions:
+    """Read assumptions from a CSV file or an MPP workbook (.xlsx/.xlsm)."""
+    path = Path(path)
+    if not path.exists():
+        raise MppError(f"Bestand niet gevonden: {path}")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        check_workbook_file(path)
+        return read_workbook_assumptions(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return Assumptions.from_csv(path)
+    raise MppError(
+        f"{path.name}: onbekend bestandstype '{path.suffix}'. Gebruik een CSV met "
+        "aannames of een MPP-werkmap (.xlsx of .xlsm)."
+    )

@@ -34,11 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analysis.forecast import run_resolved
+from ..analysis.scenario_order import scenario_crossings
 from ..core.assumptions import Assumptions
 from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import PARTNERS
 from ..io.output import atomic_write
 from . import sheets as S
+from .analysis_sheets import refresh_parts
 from .chart_cache import fill_chart_caches
 from .evaluate import Evaluator, Key, load_catalogue
 from .reader import read_bytes_assumptions
@@ -384,9 +387,6 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
     if resolved is None:
         raise ValidationError(problems)
     # scenario crossings of the results: warnings, as MPP_VALIDATIE and mpp valideer give them
-    from ..analysis.forecast import run_resolved
-    from ..analysis.scenario_order import scenario_crossings
-
     problems = [*problems, *scenario_crossings(run_resolved(resolved))]
     t_read = time.perf_counter()
     current = {p: a.fingerprint(p) for p in PARTNERS}
@@ -451,8 +451,7 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
             new = set_cached_values(pkg.sheet_xml(sheet), pkg.cells(sheet), upd)
             if new != pkg.sheet_xml(sheet):
                 replaced[path] = new
-    from .analysis_sheets import refresh_parts  # Bijstelling and Realisatie (issue 5)
-
+    # Bijstelling and Realisatie (issue 5)
     extra, meldingen = refresh_parts(pkg, a, resolved, base_dir, results, replaced)
     replaced.update(extra)
 

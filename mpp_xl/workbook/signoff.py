@@ -17,17 +17,18 @@ and merged into the master by ``mpp importeer-partner``.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import PARTNERS
-from ..core.registry import normalise_partner as _registry_partner
+from ..core.signoff import check_date, normalise_partner, partner_file_refusal, same_name
+from ..io.safe_zip import check_workbook_file
+from . import partner_io as pio
 from . import sheets as S
-from .reader import read_bytes_assumptions
+from .partner_io import is_partner_file, sign_partner_file
+from .reader import read_blocks, read_bytes_assumptions, rows_from_blocks
 from .refresh import (
     SignOff,
     overall_state,
@@ -37,38 +38,6 @@ from .refresh import (
     update_file,
 )
 from .xlsxio import Package
-
-
-def normalise_partner(text: str) -> str:
-    """'ind' -> 'IND', 'DT&V' -> 'DTV', 'KMar' -> 'Politie' (see
-    :func:`mpp_xl.core.registry.normalise_partner`); 'Kader' and unknown names are a
-    Dutch error listing the valid partners."""
-    found = _registry_partner(text)
-    valid = ", ".join(PARTNERS)
-    if found == "Kader":
-        raise MppError(f"Het blad Kader is van de coördinator en wordt niet per partner "
-                       f"vastgesteld of uitgewisseld; kies een partner: {valid}.")
-    if found not in PARTNERS:
-        raise MppError(f"Onbekende partner '{text}'; kies uit {valid} "
-                       "(ook 'DT&V' en 'KMar' worden herkend).")
-    return found
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def check_date(text: str | None) -> str:
-    """A sign-off date as 'jjjj-mm-dd' (a real calendar date); None -> today."""
-    if text is None:
-        return dt.date.today().isoformat()
-    t = str(text).strip()
-    try:
-        if not _DATE.fullmatch(t):
-            raise ValueError
-        return dt.date.fromisoformat(t).isoformat()
-    except ValueError:
-        raise MppError(f"Datum '{text}' is geen geldige datum; schrijf jjjj-mm-dd, "
-                       "bijvoorbeeld 2024-06-15.") from None
 
 
 def require_workbook(path: str | Path, hint: str | None = None) -> Path:
@@ -82,8 +51,6 @@ def require_workbook(path: str | Path, hint: str | None = None) -> Path:
     if not path.is_file():
         raise MppError(f"Bestand niet gevonden: {path}")
     if path.suffix.lower() in (".xls", ".ods", ".xlsb"):
-        from ..io.safe_zip import check_workbook_file
-
         check_workbook_file(path)  # says what the file is and how to save it
     if path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path):
         return path
@@ -92,17 +59,9 @@ def require_workbook(path: str | Path, hint: str | None = None) -> Path:
     raise MppError(f"{path.name} is geen werkmap; {hint}")
 
 
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
 def _refuse_replace(partner: str, old: SignOff, name: str) -> None:
     raise MppError(f"{partner} is al geldig vastgesteld door {old.name} op {old.date}. "
                    f"Gebruik --vervang om die vaststelling te vervangen door die van {name}.")
-
-
-def is_partner_file(pkg: Package) -> bool:
-    return S.VASTSTELLING not in pkg.sheet_paths and S.UITKOMSTEN not in pkg.sheet_paths
 
 
 def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
@@ -117,8 +76,6 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
     path = require_workbook(path)
     pkg = Package.open(path)
     if is_partner_file(pkg):
-        from .partner_io import sign_partner_file
-
         if not replace:
             _check_partner_file_signoff(pkg, partner, name.strip())
         return sign_partner_file(path, partner, name.strip(), date)
@@ -132,7 +89,7 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
         fp = a.fingerprint(partner)
         old = read_signoffs(Package(data, path.name)).get(partner)
         if (not replace and old is not None and old.fingerprint == fp
-                and not _same_name(old.name, name)):
+                and not same_name(old.name, name)):
             _refuse_replace(partner, old, name.strip())
         so = SignOff(partner, name.strip(), date, fp)
         made["so"] = so
@@ -147,9 +104,6 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
 
 def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
     """Refuse to overwrite a valid sign-off of someone else in a partner file."""
-    from . import partner_io as pio
-    from .reader import read_blocks, rows_from_blocks
-
     if partner not in pkg.sheet_paths:
         return  # sign_partner_file gives the Dutch message
     cells = {c.ref: c.value for c in pkg.cells(partner)}
@@ -158,7 +112,7 @@ def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
         return
     old = SignOff(partner, str(cells.get(S.PF_SIGN_CELLS["name"]) or ""),
                   str(cells.get(S.PF_SIGN_CELLS["date"]) or ""), str(fp_old))
-    if _same_name(old.name, name):
+    if same_name(old.name, name):
         return
     blocks = read_blocks(pkg.data, pkg.name, (partner,))
     try:
@@ -168,22 +122,6 @@ def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
         return  # invalid inputs: sign_partner_file reports them
     if fp == old.fingerprint:
         _refuse_replace(partner, old, name)
-
-
-_PARTNER_FILE_HINT = {
-    "status": "de vaststelling van het partnerbestand zelf staat bovenaan het partnerblad",
-    "ververs": "voeg het partnerbestand samen met: mpp importeer-partner MASTER.xlsm {name}",
-    "importeer-partner": "eerst de master, dan het partnerbestand: "
-                         "mpp importeer-partner MASTER.xlsm {name}",
-}
-
-
-def partner_file_refusal(name: str, command: str) -> MppError:
-    """The Dutch error for a partner file given where ``mpp COMMAND`` needs
-    the master workbook."""
-    hint = _PARTNER_FILE_HINT.get(command, "")
-    text = f"{name} is een partnerbestand; 'mpp {command}' werkt op de masterwerkmap"
-    return MppError(text + ("; " + hint.format(name=name) if hint else "") + ".")
 
 
 def require_master(path: str | Path, command: str) -> Path:

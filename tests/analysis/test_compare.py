@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from mpp_xl import Assumptions, run
-from mpp_xl.analysis.compare import compare, compare_files
+from mpp_xl.analysis.compare import compare
+from mpp_xl.api import compare_files
 from mpp_xl.cli import main
 from mpp_xl.core.series import SERIES
 from tests.analysis.helpers import example, with_param, write

@@ -9,8 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.core.assumptions import Assumptions, read_assumptions
+from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.registry import PARAMETERS, PARTNERS, SHEETS
 from mpp_xl.core.series import SERIES
 from mpp_xl.workbook import layout

@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.core.assumptions import read_assumptions
 from mpp_xl.workbook.signoff import status
 
 from .conftest import cell_of, edit_cells

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.core.assumptions import read_assumptions
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.partner_io import PROP_EXPORT, PROP_FINGERPRINT, master_sheet_fingerprint
 from mpp_xl.workbook.signoff import status

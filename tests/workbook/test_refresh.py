@@ -14,8 +14,8 @@ import python_calamine as pc
 
 from mpp_xl import run
 from mpp_xl.analysis.scenario_order import scenario_crossings
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.core.assumptions import read_assumptions
 from mpp_xl.core.registry import PARTNERS, SHEETS
 from mpp_xl.workbook.refresh import BACKUP_DIR, exclusive, refresh_workbook
 from mpp_xl.workbook.xlsxio import col_index

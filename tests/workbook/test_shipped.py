@@ -8,7 +8,8 @@ import zipfile
 
 import python_calamine as pc
 
-from mpp_xl.core.assumptions import Assumptions, read_assumptions
+from mpp_xl.api import read_assumptions
+from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.workbook.builder import TEMPLATE
 
 from .conftest import EXAMPLE_CSV, ROOT

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.core.assumptions import read_assumptions
 from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook.refresh import refresh_workbook
 from mpp_xl.workbook.signoff import sign_off, status
