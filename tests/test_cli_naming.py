@@ -15,7 +15,7 @@ from mpp_xl.commands import COMMAND_ALIASES, hidden_strings, visible_strings
 #: The documented commands (docs/cli.md). ``waardenkopie`` comes with issue 9.
 COMMANDS = {"reken", "valideer", "bouw", "ververs", "vaststellen", "status",
             "exporteer-partner", "importeer-partner", "doelzoeken", "onzekerheid",
-            "vergelijk", "terugtoets", "rapport", "reeksen", "parameters", "waardenkopie"}
+            "vergelijk", "terugtoets", "rapport", "reeksen", "parameters", "regels", "waardenkopie"}
 #: The former English command names, which must keep working.
 OLD_COMMANDS = {"run": "reken", "validate": "valideer", "build": "bouw", "refresh": "ververs",
                 "sign-off": "vaststellen", "export-partner": "exporteer-partner",

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mpp_xl.io.output import atomic_write, nl_number, write_csv
+from mpp_xl.core.numbers import nl_number
+from mpp_xl.io.output import atomic_write, write_csv
 
 
 def test_csv_export_neutralises_formula_text(tmp_path: Path) -> None:

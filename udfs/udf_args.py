@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from mpp_xl.core.numbers import nl_decimal
 from mpp_xl.core.registry import SCENARIOS, SHEETS, normalise_scenario
 from mpp_xl.core.series import SERIES
 from mpp_xl.io.grid import (
@@ -54,7 +55,7 @@ class ExcelErrorArg(Exception):
 def shown(v: object) -> str:
     """A cell value as Dutch Excel shows it: 2026,5 and 150 (not 2026.5, 150.0)."""
     if isinstance(v, float) and not isinstance(v, bool):
-        return str(int(v)) if v.is_integer() else f"{v:g}".replace(".", ",")
+        return str(int(v)) if v.is_integer() else nl_decimal(v)
     return str(v)
 
 def single_error(v: object) -> str | None:

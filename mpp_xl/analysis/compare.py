@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from ..core.assumptions import Assumptions, Resolved
+from ..core.numbers import nl_number, nl_signed
 from ..core.registry import ENGINE_KEYS, META_KEYS, PARAMETERS
 from ..core.series import SERIES
 from ..engine import compute
-from ..io.output import nl_number
 from .forecast import Forecast
 
 DIFF_COLUMNS = ("reeks", "scenario", "jaar", "oud", "nieuw", "verschil", "procent")
@@ -170,7 +170,7 @@ def attribute(old: Resolved, new: Resolved, params: list[str],
 # ---------------------------------------------------------------------------
 def _fmt_signed(x: float, unit: str) -> str:
     if unit == "fractie":
-        return f"{x * 100:+.1f} procentpunt".replace(".", ",").replace("-", "−")
+        return f"{nl_signed(x * 100, '+.1f')} procentpunt"
     r = round(x, -2) if abs(x) >= 1000 else round(x)
     sign = "+" if r > 0 else ("−" if r < 0 else "±")
     return sign + nl_number(abs(r))
@@ -179,7 +179,7 @@ def _fmt_signed(x: float, unit: str) -> str:
 def _fmt_pct(p: float) -> str:
     if not np.isfinite(p):
         return "nieuw t.o.v. 0"
-    return f"{p:+.1f}%".replace(".", ",").replace("-", "−")
+    return f"{nl_signed(p, '+.1f')}%"
 
 
 def parameter_label(key: str) -> str:

@@ -11,11 +11,11 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..core.assumptions import Assumptions, Resolved, Row
+from ..core.numbers import nl_decimal, nl_number
 from ..core.problems import MppError
 from ..core.registry import PARAMETERS, SCENARIOS, Parameter
 from ..core.series import SERIES
 from ..engine import compute
-from ..io.output import nl_number
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,10 @@ def _suggest(name: str, options: object) -> str:
 def _show(p: Parameter, x: float) -> str:
     """A parameter value the Dutch way: 13,1% for fractions, 67.864 for counts."""
     if p.fmt == "fractie":
-        return f"{x:.1%}".replace(".", ",")
+        return nl_decimal(x, ".1%")
     if p.fmt == "aantal":
         return nl_number(x)
-    return f"{x:.4g}".replace(".", ",")
+    return nl_decimal(x, ".4g")
 
 
 def describe(result: GoalSeekResult, years: list[int] | None = None) -> str:

@@ -23,10 +23,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ..core.assumptions import Assumptions  # noqa: E402
+from ..core.numbers import nl_decimal, nl_number  # noqa: E402
 from ..core.problems import MppError, Problem  # noqa: E402
 from ..core.registry import ASIEL_LABELS  # noqa: E402
 from ..core.series import SERIES  # noqa: E402
-from ..io.output import atomic_write, nl_number  # noqa: E402
+from ..io.output import atomic_write  # noqa: E402
 from .compare import Comparison, compare, parameter_label  # noqa: E402
 from .forecast import Forecast, run  # noqa: E402
 from .uncertainty import Bands, simulate  # noqa: E402
@@ -340,7 +341,7 @@ def fan_chart(fc: Forecast, bands: Bands, reeks: str, year_after_end: bool = Fal
         lo, hi = p(lo_q), p(hi_q)
         if lo is not None and hi is not None:
             ax.fill_between(x, lo, hi, color=BLUE, alpha=alpha, lw=0,
-                            label=f"P{lo_q:g}–P{hi_q:g}".replace(".", ","))
+                            label=f"P{nl_decimal(lo_q)}–P{nl_decimal(hi_q)}")
     med, p67 = p(50.0), p(67.0)
     if p67 is not None:
         ax.plot(x, p67, color=VIOLET, lw=2.2, label=MEDIO_LABEL)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.problems import WAARSCHUWING, Problem
+from ..core.problems import WAARSCHUWING, Problem, Regel
 from ..core.series import SERIES
 from .forecast import Forecast
 
-RULE = "scenario_kruising"
+RULE = Regel.SCENARIO_KRUISING
 #: Rounding margin (the same as the Controles formula): half a person for
 #: counts (personen, aantal per jaar), 0,05 procentpunt for shares (fractie).
 MARGIN_COUNT = 0.5

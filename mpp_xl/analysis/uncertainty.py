@@ -38,11 +38,12 @@ import pandas as pd
 from scipy.special import ndtri
 
 from ..core.assumptions import Resolved, fingerprint
+from ..core.numbers import nl_number
 from ..core.problems import MppError
 from ..core.registry import ENGINE_KEYS, PARAMETERS
 from ..core.series import SERIES
 from ..engine import compute
-from ..io.output import nl_number, write_csv
+from ..io.output import write_csv
 
 #: Percentiles always reported (P12.5 = min, P67 = medio, P87.5 = max inputs).
 DEFAULT_PERCENTILES: tuple[float, ...] = (12.5, 50.0, 67.0, 87.5)

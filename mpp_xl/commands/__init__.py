@@ -16,7 +16,7 @@ import copy
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from ..io.output import parse_nl_number
+from ..core.numbers import parse_nl_number
 
 #: Attribute on an argparse action: the hidden (former English) option strings.
 HIDDEN_ATTR = "mpp_verborgen"

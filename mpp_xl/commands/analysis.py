@@ -7,10 +7,11 @@ import sys
 from collections.abc import Callable
 
 from .. import read_assumptions, run
+from ..core.numbers import nl_decimal, nl_number
 from ..core.problems import MppError, ValidationError, format_problems
 from ..core.registry import PARAMETERS
 from ..core.series import SERIES, SUMMARY_KEYS
-from ..io.output import nl_number, summary_table, write_csv
+from ..io.output import summary_table, write_csv
 from . import add_command, int_arg, option
 from .run import INPUT_HELP
 
@@ -128,7 +129,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         print(f"Banden van {len(bands.data)} reeksen ({nl_number(bands.draws)} trekkingen, "
               f"startgetal {bands.seed}) geschreven naar {args.csv}.")
         return 0
-    labels = [f"P{p:g}".replace(".", ",") for p in bands.percentiles]
+    labels = [f"P{nl_decimal(p)}" for p in bands.percentiles]
     print(summary_table(bands.data, labels, bands.years, SUMMARY_KEYS, row_header="perc."))
     print(f"{nl_number(bands.draws)} trekkingen, startgetal {bands.seed}, correlatie tussen "
           f"jaren {f'{bands.rho:g}'.replace('.', ',')}. Stromen: totaal per jaar; voorraden: "

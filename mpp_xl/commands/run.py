@@ -1,4 +1,5 @@
-"""mpp reken, mpp doelzoeken, mpp reeksen, mpp parameters (mpp valideer: validate.py)."""
+"""mpp reken, mpp doelzoeken, mpp reeksen, mpp parameters, mpp regels (mpp valideer:
+validate.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from .. import read_assumptions, run
 from ..analysis.goalseek import apply, describe, goal_seek
 from ..analysis.scenario_order import scenario_crossings
-from ..core.problems import MppError, ValidationError, format_problems
+from ..core.problems import MppError, ValidationError, format_problems, rules_markdown
 from ..core.registry import PARAMETERS, SCENARIOS, normalise_scenario
 from ..core.series import SERIES, SUMMARY_KEYS
 from ..io.output import atomic_write, summary_table, write_csv
@@ -47,6 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.set_defaults(func=cmd_reeksen)
     q = add_command(sub, "parameters", None, help="lijst van de parameters (Markdown)")
     q.set_defaults(func=cmd_parameters)
+    g = add_command(sub, "regels", None, help="lijst van de regels van de validatie (Markdown)")
+    g.set_defaults(func=cmd_regels)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -110,4 +113,9 @@ def parameters_markdown() -> str:
 
 def cmd_parameters(args: argparse.Namespace) -> int:
     sys.stdout.write(parameters_markdown())
+    return 0
+
+
+def cmd_regels(args: argparse.Namespace) -> int:
+    sys.stdout.write(rules_markdown())
     return 0

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .problems import FOUT, WAARSCHUWING, MppError, Problem, ValidationError
+from .numbers import nl_value
+from .problems import WAARSCHUWING, MppError, Problem, Regel, ValidationError
 from .registry import (
     ALL_SCENARIOS,
     META_KEYS,
@@ -182,10 +183,10 @@ def _thousands_refusal(r: Row, p: Parameter) -> str | None:
     if text is None or p.unit not in COUNT_UNITS or p.kind != "getal":
         return None
     whole = text.replace(".", "")
-    read = (f" (het zou als {_show(float(text))} gelezen worden)"
+    read = (f" (het zou als {nl_value(float(text))} gelezen worden)"
             if text.count(".") == 1 else "")
     return (f"{p.label} ({p.key}) = '{text}' is een aantal met een duizendtallen-punt; in een "
-            f"CSV is de punt het decimaalteken{read}. Bedoelt u {_show(float(whole))}: "
+            f"CSV is de punt het decimaalteken{read}. Bedoelt u {nl_value(float(whole))}: "
             f"schrijf {whole} (getallen zonder duizendtallen-punten).")
 
 
@@ -200,8 +201,8 @@ def _thousands_warning(r: Row, p: Parameter, value: float | str) -> str | None:
     whole = float(text.replace(".", ""))
     if not (p.lo <= whole <= p.hi):
         return None
-    return (f"{p.label} ({p.key}) = '{text}' is gelezen als {_show(float(value))}; bedoelt "
-            f"u {_show(whole)} (met een duizendtallen-punt)? Schrijf getallen zonder "
+    return (f"{p.label} ({p.key}) = '{text}' is gelezen als {nl_value(float(value))}; bedoelt "
+            f"u {nl_value(whole)} (met een duizendtallen-punt)? Schrijf getallen zonder "
             f"duizendtallen-punten ({text.replace('.', '')}).")
 
 
@@ -369,10 +370,14 @@ def _canonical_value(r: Row) -> object:
 
 
 # ---------------------------------------------------------------------------
-def _problem(r: Row | None, regel: str, melding: str, niveau: str = FOUT, **kw: object) -> Problem:
+def _problem(r: Row | None, regel: Regel, melding: str, niveau: str | None = None,
+             **kw: object) -> Problem:
+    """A problem of ``regel`` at the row ``r`` (sheet and cell), at the rule's
+    level unless ``niveau`` is given."""
     loc = {"blad": r.blad, "cel": r.cel} if r is not None else {}
     loc.update(kw)  # type: ignore[arg-type]
-    return Problem(niveau=niveau, regel=regel, melding=melding, **loc)  # type: ignore[arg-type]
+    return Problem(niveau=niveau or regel.niveau, regel=regel, melding=melding,
+                   **loc)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -396,20 +401,20 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
         if p is None:
             near = get_close_matches(key, PARAMETERS, n=1, cutoff=0.75)
             hint = f" Bedoelt u '{near[0]}'?" if near else ""
-            problems.append(_problem(r, "onbekende_parameter",
+            problems.append(_problem(r, Regel.ONBEKENDE_PARAMETER,
                                      f"Onbekende parameter '{r.parameter}'.{hint}",
                                      parameter=str(r.parameter)))
             continue
         scen = normalise_scenario(r.scenario)
         if scen is None:
             problems.append(_problem(
-                r, "onbekend_scenario",
+                r, Regel.ONBEKEND_SCENARIO,
                 f"Onbekend scenario '{r.scenario}' bij {key}; kies min, medio, max "
                 "of alle.", parameter=key))
             continue
         jaar, ok = _parse_year(r.jaar)
         if not ok:
-            problems.append(_problem(r, "ongeldig_jaar",
+            problems.append(_problem(r, Regel.ONGELDIG_JAAR,
                                      f"Ongeldig jaar '{r.jaar}' bij {key}.",
                                      parameter=key, scenario=scen))
             continue
@@ -417,7 +422,7 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
             value: float | str = "" if r.waarde is None else str(r.waarde).strip()
             if p.choices and value.lower() not in p.choices:
                 problems.append(_problem(
-                    r, "ongeldige_keuze",
+                    r, Regel.ONGELDIGE_KEUZE,
                     f"{p.label} ({key}) = '{value}' is geen geldige keuze; kies "
                     + " of ".join(p.choices) + ".", parameter=key, scenario=scen))
                 continue
@@ -425,52 +430,52 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
         else:
             refusal = _thousands_refusal(r, p)
             if refusal is not None:
-                problems.append(_problem(r, "duizendtal_punt", refusal, parameter=key,
+                problems.append(_problem(r, Regel.DUIZENDTAL_PUNT, refusal, parameter=key,
                                          scenario=scen, jaar=jaar))
                 continue
             f = _parse_number(r.waarde)
             if f is None:
                 problems.append(_problem(
-                    r, "geen_getal",
+                    r, Regel.GEEN_GETAL,
                     f"{p.label} ({key}): waarde {_why_not_number(r.waarde)}",
                     parameter=key, scenario=scen, jaar=jaar))
                 continue
             value = f
             if abs(f) > MAX_ABS_VALUE and p.hi > MAX_ABS_VALUE:
                 problems.append(_problem(
-                    r, "te_groot",
+                    r, Regel.TE_GROOT,
                     f"{p.label} ({key}) = {f:.6g} is te groot om mee te rekenen (meer dan "
                     "1.000.000.000.000); controleer de invoer.",
                     parameter=key, scenario=scen, jaar=jaar))
                 continue
             if not (p.lo <= f <= p.hi):
                 problems.append(_problem(
-                    r, "buiten_grenzen",
-                    f"{p.label} ({key}) = {_show(f)} ligt buiten de grenzen: "
+                    r, Regel.BUITEN_GRENZEN,
+                    f"{p.label} ({key}) = {nl_value(f)} ligt buiten de grenzen: "
                     f"moet {p.bounds_text()} zijn.",
                     parameter=key, scenario=scen, jaar=jaar))
                 continue
             if p.integer and not f.is_integer():
                 problems.append(_problem(
-                    r, "geen_geheel_getal",
-                    f"{p.label} ({key}) = {_show(f)} moet een geheel getal zijn.",
+                    r, Regel.GEEN_GEHEEL_GETAL,
+                    f"{p.label} ({key}) = {nl_value(f)} moet een geheel getal zijn.",
                     parameter=key, scenario=scen, jaar=jaar))
                 continue
         if jaar is not None and not p.per_jaar:
             problems.append(_problem(
-                r, "jaar_bij_enkele_waarde",
+                r, Regel.JAAR_BIJ_ENKELE_WAARDE,
                 f"{p.label} ({key}) heeft één waarde, zonder jaar; laat het jaar leeg.",
                 parameter=key, scenario=scen, jaar=jaar))
             continue
         if scen != ALL_SCENARIOS and not p.per_scenario:
             problems.append(_problem(
-                r, "scenario_niet_toegestaan",
+                r, Regel.SCENARIO_NIET_TOEGESTAAN,
                 f"{p.label} ({key}) geldt voor alle scenario's; gebruik scenario "
                 "'alle'.", parameter=key, scenario=scen))
             continue
         warning = _thousands_warning(r, p, value)
         if warning is not None:
-            problems.append(_problem(r, "verdacht_duizendtal", warning, niveau=WAARSCHUWING,
+            problems.append(_problem(r, Regel.VERDACHT_DUIZENDTAL, warning, niveau=WAARSCHUWING,
                                      parameter=key, scenario=scen, jaar=jaar))
         parsed.append(_Parsed(r, p, scen, jaar, value))
     parsed_ids = {id(q.row) for q in parsed}
@@ -487,7 +492,7 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
             first = seen[k].row
             where = f" (eerder in {first.blad}!{first.cel})" if first.cel else ""
             problems.append(_problem(
-                q.row, "dubbele_rij",
+                q.row, Regel.DUBBELE_RIJ,
                 f"{q.param.label} ({q.param.key}) staat dubbel voor scenario "
                 f"{q.scenario}" + (f", jaar {q.jaar}" if q.jaar else "") + where + ".",
                 parameter=q.param.key, scenario=q.scenario, jaar=q.jaar))
@@ -499,7 +504,7 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
         if with_year and len(with_year) < len(qs):
             q = next(q for q in qs if q.jaar is None)
             problems.append(_problem(
-                q.row, "jaar_en_geen_jaar",
+                q.row, Regel.JAAR_EN_GEEN_JAAR,
                 f"{q.param.label} ({key}) is zowel per jaar als zonder jaar gegeven; "
                 "kies één van beide.", parameter=key))
 
@@ -513,7 +518,7 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
     if not horizon_ok:
         q = (by_param.get("eindjaar") or by_param.get("startjaar") or [None])[0]
         problems.append(_problem(
-            q.row if q else None, "horizon",
+            q.row if q else None, Regel.HORIZON,
             f"De horizon {start}–{eind} is ongeldig: het eindjaar moet 0 tot "
             f"{MAX_HORIZON_YEARS} jaar na het startjaar liggen.", parameter="eindjaar"))
     years = list(range(start, eind + 1)) if horizon_ok else []
@@ -521,7 +526,7 @@ def _check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
         for q in parsed:
             if q.jaar is not None and q.param.per_jaar and not start <= q.jaar <= eind:
                 problems.append(_problem(
-                    q.row, "jaar_buiten_horizon",
+                    q.row, Regel.JAAR_BUITEN_HORIZON,
                     f"{q.param.label} ({q.param.key}): jaar {q.jaar} ligt buiten de "
                     f"horizon {start}–{eind}.",
                     parameter=q.param.key, scenario=q.scenario, jaar=q.jaar))
@@ -573,7 +578,7 @@ def _lookup(table: dict[tuple[str, int | None], float], s: str, y: int | None) -
 def _missing_problem(p: Parameter, qs: list[_Parsed], missing: list[tuple[str, int | None]],
                      years: list[int]) -> Problem:
     if not qs:
-        return _problem(None, "ontbreekt",
+        return _problem(None, Regel.ONTBREEKT,
                         f"Verplichte parameter {p.label} ({p.key}) ontbreekt.",
                         parameter=p.key, blad=p.sheet)
     scen = sorted({s for s, _ in missing}, key=SCENARIOS.index)
@@ -582,7 +587,7 @@ def _missing_problem(p: Parameter, qs: list[_Parsed], missing: list[tuple[str, i
     if yrs:
         what += f", jaar {', '.join(map(str, yrs))}"
     return _problem(
-        None, "ontbreekt",
+        None, Regel.ONTBREEKT,
         f"{p.label} ({p.key}) heeft geen waarde voor {what}.",
         parameter=p.key, scenario=scen[0] if len(scen) == 1 else None,
         jaar=yrs[0] if len(yrs) == 1 else None, blad=p.sheet)
@@ -602,7 +607,7 @@ def _warnings(values: dict[str, np.ndarray], by_param: dict[str, list[_Parsed]],
                    if not arr[0, j] <= arr[1, j] <= arr[2, j]]
             if bad:
                 out.append(Problem(
-                    WAARSCHUWING, "scenariovolgorde",
+                    WAARSCHUWING, Regel.SCENARIOVOLGORDE,
                     f"{p.label} ({key}): de volgorde min ≤ medio ≤ max klopt niet in "
                     f"{', '.join(map(str, bad))}.", parameter=key, blad=blad))
         if p.unit in ("per jaar", "per halfjaar") and arr.shape[1] > 1:
@@ -615,21 +620,15 @@ def _warnings(values: dict[str, np.ndarray], by_param: dict[str, list[_Parsed]],
                 if same and i > 0:
                     continue  # one warning for a jump that is the same in every scenario
                 out.append(Problem(
-                    WAARSCHUWING, "jaarsprong",
+                    WAARSCHUWING, Regel.JAARSPRONG,
                     f"{p.label} ({key}), "
                     + ("alle scenario's" if same else f"scenario {SCENARIOS[i]}") + ": van "
-                    f"{_show(prev[i, j])} in {years[j]} naar {_show(nxt[i, j])} in "
+                    f"{nl_value(prev[i, j])} in {years[j]} naar {nl_value(nxt[i, j])} in "
                     f"{years[j + 1]} is een sprong van meer dan "
                     f"{JUMP_WARNING:.0%}.".replace("%", " procent"),
                     parameter=key, scenario=ALL_SCENARIOS if same else SCENARIOS[i],
                     jaar=years[j + 1], blad=blad))
     return out
-
-
-def _show(x: float) -> str:
-    if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}".replace(",", ".")
-    return f"{x:g}".replace(".", ",")
 
 
 def fingerprint(resolved: Resolved, sheet: str | None = None) -> str:

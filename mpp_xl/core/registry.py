@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .numbers import nl_value
+
 SCENARIOS: tuple[str, ...] = ("min", "medio", "max")
 ALL_SCENARIOS = "alle"
 
@@ -93,14 +95,8 @@ class Parameter:
         if self.unit == "jaar":
             return f"tussen {int(self.lo)} en {int(self.hi)}"
         if self.hi == INF:
-            return f"minimaal {_fmt(self.lo)}"
-        return f"tussen {_fmt(self.lo)} en {_fmt(self.hi)}"
-
-
-def _fmt(x: float) -> str:
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", ".")
-    return str(x).replace(".", ",")
+            return f"minimaal {nl_value(self.lo, '')}"
+        return f"tussen {nl_value(self.lo, '')} en {nl_value(self.hi, '')}"
 
 
 _P: list[Parameter] = []

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import os
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,62 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.numbers import nl_number
 from ..core.problems import MppError
 from ..core.series import SERIES
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def nl_number(x: float, decimals: int = 0) -> str:
-    """12345.6 -> '12.346' (decimals=0) or '12.345,6'."""
-    s = f"{x:,.{decimals}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-#: Dutch thousands notation: 40.000, 1.234.567, 40.000,5 (first group without a leading 0).
-_NL_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
-_DECIMAL_COMMA = re.compile(r"(\d+),(\d+)")
-_DECIMAL_POINT = re.compile(r"\d*\.\d+")
-_SCIENTIFIC = re.compile(r"(?:\d+(?:[.,]\d+)?)[eE][+-]?\d+")
-
-
-def parse_nl_number(text: str) -> float:
-    """A number typed by a user (command line), read the Dutch way.
-
-    ``40000``, ``40.000`` (thousands dots) -> 40000; ``40.000,5`` and
-    ``2026,5`` (decimal comma) -> 40000.5 and 2026.5; a point that cannot be
-    a thousands separator is a decimal point (``0.15``, ``1.5``); ``1e7``
-    works. Ambiguous input is refused, never guessed: ``40,000`` (English
-    thousands comma or decimal comma with three decimals?), ``1,234.5``,
-    ``1.234.5``. Raises ValueError with a Dutch message saying what to write.
-    """
-    raw = text
-    t = text.strip().replace("\u2212", "-").replace("_", "")
-    sign = -1.0 if t.startswith("-") else 1.0
-    if t[:1] in ("+", "-"):
-        t = t[1:]
-    value: float | None = None
-    if t.isdigit() and t.isascii():
-        value = float(t)
-    elif _NL_THOUSANDS.fullmatch(t):
-        value = float(t.replace(".", "").replace(",", "."))
-    elif m := _DECIMAL_COMMA.fullmatch(t):
-        whole, frac = m.groups()
-        if len(frac) == 3 and len(whole) <= 3 and not whole.startswith("0"):
-            short = frac.rstrip("0") or "0"
-            decimal = f"{whole},{short if len(short) < 3 else short + '0'}"
-            raise ValueError(
-                f"'{raw}' is dubbelzinnig: {whole}{frac} (komma als duizendtallen-teken) of "
-                f"{whole},{frac} (decimaalkomma)? Schrijf {whole}{frac} of {whole}.{frac} "
-                f"voor het duizendtal, of {decimal} voor het decimale getal.")
-        value = float(f"{whole}.{frac}")
-    elif _DECIMAL_POINT.fullmatch(t) or _SCIENTIFIC.fullmatch(t):
-        value = float(t.replace(",", "."))
-    if value is None or not math.isfinite(value):
-        raise ValueError(
-            f"'{raw}' is geen getal dat eenduidig te lezen is. Schrijf bijvoorbeeld 40000 of "
-            "40.000 (punt alleen voor duizendtallen) en 2,5 (komma als decimaalteken).")
-    return sign * value
 
 
 def _umask() -> int:

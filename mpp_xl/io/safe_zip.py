@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from ..core.numbers import nl_number
 from ..core.problems import MppError
 
 MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, all members together
@@ -130,10 +131,10 @@ def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
                 or (i.file_size > 1024 * 1024 and ratio > MAX_RATIO)):
             raise MppError(
                 f"{name} wordt niet gelezen: onderdeel {i.filename} pakt uit tot "
-                f"{i.file_size / 1e6:,.0f} MB (zip-bom of beschadigd bestand).".replace(",", "."))
+                f"{nl_number(i.file_size / 1e6)} MB (zip-bom of beschadigd bestand).")
     if total > MAX_TOTAL_UNCOMPRESSED:
-        raise MppError(f"{name} wordt niet gelezen: uitgepakt {total / 1e6:,.0f} MB "
-                       "(te groot voor een MPP-werkmap).".replace(",", "."))
+        raise MppError(f"{name} wordt niet gelezen: uitgepakt {nl_number(total / 1e6)} MB "
+                       "(te groot voor een MPP-werkmap).")
 
 
 def _check_member(fh: BinaryIO, size: int, name: str, info: zipfile.ZipInfo) -> None:
@@ -166,8 +167,8 @@ def _check_member(fh: BinaryIO, size: int, name: str, info: zipfile.ZipInfo) -> 
         if out > limit:
             raise MppError(
                 f"{name} wordt niet gelezen: onderdeel {info.filename} pakt uit tot meer "
-                f"dan de opgegeven {limit:,} bytes (zip-bom of beschadigd "
-                "bestand).".replace(",", "."))
+                f"dan de opgegeven {nl_number(limit)} bytes (zip-bom of beschadigd "
+                "bestand).")
         if scan is not None and scan.feed(piece):
             raise MppError(
                 f"{name} bevat een onveilig XML-onderdeel ({info.filename}: "
@@ -180,8 +181,8 @@ def _check_member(fh: BinaryIO, size: int, name: str, info: zipfile.ZipInfo) -> 
     if scan is not None and scan.declared_strings > scan.strings:
         # python-calamine reserves memory for the declared number up front
         raise MppError(f"{name} is beschadigd: {info.filename} meldt "
-                       f"{scan.declared_strings:,} teksten maar bevat er "
-                       f"{scan.strings:,}.".replace(",", "."))
+                       f"{nl_number(scan.declared_strings)} teksten maar bevat er "
+                       f"{nl_number(scan.strings)}.")
     if scan is not None and scan.strict and info.filename == "xl/workbook.xml":
         raise MppError(f"{name} is opgeslagen als 'Strict Open XML'. Sla het in Excel op als "
                        "gewone Excel-werkmap (.xlsx of .xlsm).")

@@ -21,7 +21,8 @@ import python_calamine as pc
 from openpyxl.utils import get_column_letter
 
 from ..core.assumptions import Assumptions, Resolved, Row
-from ..core.problems import FOUT, MppError, Problem, ValidationError
+from ..core.numbers import nl_number
+from ..core.problems import FOUT, MppError, Problem, Regel, ValidationError
 from ..core.registry import SHEETS
 from ..io.safe_zip import check_workbook_file
 from . import layout
@@ -46,11 +47,11 @@ def structure_problems(names: Sequence[str], headers: dict[str, object],
     out: list[Problem] = []
     for s in sheets:
         if s not in names:
-            out.append(Problem(FOUT, "ontbrekend_blad",
+            out.append(Problem(FOUT, Regel.ONTBREKEND_BLAD,
                                f"Het blad '{s}' ontbreekt in de werkmap; elke partner heeft "
                                "een eigen blad met aannames.", blad=s))
         elif headers.get(s) != layout.KEY_HEADER:
-            out.append(Problem(FOUT, "onbekende_indeling",
+            out.append(Problem(FOUT, Regel.ONBEKENDE_INDELING,
                                f"Blad '{s}' heeft niet de indeling van een MPP-blad: cel "
                                f"A{layout.HEADER_ROW} moet '{layout.KEY_HEADER}' bevatten "
                                "(de kop van de invoertabel).",
@@ -90,9 +91,9 @@ def check_extent(pkg: Package, sheet: str) -> None:
     if far is not None and worst > MAX_SHEET_CELLS:
         raise MppError(
             f"Blad '{sheet}' heeft een gevulde cel ver buiten de invoertabel "
-            f"({sheet}!{far.ref}); het blad zou dan {worst:,} cellen groot zijn. Maak die "
+            f"({sheet}!{far.ref}); het blad zou dan {nl_number(worst)} cellen groot zijn. Maak die "
             "cel leeg (of zet de gegevens op een eigen blad) en probeer het opnieuw; er is "
-            "niets gewijzigd.".replace(",", "."))
+            "niets gewijzigd.")
 
 
 def _package_rows(pkg: Package, sheet: str) -> list[list[object]]:
