@@ -6,7 +6,7 @@ The naming scheme lives here. Everything a user types is Dutch: commands
 hidden aliases: they parse to the same command or ``dest`` but ``--help``,
 usage lines and error messages show only the Dutch form. Register commands
 with :func:`add_command` and options with :func:`option`; ``docs/cli.md``
-documents the scheme and ``tests/test_cli_naming.py`` enforces it.
+documents the scheme and ``tests/cli/test_cli_naming.py`` enforces it.
 """
 
 from __future__ import annotations

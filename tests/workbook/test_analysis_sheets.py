@@ -26,7 +26,7 @@ from mpp_xl.workbook import analysis_sheets as AS
 from mpp_xl.workbook.builder import build
 from mpp_xl.workbook.refresh import refresh_workbook
 
-from .conftest import EXAMPLE_CSV, edit_cells
+from .helpers import EXAMPLE_CSV, edit_cells
 
 PCTS = (12.5, 50.0, 67.0, 87.5)
 

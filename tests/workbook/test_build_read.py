@@ -17,7 +17,7 @@ from mpp_xl.core.series import SERIES
 from mpp_xl.workbook import layout
 from mpp_xl.workbook.builder import TEMPLATE, build
 
-from .conftest import EXAMPLE_CSV, cell_of
+from .helpers import EXAMPLE_CSV, cell_of
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from mpp_xl.workbook.partner_io import PROP_EXPORT, PROP_FINGERPRINT, master_she
 from mpp_xl.workbook.signoff import status
 from mpp_xl.workbook.xlsxio import Package
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

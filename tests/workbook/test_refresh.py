@@ -20,7 +20,7 @@ from mpp_xl.core.registry import PARTNERS, SHEETS
 from mpp_xl.workbook.refresh import BACKUP_DIR, exclusive, refresh_workbook
 from mpp_xl.workbook.xlsxio import col_index
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 CALL = re.compile(r'^=(MPP_[A-Z0-9_]+)\((.*)\)$')
 REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)$")

@@ -12,7 +12,7 @@ from mpp_xl.api import read_assumptions
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.workbook.builder import TEMPLATE
 
-from .conftest import EXAMPLE_CSV, ROOT
+from .helpers import EXAMPLE_CSV, ROOT
 
 SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
 

@@ -15,7 +15,7 @@ from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook.refresh import refresh_workbook
 from mpp_xl.workbook.signoff import sign_off, status
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 
 def _sheet(path: Path, name: str) -> list[list[object]]:

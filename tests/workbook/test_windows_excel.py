@@ -21,7 +21,7 @@ from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.refresh import refresh_workbook
 from tests.udfs.vba import xlsm_vba_sources
 
-from .conftest import EXAMPLE_CSV
+from .helpers import EXAMPLE_CSV
 from .test_libreoffice import SOFFICE, _soffice
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,7 @@ from mpp_xl import read_assumptions, run
 from mpp_xl.analysis.scenario_order import crossing_years, scenario_crossings
 from mpp_xl.cli import main
 from mpp_xl.workbook import sheets as S
-
-from .conftest import cell_of, edit_cells
+from tests.workbook.helpers import cell_of, edit_cells
 
 
 def _series_of(melding: str) -> str:

@@ -18,8 +18,7 @@ from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.refresh import refresh_workbook
 from mpp_xl.workbook.signoff import status
 from mpp_xl.workbook.xlsxio import Package
-
-from .conftest import EXAMPLE_CSV, cell_of, edit_cells
+from tests.workbook.helpers import EXAMPLE_CSV, cell_of, edit_cells
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -1,48 +1,14 @@
-"""Fixtures for the workbook tests: one built and one refreshed example
-workbook per session (copied per test when a test changes it)."""
+"""Helpers for the workbook tests: change cells the way a user would, find a
+parameter's cell (the example workbooks are fixtures in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from mpp_xl.core.assumptions import Assumptions
-from mpp_xl.workbook.builder import build
-from mpp_xl.workbook.refresh import refresh_workbook
 from mpp_xl.workbook.xlsxio import Package, set_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
-
-
-@pytest.fixture(scope="session")
-def example() -> Assumptions:
-    return Assumptions.from_csv(EXAMPLE_CSV)
-
-
-@pytest.fixture(scope="session")
-def built_master(tmp_path_factory: pytest.TempPathFactory, example: Assumptions) -> Path:
-    d = tmp_path_factory.mktemp("built")
-    return build(example, d / "mpp_test.xlsm")
-
-
-@pytest.fixture(scope="session")
-def refreshed_master(tmp_path_factory: pytest.TempPathFactory, built_master: Path) -> Path:
-    d = tmp_path_factory.mktemp("refreshed")
-    p = d / "mpp_test.xlsm"
-    shutil.copy(built_master, p)
-    refresh_workbook(p)
-    return p
-
-
-@pytest.fixture
-def master(tmp_path: Path, refreshed_master: Path) -> Path:
-    """A private copy of the refreshed example workbook."""
-    p = tmp_path / "mpp_test.xlsm"
-    shutil.copy(refreshed_master, p)
-    return p
 
 
 def edit_cells(path: Path, sheet: str, new: dict[str, tuple[object, str | None]]) -> None:

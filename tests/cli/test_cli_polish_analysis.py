@@ -22,9 +22,8 @@ from mpp_xl.cli import main
 from mpp_xl.core.problems import MppError
 from mpp_xl.core.registry import ASIEL_LABELS, PARAMETERS
 from mpp_xl.core.series import SERIES
+from tests.analysis.helpers import example, with_param, write
 from tests.conftest import EXAMPLE_CSV
-
-from .helpers import example, with_param, write
 
 
 # --- 6. --percentielen and --trekkingen -------------------------------------------------------

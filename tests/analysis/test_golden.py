@@ -25,7 +25,7 @@ import mpp_xl
 from mpp_xl.core.registry import SCENARIOS
 from mpp_xl.core.series import SERIES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REFERENTIE = ROOT / "referentie"
 
 
@@ -136,7 +136,7 @@ def test_documented_exceptions_are_real_misses(gs: GoldenSet) -> None:
 
 def test_exceptions_are_listed_in_docs_with_a_reason() -> None:
     """docs/calibratie.md lists the same exceptions (reeks, scenario, years), each with a reason."""
-    from tests.test_example import doc_table
+    from tests.analysis.test_example import doc_table
 
     rows = doc_table("Afwijkingen van de publicatie")
     docs = {(r["reeks"], r["scenario"]): tuple(int(j) for j in r["jaren"].split(", "))
