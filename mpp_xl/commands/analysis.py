@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from .. import read_assumptions, run
+from .. import run
 from ..core.numbers import nl_decimal, nl_number
 from ..core.problems import MppError, ValidationError, format_problems
 from ..core.registry import PARAMETERS
@@ -105,6 +105,7 @@ def _progress(total: int, desc: str) -> tuple[Callable[[int], None] | None, Call
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
     from ..analysis.uncertainty import check_draws, kader_value, parse_percentiles, simulate
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     pcts = parse_percentiles(args.percentielen or "")
     if args.trekkingen is not None:
@@ -139,6 +140,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     a_old, a_new = read_assumptions(args.old), read_assumptions(args.new)
     fc_old, fc_new = run(a_old), run(a_new)
@@ -167,6 +169,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from ..analysis.backtest import backtest
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     real = args.realisaties
     if real is None:

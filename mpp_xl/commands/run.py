@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import read_assumptions, run
+from .. import run
 from ..analysis.goalseek import apply, describe, goal_seek
 from ..analysis.scenario_order import scenario_crossings
 from ..core.problems import MppError, ValidationError, format_problems, rules_markdown
@@ -53,6 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
+
     a = read_assumptions(args.input)
     fc = run(a)
     warnings = [p for p in fc.problems if not p.is_error] + scenario_crossings(fc)
@@ -70,6 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_goal_seek(args: argparse.Namespace) -> int:
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
+
     if args.schrijf and not args.schrijf.lower().endswith(".csv"):
         raise MppError(f"--schrijf {args.schrijf}: de aangepaste aannames worden als CSV "
                        "geschreven; geef een bestandsnaam die op .csv eindigt.")

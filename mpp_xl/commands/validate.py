@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import read_assumptions, run
+from .. import run
 from ..analysis.scenario_order import scenario_crossings
 from ..core.problems import Problem, format_problems
 from . import add_command
@@ -39,6 +39,8 @@ def _partner_file(path: Path) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
+
     path = Path(args.input)
     problems: list[Problem]
     if _partner_file(path):

@@ -9,7 +9,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..api import read_assumptions
 from ..core.problems import MppError, format_problems
 from ..core.registry import PARTNERS
 from . import add_command, option
@@ -102,6 +101,7 @@ def _check_output(out: Path, overwrite: bool) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from ..workbook.builder import build
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
     from ..workbook.refresh import backup, check_not_open
 
     out_path = Path(args.uitvoer)

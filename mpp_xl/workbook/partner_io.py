@@ -108,7 +108,7 @@ def master_sheet_fingerprint(data: bytes, name: str, partner: str) -> str:
     blocks = read_blocks(data, name, (partner,))
     rows = rows_from_blocks(blocks)
     try:
-        return partner_fingerprint(rows, partner, _years(blocks[partner]))
+        return partner_fingerprint(rows, partner, block_years(blocks[partner]))
     except (MppError, ValidationError):
         raw = sorted((r.parameter, str(r.scenario), r.jaar, repr(r.waarde)) for r in rows)
         blob = json.dumps(raw, separators=(",", ":"), default=str).encode()
@@ -195,7 +195,7 @@ def validate_partner_file(path: str | Path) -> tuple[str, list[Problem]]:
     blocks = read_blocks(data, path.name, (own,), pkg)
     a = read_bytes_assumptions(data, path.name, (own,), pkg)
     assert isinstance(a, WorkbookAssumptions)
-    whole = a.with_rows([*a.rows, *_placeholders(own, _years(blocks[own]))])
+    whole = a.with_rows([*a.rows, *_placeholders(own, block_years(blocks[own]))])
     problems = [q for q in whole.validate()
                 if q.blad == own or (q.parameter in PARAMETERS
                                      and PARAMETERS[q.parameter].sheet == own)]
@@ -215,8 +215,9 @@ def partner_fingerprint(rows: list[Row], partner: str, years: list[int]) -> str:
     return fingerprint(resolved, partner)
 
 
-def _years(block: list[list[object]]) -> list[int]:
-    ys = [y for v in block[0] if (y := layout._as_year(v)) is not None]  # noqa: SLF001
+def block_years(block: list[list[object]]) -> list[int]:
+    """The years of a partner sheet's input table (its header row, ``block[0]``)."""
+    ys = [y for v in block[0] if (y := layout.as_year(v)) is not None]
     if not ys:
         raise MppError("Het partnerblad heeft geen jaarkolommen.")
     return ys
@@ -231,7 +232,7 @@ def sign_partner_file(path: Path, partner: str, name: str, date: str) -> SignOff
         if own != partner:
             raise MppError(f"{path.name} is het partnerbestand van {own}, niet van {partner}.")
         blocks = read_blocks(data, path.name, (partner,))
-        fp = partner_fingerprint(rows_from_blocks(blocks), partner, _years(blocks[partner]))
+        fp = partner_fingerprint(rows_from_blocks(blocks), partner, block_years(blocks[partner]))
         so = SignOff(partner, name, date, fp)
         new = {S.PF_SIGN_CELLS["name"]: (name, None), S.PF_SIGN_CELLS["date"]: (date, None),
                S.PF_SIGN_CELLS["fingerprint"]: (fp, None)}

@@ -18,7 +18,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import python_calamine as pc
-from openpyxl.utils import get_column_letter
 
 from ..core.assumptions import Assumptions, Resolved, Row
 from ..core.numbers import nl_number
@@ -28,7 +27,7 @@ from ..io.safe_zip import check_workbook_file
 from . import layout
 from .evaluate import Evaluator, Key
 from .layout import table_width
-from .xlsxio import Package, XlErr
+from .xlsxio import Package, XlErr, col_letter
 
 
 def _plain(v: object) -> object:
@@ -254,7 +253,7 @@ class WorkbookAssumptions(Assumptions):
             return p
         sheet, row, years = place
         col = years.get(p.jaar, layout.COL_ALL) if p.jaar else layout.COL_ALL
-        return replace(p, blad=sheet, cel=f"{get_column_letter(col)}{row}")
+        return replace(p, blad=sheet, cel=f"{col_letter(col)}{row}")
 
 
 def _places(blocks: dict[str, list[list[object]]],
@@ -264,7 +263,7 @@ def _places(blocks: dict[str, list[list[object]]],
         if not block:
             continue
         years = {y: j + 1 for j, v in enumerate(block[0])
-                 if (y := layout._as_year(v)) is not None}  # noqa: SLF001
+                 if (y := layout.as_year(v)) is not None}
         for i, r in enumerate(block[1:], start=layout.HEADER_ROW + 1):
             if not r or layout.is_empty(r[0]):
                 continue

@@ -117,7 +117,7 @@ def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
     blocks = read_blocks(pkg.data, pkg.name, (partner,))
     try:
         fp = pio.partner_fingerprint(rows_from_blocks(blocks), partner,
-                                     pio._years(blocks[partner]))  # noqa: SLF001
+                                     pio.block_years(blocks[partner]))
     except (MppError, ValidationError):
         return  # invalid inputs: sign_partner_file reports them
     if fp == old.fingerprint:
