@@ -20,8 +20,9 @@ example:            ## the main job: build, refresh and report the MPP 2024-2 ex
 test:               ## the test suite (what CI runs)
 	$(PY) -m pytest -q
 
-lint:
+lint:               ## ruff and the import layers (pyproject.toml, [tool.importlinter])
 	$(PY) -m ruff check mpp_xl udfs tests
+	lint-imports --no-cache
 
 bench:              ## speed figures (run on demand, not part of the tests)
 	$(PY) benchmarks/run.py

@@ -27,7 +27,7 @@ CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
 def _calamine(path: Path) -> None:
     import python_calamine as pc
 
-    from mpp_xl.registry import SHEETS
+    from mpp_xl.core.registry import SHEETS
 
     wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
     for s in SHEETS:
@@ -37,7 +37,7 @@ def _calamine(path: Path) -> None:
 def _openpyxl(path: Path) -> None:
     import openpyxl
 
-    from mpp_xl.registry import SHEETS
+    from mpp_xl.core.registry import SHEETS
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     for s in SHEETS:
@@ -52,7 +52,7 @@ def _peak_mb(reader: str, path: Path) -> tuple[float, float]:
         "sys.path.insert(0, sys.argv[1])\n"
         "sys.path.insert(0, sys.argv[1] + '/benchmarks')\n"
         "from pathlib import Path\n"
-        "import python_calamine, openpyxl, mpp_xl.registry, mpp_xl.workbook.reader\n"
+        "import python_calamine, openpyxl, mpp_xl.core.registry, mpp_xl.workbook.reader\n"
         "from benchmarks import bench_read as b\n"
         "def hwm():\n"
         "    for line in open('/proc/self/status'):\n"
@@ -71,7 +71,7 @@ def _peak_mb(reader: str, path: Path) -> tuple[float, float]:
 
 def benchmarks() -> list[tuple[str, float, str]]:
     from mpp_xl.cli import main
-    from mpp_xl.safe_zip import check_workbook_file
+    from mpp_xl.io.safe_zip import check_workbook_file
     from mpp_xl.workbook.reader import read_workbook_assumptions
 
     rows: list[tuple[str, float, str]] = []

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from mpp_xl import model_cache  # noqa: E402
+from mpp_xl.analysis import model_cache  # noqa: E402
 from tests.udfs.blocks import EXAMPLE_CSV, blocks_from_csv  # noqa: E402
 from udfs import mpp_udfs as U  # noqa: E402
 
@@ -142,7 +142,7 @@ def benchmarks() -> list[tuple[str, float, str]]:
     rows.append(("MPP_TABEL (median of 1,000)",
                  median_seconds(lambda: U.MPP_TABEL("coa_bezetting", h), 1_000) * 1e6, "us"))
 
-    from mpp_xl.assumptions import Assumptions
+    from mpp_xl.core.assumptions import Assumptions
     from mpp_xl.workbook.builder import build
 
     with tempfile.TemporaryDirectory() as d:

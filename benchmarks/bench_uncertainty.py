@@ -29,7 +29,7 @@ def _resolved():
 
 
 def _time(n: int, repeats: int) -> float:
-    from mpp_xl.uncertainty import simulate
+    from mpp_xl.analysis.uncertainty import simulate
 
     r = _resolved()
     simulate(r, draws=min(n, 2000), seed=1)  # warm-up
@@ -42,7 +42,7 @@ def _time(n: int, repeats: int) -> float:
 
 
 def _traced_peak(n: int) -> float:
-    from mpp_xl.uncertainty import simulate
+    from mpp_xl.analysis.uncertainty import simulate
 
     r = _resolved()
     tracemalloc.start()
@@ -56,7 +56,7 @@ _CHILD = """
 import resource, sys
 sys.path.insert(0, {root!r})
 from mpp_xl import read_assumptions
-from mpp_xl.uncertainty import simulate
+from mpp_xl.analysis.uncertainty import simulate
 r = read_assumptions({ex!r}).resolve()
 simulate(r, draws={n}, seed=1)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -21,7 +21,8 @@ CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
 
 
 def benchmarks() -> list[tuple[str, float, str]]:
-    from mpp_xl.assumptions import Assumptions, read_assumptions
+    from mpp_xl.api import read_assumptions
+    from mpp_xl.core.assumptions import Assumptions
     from mpp_xl.workbook.builder import build
     from mpp_xl.workbook.refresh import refresh_workbook
 
@@ -59,9 +60,9 @@ def _analysis_refresh(d: Path, a) -> list[tuple[str, float, str]]:  # type: igno
     of a new model also runs the Monte Carlo simulation of MPP_BAND."""
     import pandas as pd
 
-    from mpp_xl import model_cache
-    from mpp_xl.assumptions import Assumptions
-    from mpp_xl.backtest import read_realisaties
+    from mpp_xl.analysis import model_cache
+    from mpp_xl.analysis.backtest import read_realisaties
+    from mpp_xl.core.assumptions import Assumptions
     from mpp_xl.workbook.builder import build
     from mpp_xl.workbook.refresh import refresh_workbook
 

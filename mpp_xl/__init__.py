@@ -14,17 +14,17 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
-    "Assumptions": "assumptions",
-    "Resolved": "assumptions",
-    "read_assumptions": "assumptions",
-    "Forecast": "forecast",
-    "run": "forecast",
-    "run_resolved": "forecast",
-    "MppError": "problems",
-    "Problem": "problems",
-    "ValidationError": "problems",
-    "PARAMETERS": "registry",
-    "SERIES": "series",
+    "Assumptions": "core.assumptions",
+    "Resolved": "core.assumptions",
+    "read_assumptions": "workbook.reader",
+    "Forecast": "analysis.forecast",
+    "run": "analysis.forecast",
+    "run_resolved": "analysis.forecast",
+    "MppError": "core.problems",
+    "Problem": "core.problems",
+    "ValidationError": "core.problems",
+    "PARAMETERS": "core.registry",
+    "SERIES": "core.series",
 }
 
 __all__ = sorted(_LAZY)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from . import __version__, commands
 from .commands import CommandMap, MppParser, hidden_strings, option
-from .problems import MppError, ValidationError, format_problems
+from .core.problems import MppError, ValidationError, format_problems
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from .udf_args import COM_ERRORS
+from .io.grid import COM_ERRORS
 from .workbook import analysis_sheets as AS
 from .workbook import refresh_core as core
 from .workbook.refresh_core import (

@@ -2,7 +2,7 @@
 
 Derives every value of the CALIBRATED block of scripts/make_example.py from
 referentie/mpp_2024_2_gepubliceerd.csv, with the engine (mpp_xl) and
-mpp_xl.goalseek.goal_seek / scipy, then prints the values and the residual
+mpp_xl.analysis.goalseek.goal_seek / scipy, then prints the values and the residual
 table (published vs model, per figure).
 
     python scripts/calibrate.py            # derive, compare with make_example, print residuals
@@ -43,11 +43,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import make_example as me  # noqa: E402
 
-from mpp_xl.assumptions import Assumptions, Resolved  # noqa: E402
+from mpp_xl.analysis.goalseek import goal_seek  # noqa: E402
+from mpp_xl.core.assumptions import Assumptions, Resolved  # noqa: E402
+from mpp_xl.core.registry import SCENARIOS  # noqa: E402
+from mpp_xl.core.series import SERIES  # noqa: E402
 from mpp_xl.engine import compute  # noqa: E402
-from mpp_xl.goalseek import goal_seek  # noqa: E402
-from mpp_xl.registry import SCENARIOS  # noqa: E402
-from mpp_xl.series import SERIES  # noqa: E402
 
 REFERENCE = ROOT / "referentie" / "mpp_2024_2_gepubliceerd.csv"
 YEARS = me.YEARS

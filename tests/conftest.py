@@ -13,7 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mpp_xl.registry import ENGINE_KEYS, PARAMETERS
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.core.registry import ENGINE_KEYS, PARAMETERS
+from mpp_xl.workbook.builder import build
+from mpp_xl.workbook.refresh import refresh_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"
@@ -72,3 +75,33 @@ def values_from_dicts(dicts: list[dict], n_years: int) -> dict[str, np.ndarray]:
 @pytest.fixture
 def example_csv() -> Path:
     return EXAMPLE_CSV
+
+
+# --- the example workbooks: one built and one refreshed per session (copied per
+# test when a test changes it) ------------------------------------------------
+@pytest.fixture(scope="session")
+def example() -> Assumptions:
+    return Assumptions.from_csv(EXAMPLE_CSV)
+
+
+@pytest.fixture(scope="session")
+def built_master(tmp_path_factory: pytest.TempPathFactory, example: Assumptions) -> Path:
+    d = tmp_path_factory.mktemp("built")
+    return build(example, d / "mpp_test.xlsm")
+
+
+@pytest.fixture(scope="session")
+def refreshed_master(tmp_path_factory: pytest.TempPathFactory, built_master: Path) -> Path:
+    d = tmp_path_factory.mktemp("refreshed")
+    p = d / "mpp_test.xlsm"
+    shutil.copy(built_master, p)
+    refresh_workbook(p)
+    return p
+
+
+@pytest.fixture
+def master(tmp_path: Path, refreshed_master: Path) -> Path:
+    """A private copy of the refreshed example workbook."""
+    p = tmp_path / "mpp_test.xlsm"
+    shutil.copy(refreshed_master, p)
+    return p

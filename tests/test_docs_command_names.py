@@ -65,7 +65,7 @@ def test_readme_command_lines_are_dutch() -> None:
     ("    mpp refresh WB", True), ("`mpp sign-off WB --partner IND`", True),
     ("met `--name` de naam", True), ("(`refresh`, `sign-off`)", True),
     ("`mpp ververs WB`", False), ("`refresh_workbook`", False),
-    ("from mpp_xl.backtest import backtest", False), ("--naam \"A. Jansen\"", False),
+    ("from mpp_xl.analysis.backtest import backtest", False), ("--naam \"A. Jansen\"", False),
     ("de vaststelling (sign-off state)", False),
 ])
 def test_the_rule_catches_english_aliases_only(text: str, bad: bool) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mpp_xl.registry import PARAMETERS, SHEETS, Parameter
-from mpp_xl.series import SERIES, Series
+from mpp_xl.core.registry import PARAMETERS, SHEETS, Parameter
+from mpp_xl.core.series import SERIES, Series
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 

@@ -12,7 +12,7 @@ This module is what ``xlwings.conf`` names under ``UDF Modules``
 Functions use only ``@xw.func``/``@xw.arg``/``@xw.ret``; on Linux without
 ``XLWINGS_ON_SERVER`` these are no-ops and the functions are plain callables.
 No Excel logic beyond argument handling lives here: parsing is in
-:mod:`mpp_xl.udf_args`, computing in :mod:`mpp_xl.model_cache`.
+:mod:`udfs.udf_args`, computing in :mod:`mpp_xl.analysis.model_cache`.
 
 Conventions:
 
@@ -37,16 +37,15 @@ from typing import Any
 
 import xlwings as xw
 
-from mpp_xl import model_cache
-from mpp_xl.assumptions import fingerprint
-from mpp_xl.problems import MppError
-from mpp_xl.registry import normalise_scenario
-from mpp_xl.series import SERIES
-from mpp_xl.udf_args import (
-    ArgError,
+from mpp_xl.analysis import model_cache
+from mpp_xl.core.assumptions import fingerprint
+from mpp_xl.core.problems import MppError
+from mpp_xl.core.registry import normalise_scenario
+from mpp_xl.core.series import SERIES
+from mpp_xl.io.grid import ArgError, as_block, is_blank
+from mpp_xl.workbook.layout import rows_from_sheet_blocks
+from udfs.udf_args import (
     ExcelErrorArg,
-    as_block,
-    is_blank,
     parse_flag,
     parse_partner,
     parse_percentile,
@@ -157,7 +156,7 @@ def MPP_MODEL(*bereiken):  # noqa: N802 - Excel name
     for b in given:  # a broken reference (#VERW!) among the ranges: pass it on
         if (code := single_error(b)) is not None:
             raise ExcelErrorArg(code)
-    return model_cache.model_from_blocks(bereiken).handle
+    return model_cache.model_from_blocks(bereiken, rows_from_sheet_blocks).handle
 
 
 CATALOGUE["MPP_MODEL"] = MPP_MODEL

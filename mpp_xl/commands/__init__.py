@@ -6,7 +6,7 @@ The naming scheme lives here. Everything a user types is Dutch: commands
 hidden aliases: they parse to the same command or ``dest`` but ``--help``,
 usage lines and error messages show only the Dutch form. Register commands
 with :func:`add_command` and options with :func:`option`; ``docs/cli.md``
-documents the scheme and ``tests/test_cli_naming.py`` enforces it.
+documents the scheme and ``tests/cli/test_cli_naming.py`` enforces it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import copy
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from ..output import parse_nl_number
+from ..core.numbers import parse_nl_number
 
 #: Attribute on an argparse action: the hidden (former English) option strings.
 HIDDEN_ATTR = "mpp_verborgen"
@@ -114,7 +114,7 @@ def add_command(sub: argparse._SubParsersAction, name: str,  # type: ignore[type
 
 def number_arg() -> Callable[[str], float]:
     """An argparse type: a number in Dutch notation (40.000, 2,5; see
-    :func:`mpp_xl.output.parse_nl_number`)."""
+    :func:`mpp_xl.io.output.parse_nl_number`)."""
     def parse(text: str) -> float:
         try:
             return parse_nl_number(text)

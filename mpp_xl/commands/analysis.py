@@ -6,11 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from .. import read_assumptions, run
-from ..output import nl_number, summary_table, write_csv
-from ..problems import MppError, ValidationError, format_problems
-from ..registry import PARAMETERS
-from ..series import SERIES, SUMMARY_KEYS
+from .. import run
+from ..core.numbers import nl_decimal, nl_number
+from ..core.problems import MppError, ValidationError, format_problems
+from ..core.registry import PARAMETERS
+from ..core.series import SERIES, SUMMARY_KEYS
+from ..io.output import summary_table, write_csv
 from . import add_command, int_arg, option
 from .run import INPUT_HELP
 
@@ -103,7 +104,8 @@ def _progress(total: int, desc: str) -> tuple[Callable[[int], None] | None, Call
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
-    from ..uncertainty import check_draws, kader_value, parse_percentiles, simulate
+    from ..analysis.uncertainty import check_draws, kader_value, parse_percentiles, simulate
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     pcts = parse_percentiles(args.percentielen or "")
     if args.trekkingen is not None:
@@ -129,7 +131,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
               f"{nl_number(bands.draws)} trekkingen, startgetal {bands.seed}) geschreven naar "
               f"{args.csv}.")
         return 0
-    labels = [f"P{p:g}".replace(".", ",") for p in bands.percentiles]
+    labels = [f"P{nl_decimal(p)}" for p in bands.percentiles]
     print(summary_table(bands.data, labels, bands.years, SUMMARY_KEYS, row_header="perc."))
     print(f"Methode {bands.methode}, {nl_number(bands.draws)} trekkingen, startgetal "
           f"{bands.seed}, correlatie tussen "
@@ -139,7 +141,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from ..compare import compare
+    from ..analysis.compare import compare
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     a_old, a_new = read_assumptions(args.old), read_assumptions(args.new)
     fc_old, fc_new = run(a_old), run(a_new)
@@ -167,7 +170,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ..backtest import backtest
+    from ..analysis.backtest import backtest
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     real = args.realisaties
     if real is None:
@@ -220,8 +224,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..report import make_report
-    from ..uncertainty import check_draws
+    from ..analysis.uncertainty import check_draws
+    from ..api import make_report
 
     if not str(args.uitvoer).lower().endswith(".pdf"):
         raise MppError(f"-o {args.uitvoer}: het rapport is een PDF; geef een naam die op .pdf "

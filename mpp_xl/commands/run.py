@@ -1,17 +1,18 @@
-"""mpp reken, mpp doelzoeken, mpp reeksen, mpp parameters (mpp valideer: validate.py)."""
+"""mpp reken, mpp doelzoeken, mpp reeksen, mpp parameters, mpp regels (mpp valideer:
+validate.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from .. import read_assumptions, run
-from ..goalseek import apply, describe, goal_seek
-from ..output import atomic_write, summary_table, write_csv
-from ..problems import MppError, ValidationError, format_problems
-from ..registry import PARAMETERS, SCENARIOS, normalise_scenario
-from ..scenario_order import scenario_crossings
-from ..series import SERIES, SUMMARY_KEYS
+from .. import run
+from ..analysis.goalseek import apply, describe, goal_seek
+from ..analysis.scenario_order import scenario_crossings
+from ..core.problems import MppError, ValidationError, format_problems, rules_markdown
+from ..core.registry import PARAMETERS, SCENARIOS, normalise_scenario
+from ..core.series import SERIES, SUMMARY_KEYS
+from ..io.output import atomic_write, summary_table, write_csv
 from . import add_command, int_arg, number_arg, option
 
 INPUT_HELP = "aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)"
@@ -47,9 +48,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.set_defaults(func=cmd_reeksen)
     q = add_command(sub, "parameters", None, help="lijst van de parameters (Markdown)")
     q.set_defaults(func=cmd_parameters)
+    g = add_command(sub, "regels", None, help="lijst van de regels van de validatie (Markdown)")
+    g.set_defaults(func=cmd_regels)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
+
     a = read_assumptions(args.input)
     fc = run(a)
     warnings = [p for p in fc.problems if not p.is_error] + scenario_crossings(fc)
@@ -67,6 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_goal_seek(args: argparse.Namespace) -> int:
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
+
     if args.schrijf and not args.schrijf.lower().endswith(".csv"):
         raise MppError(f"--schrijf {args.schrijf}: de aangepaste aannames worden als CSV "
                        "geschreven; geef een bestandsnaam die op .csv eindigt.")
@@ -95,7 +102,7 @@ def parameters_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `mpp_xl/registry.py` by `mpp parameters > docs/parameters.md`;"
+        "Generated from `mpp_xl/core/registry.py` by `mpp parameters > docs/parameters.md`;"
         " do not edit by hand.",
         "",
         "| blad | parameter | omschrijving | eenheid | per jaar | grenzen | standaard |",
@@ -109,4 +116,9 @@ def parameters_markdown() -> str:
 
 def cmd_parameters(args: argparse.Namespace) -> int:
     sys.stdout.write(parameters_markdown())
+    return 0
+
+
+def cmd_regels(args: argparse.Namespace) -> int:
+    sys.stdout.write(rules_markdown())
     return 0

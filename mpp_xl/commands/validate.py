@@ -7,9 +7,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import read_assumptions, run
-from ..problems import Problem, format_problems
-from ..scenario_order import scenario_crossings
+from .. import run
+from ..analysis.scenario_order import scenario_crossings
+from ..core.problems import Problem, format_problems
 from . import add_command
 
 
@@ -28,9 +28,9 @@ def _partner_file(path: Path) -> bool:
     every missing sheet."""
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         return False
-    from ..registry import PARTNERS
-    from ..safe_zip import check_workbook_file
-    from ..signoff import is_partner_file
+    from ..core.registry import PARTNERS
+    from ..io.safe_zip import check_workbook_file
+    from ..workbook.partner_io import is_partner_file
     from ..workbook.xlsxio import Package
 
     check_workbook_file(path)
@@ -39,6 +39,8 @@ def _partner_file(path: Path) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
+
     path = Path(args.input)
     problems: list[Problem]
     if _partner_file(path):

@@ -9,9 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..assumptions import read_assumptions
-from ..problems import MppError, format_problems
-from ..registry import PARTNERS
+from ..core.problems import MppError, format_problems
+from ..core.registry import PARTNERS
 from . import add_command, option
 
 _PARTNER_HELP = ", ".join(PARTNERS) + " (ook 'DT&V', 'KMar'; hoofdletters maken niet uit)"
@@ -102,6 +101,7 @@ def _check_output(out: Path, overwrite: bool) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from ..workbook.builder import build
+    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
     from ..workbook.refresh import backup, check_not_open
 
     out_path = Path(args.uitvoer)
@@ -109,7 +109,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     a = read_assumptions(args.input)
     real = None
     if args.realisaties:
-        from ..backtest import read_realisaties
+        from ..analysis.backtest import read_realisaties
 
         real = read_realisaties(args.realisaties)
     saved = None
@@ -139,8 +139,8 @@ def cmd_values_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from ..signoff import require_master
     from ..workbook.refresh import refresh_workbook
+    from ..workbook.signoff import require_master
 
     require_master(args.workbook, "ververs")
     res = refresh_workbook(args.workbook)
@@ -162,7 +162,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_sign_off(args: argparse.Namespace) -> int:
-    from ..signoff import is_partner_file, sign_off
+    from ..workbook.partner_io import is_partner_file
+    from ..workbook.signoff import sign_off
     from ..workbook.xlsxio import Package
 
     so = sign_off(args.workbook, args.partner, args.naam, args.datum, replace=args.vervang)
@@ -191,7 +192,8 @@ def status_json(st: dict[str, object]) -> dict[str, object]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ..signoff import live_state, normalise_partner, status_of
+    from ..core.signoff import normalise_partner
+    from ..workbook.signoff import live_state, status_of
 
     only = normalise_partner(args.partner) if args.partner else None
     states, problems = live_state(args.workbook, "status")
@@ -218,8 +220,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..signoff import normalise_partner, require_workbook
+    from ..core.signoff import normalise_partner
     from ..workbook.partner_io import export_partner
+    from ..workbook.signoff import require_workbook
 
     partner = normalise_partner(args.partner)
     require_workbook(args.workbook)
@@ -252,8 +255,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..signoff import live_state, normalise_partner, require_master, require_workbook
+    from ..core.signoff import normalise_partner
     from ..workbook.partner_io import import_partner
+    from ..workbook.signoff import live_state, require_master, require_workbook
 
     partner = normalise_partner(args.partner) if args.partner else None
     require_master(args.workbook, "importeer-partner")

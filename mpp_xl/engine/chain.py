@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..registry import ASIEL_CATEGORIES, REGULIER_CATEGORIES
+from ..core.registry import ASIEL_CATEGORIES, REGULIER_CATEGORIES
 from .coa import coa
 from .context import Months, per_jan, per_year_sum
 from .dtv_nidos import dtv, nidos

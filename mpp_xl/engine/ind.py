@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..registry import ASIEL_CATEGORIES
+from ..core.registry import ASIEL_CATEGORIES
 from .blocks import split_afdoeningen
 from .context import Months
 

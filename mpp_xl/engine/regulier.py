@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..registry import REGULIER_CATEGORIES
+from ..core.registry import REGULIER_CATEGORIES
 from .blocks import QueueResult, queue
 from .context import Months
 from .rechtspraak import CourtResult, rechtspraak

@@ -9,10 +9,10 @@ Realisatie (issue 5 in the workbook).
   Excel recalculates them after the refresh button; ``MPP_BAND`` runs the
   Monte Carlo simulation once per model with the Kader settings.
 * **Bijstelling** is filled with values at every refresh from
-  :func:`mpp_xl.compare.compare` against the previous MPP named in Kader
+  :func:`mpp_xl.analysis.compare.compare` against the previous MPP named in Kader
   (``vorige_mpp``, a CSV or workbook, relative to the workbook's folder).
 * **Realisatie** is an input sheet (reeks, jaar, waarde, bron); the refresh
-  reads it and writes a backtest table (:func:`mpp_xl.backtest.backtest`)
+  reads it and writes a backtest table (:func:`mpp_xl.analysis.backtest.backtest`)
   beside it.
 
 The content of the dynamic parts is computed once here as a *layout*:
@@ -32,9 +32,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..problems import MppError, ValidationError
-from ..series import SERIES
+from ..analysis.backtest import backtest, realisaties_from_frame
+from ..analysis.compare import compare
+from ..analysis.forecast import run
+from ..core.problems import MppError, ValidationError
+from ..core.registry import PARAMETERS
+from ..core.series import SERIES
+from ..io.safe_zip import check_workbook_bytes
 from . import sheets as S
+from .reader import read_assumptions
+from .styles import (
+    BOX,
+    HEADER_FILL,
+    HEADER_FONT,
+    INPUT_FILL,
+    INPUT_FONT,
+    MAX_ROW,
+    OUT_HEADER_FILL,
+    TITLE_FONT,
+    UNLOCKED,
+    header_height,
+    scale_for,
+)
+from .styles import fixed_scale as _fixed_scale
+from .styles import header as _header
+from .styles import series_formula as _series_formula
+from .styles import units as _units
 from .xlsxio import Package, col_index, col_letter, scan_cells
 
 ONZEKERHEID = S.ONZEKERHEID
@@ -51,7 +74,7 @@ ONZ_FIRST_CHART_ROW = 6
 #: The cell showing the Monte Carlo method (Kader's mc_methode) on Onzekerheid.
 METHOD_CELL = "A5"
 METHOD_LABEL = "Monte-Carlomethode: "
-#: The default Monte Carlo method (``mpp_xl.uncertainty.METHODS[0]``; a test keeps them equal).
+#: The default Monte Carlo method (``analysis.uncertainty.METHODS[0]``; a test keeps them equal).
 DEFAULT_METHOD = "alle_aannames"
 #: Legend labels of the fan charts' lines (as in the report's fan charts).
 MEDIO_LABEL = "medio (P67)"
@@ -99,7 +122,7 @@ REAL_INPUT_HEADERS = ("reeks", "jaar", "waarde", "bron")
 REAL_INPUT_ROWS = 500
 REAL_BT_COL = 6  # F
 REAL_SUMMARY_ROW = 5
-#: The backtest columns on the sheet (as mpp_xl.backtest, without bron: the
+#: The backtest columns on the sheet (as mpp_xl.analysis.backtest, without bron: the
 #: source stays in the input table on the left).
 REAL_BT_HEADERS = ("Reeks", "Jaar", "Realisatie", "Min", "Medio", "Max",
                    "Fout (medio − realisatie)", "Procent / pp", "Binnen band")
@@ -113,7 +136,6 @@ Layout = dict[tuple[int, int], tuple[object, str]]
 def _styles() -> dict[str, dict[str, Any]]:
     from openpyxl.styles import Alignment, Font
 
-    from .builder import BOX, HEADER_FILL, HEADER_FONT, TITLE_FONT
 
     out: dict[str, dict[str, Any]] = {k: {"number_format": f} for k, f in KINDS.items()}
     out["titel"]["font"] = TITLE_FONT
@@ -168,7 +190,6 @@ def build_onzekerheid(ws: Any, horizon: list[int]) -> dict[str, tuple[int, int]]
     from openpyxl.styles import Font
     from openpyxl.worksheet.pagebreak import Break
 
-    from .builder import BOX, TITLE_FONT, _header, _series_formula
 
     ws["A1"] = "Onzekerheid: Monte-Carlobanden"
     ws["A1"].font = TITLE_FONT
@@ -291,7 +312,6 @@ def build_bijstelling(ws: Any) -> None:
     """Title, note and the hidden style row; the content is written by the refresh."""
     from openpyxl.styles import Font
 
-    from .builder import TITLE_FONT
 
     ws["A1"] = "Bijstelling: vergelijking met de vorige MPP"
     ws["A1"].font = TITLE_FONT
@@ -312,7 +332,6 @@ def _print_columns(ws: Any, strips: list[list[int]]) -> None:
     side by side, at the scale where the widest strip fills the page width."""
     from openpyxl.worksheet.pagebreak import Break
 
-    from .builder import MAX_ROW, _fixed_scale, _units, scale_for
 
     _fixed_scale(ws, scale_for(max(_units(ws, s) for s in strips)))
     for strip in strips[:-1]:
@@ -326,15 +345,6 @@ def build_realisatie(ws: Any, realisaties: pd.DataFrame | None = None) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .builder import (
-        BOX,
-        INPUT_FILL,
-        INPUT_FONT,
-        OUT_HEADER_FILL,
-        TITLE_FONT,
-        UNLOCKED,
-        _header,
-    )
 
     ws["A1"] = "Realisaties en terugtoets"
     ws["A1"].font = TITLE_FONT
@@ -436,9 +446,6 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None, new_assumptions
                        new_forecast: Any) -> tuple[Layout, list[str]]:
     """The Bijstelling content from row :data:`BIJ_FIRST_ROW` and the warnings
     for the refresh output (Dutch). Never raises for a bad previous file."""
-    from ..assumptions import read_assumptions
-    from ..compare import compare
-    from ..forecast import run
 
     out: Layout = {}
     row = BIJ_FIRST_ROW
@@ -545,7 +552,6 @@ def _plain(v: object) -> object:
 
 
 def _param_kind(key: str) -> str:
-    from ..registry import PARAMETERS
 
     p = PARAMETERS.get(key)
     if p is None:
@@ -556,7 +562,6 @@ def _param_kind(key: str) -> str:
 def realisaties_from_rows(rows: list[list[object]]) -> pd.DataFrame:
     """The realisations from the input columns (reeks, jaar, waarde, bron) of the
     data rows; empty rows skipped. Raises MppError (Dutch) for bad values."""
-    from ..backtest import realisaties_from_frame
 
     recs = []
     for i, r in enumerate(rows):
@@ -589,7 +594,6 @@ def _num_text(v: object) -> str:
 def backtest_layout(rows: list[list[object]], forecast: Any) -> tuple[Layout, list[str]]:
     """The backtest beside the realisations: summary in row :data:`REAL_SUMMARY_ROW`,
     data from :data:`REAL_FIRST_ROW`, columns from :data:`REAL_BT_COL`."""
-    from ..backtest import backtest
 
     out: Layout = {}
     c0, r0 = REAL_BT_COL, REAL_SUMMARY_ROW
@@ -737,7 +741,6 @@ def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, b
     and neither Excel nor LibreOffice fits the height of such rows when opening
     the file, so long messages would overlap the next row. ``base(sheet)``: the
     sheet's current XML."""
-    from .builder import header_height
 
     parts: dict[str, bytes] = {}
     for sheet, (head, first, widths, wrap) in OWNED_ROWS.items():
@@ -787,7 +790,6 @@ _ROW_OPEN = re.compile(rb"<row\b([^>]*)>")
 def read_workbook_realisaties(path: str | Path) -> pd.DataFrame | None:
     """The realisations on the Realisatie sheet of a workbook, or None when the
     workbook has no such sheet."""
-    from ..safe_zip import check_workbook_bytes
 
     data = Path(path).read_bytes()
     check_workbook_bytes(data, Path(path).name)

@@ -26,17 +26,16 @@ import pandas as pd
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.compat import safe_string as _SAFE_STRING  # noqa: E402
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..assumptions import Assumptions, _parse_number, _parse_year
-from ..output import atomic_write
-from ..problems import MppError
-from ..registry import (
+from ..core.assumptions import Assumptions, _parse_number, _parse_year
+from ..core.problems import MppError
+from ..core.registry import (
     ALL_SCENARIOS,
     PARAMETERS,
     PARTNERS,
@@ -46,34 +45,56 @@ from ..registry import (
     normalise_scenario,
     parameters_of,
 )
-from ..series import SERIES
+from ..core.series import SERIES
+from ..io.output import atomic_write
+from . import analysis_sheets as AS
 from . import layout
 from . import sheets as S
+from .buttons import add_buttons
 from .refresh import CALC_ID
+from .styles import (
+    BOLD,
+    BOX,
+    FINGERPRINT_FONT,
+    FONT_NAME,
+    FONT_SIZE,
+    INPUT_FILL,
+    INPUT_FONT,
+    MARGIN_LR_IN,
+    MARGIN_TB_IN,
+    MAX_ROW,
+    MIN_SCALE,
+    NA_FILL,
+    OUT_FILL,
+    OUT_HEADER_FILL,
+    ROW_PT,
+    TITLE_FONT,
+    TOP,
+    UNIT_PT,
+    UNLOCKED,
+    WRAP,
+    header_height,
+    printable_pt,
+    scale_for,
+)
+from .styles import (
+    column_width as _width,
+)
+from .styles import (
+    fixed_scale as _fixed_scale,
+)
+from .styles import (
+    header as _header,
+)
+from .styles import (
+    series_formula as _series_formula,
+)
+from .styles import (
+    units as _units,
+)
 
 TEMPLATE = Path(__file__).with_name("templates") / "xlwings_standalone.xlsm"
 
-# --- styles -----------------------------------------------------------------
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-INPUT_FONT = Font(color="1F3FBF")
-NA_FILL = PatternFill("solid", fgColor="EDEDED")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-OUT_FILL = PatternFill("solid", fgColor="E2EFDA")
-OUT_HEADER_FILL = PatternFill("solid", fgColor="548235")
-TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
-BOLD = Font(bold=True)
-THIN = Side(style="thin", color="BFBFBF")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-#: Fingerprints on Vaststelling: a fixed-width font, so the visible part is the
-#: first ~16 hex characters.
-FINGERPRINT_FONT = Font(name="Courier New", size=10)
-#: Fonts without a name or size get the workbook default (Calibri) at this size;
-#: LibreOffice would otherwise use a serif font at 10 pt.
-FONT_NAME, FONT_SIZE = "Calibri", 11
-UNLOCKED = Protection(locked=False)
 
 NUMBER_FORMATS = {
     "aantal": "#,##0",
@@ -172,15 +193,6 @@ def _tables(a: Assumptions) -> tuple[dict[str, Table], list[int]]:
 def _scen_order(s: str) -> tuple[int, str]:
     order = (ALL_SCENARIOS, *SCENARIOS)
     return (order.index(s) if s in order else len(order), s)
-
-
-def _header(ws: Worksheet, row: int, col: int, text: object, fill: PatternFill = HEADER_FILL,
-            ) -> None:
-    c = ws.cell(row, col, text)
-    c.font = HEADER_FONT
-    c.fill = fill
-    c.border = BOX
-    c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _help_text(p: Parameter) -> str:
@@ -370,12 +382,6 @@ def _outcome_block(ws: Worksheet, info: SheetInfo, years: list[int]) -> None:
     ws.column_dimensions[get_column_letter(c0 + 1)].width = 9
     for j in range(len(out_years)):
         ws.column_dimensions[get_column_letter(c0 + 2 + j)].width = 10
-
-
-def _series_formula(reeks: str, year_arg: str, scen: str, model: str = S.MODEL_REF) -> str:
-    if SERIES[reeks].main:
-        return f'={S.udf_name(reeks)}({year_arg},"{scen}",{model})'
-    return f'=MPP_WAARDE("{reeks}",{year_arg},"{scen}",{model})'
 
 
 # --- Uitkomsten and Grafieken --------------------------------------------------
@@ -726,12 +732,6 @@ def _owned_print(ws: Worksheet, header_row: int, headers: tuple[str, ...],
     ws.print_area = f"A1:{get_column_letter(len(widths))}{MAX_ROW}"
 
 
-def header_height(headers: tuple[str, ...], widths: tuple[float, ...]) -> float:
-    """Height (points) of a header row whose bold titles wrap in their columns."""
-    lines = max(S.text_lines(h, w * 0.9) for h, w in zip(headers, widths, strict=True))
-    return S.row_height(lines)
-
-
 def _vaststelling(ws: Worksheet) -> None:
     ws["A1"] = "Vaststelling door de ketenpartners"
     ws["A1"].font = TITLE_FONT
@@ -946,7 +946,6 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     """The master workbook (openpyxl) for ``assumptions``; not yet saved.
     ``realisaties`` (reeks, jaar, waarde, bron) prefill the Realisatie sheet;
     ``interpreter`` is xlwings.conf's Interpreter_Win (see :func:`default_interpreter`)."""
-    from . import analysis_sheets as AS
 
     tables, years = _tables(assumptions)
     start, end = _horizon(assumptions)
@@ -1035,49 +1034,6 @@ def _page_setup(ws: Worksheet) -> None:
 # with its outcome block printed at ~3 pt), and Excel ignores manual page breaks
 # on a sheet fitted to pages. Sheets with tables therefore get a fixed scale,
 # worked out from their column widths, and manual breaks between whole tables.
-#: Page margins (inches): left/right and top/bottom.
-MARGIN_LR_IN, MARGIN_TB_IN = 0.4, 0.6
-#: Printed width of one unit of column width at 100 % (points). LibreOffice's is
-#: the wider (Excel: about 6.8 pt for Calibri 12), so pages fit in both.
-UNIT_PT = 7.7
-#: Default row height (points) when estimating what fits on a page.
-ROW_PT = 16.0
-#: The smallest scale (percent) for a sheet; below it a page is split instead.
-MIN_SCALE = 60
-A4_LANDSCAPE_PT = (842.0, 595.0)
-DEFAULT_WIDTH = 9.0
-#: The last row of a worksheet: a print area down to it is a range of whole columns.
-MAX_ROW = 1048576
-
-
-def printable_pt() -> tuple[float, float]:
-    """Width and height (points) inside the margins of an A4 landscape page."""
-    w, h = A4_LANDSCAPE_PT
-    return w - 2 * 72 * MARGIN_LR_IN, h - 2 * 72 * MARGIN_TB_IN
-
-
-def _width(ws: Worksheet, col: int) -> float:
-    dim = ws.column_dimensions.get(get_column_letter(col))
-    return float(dim.width) if dim is not None and dim.width else DEFAULT_WIDTH
-
-
-def _units(ws: Worksheet, cols: list[int] | range) -> float:
-    return sum(_width(ws, c) for c in cols)
-
-
-def scale_for(units: float) -> int:
-    """The print scale (percent, at most 100) at which ``units`` of column width
-    fill the printable page width."""
-    return max(10, min(100, int(printable_pt()[0] / (units * UNIT_PT) * 100)))
-
-
-def _fixed_scale(ws: Worksheet, scale: int) -> None:
-    ws.page_setup.scale = scale
-    ws.page_setup.fitToWidth = None
-    ws.page_setup.fitToHeight = None
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
-
-
 def column_strips(title_units: float, widths: list[tuple[int, float]],
                   groups: list[list[int]]) -> list[list[int]]:
     """Columns per printed page strip: ``groups`` (lists of columns that belong
@@ -1174,7 +1130,7 @@ def build(assumptions: Assumptions, out: str | Path,
           realisaties: pd.DataFrame | None = None, interpreter: str | None = None) -> Path:
     """Build and save the master workbook atomically (.xlsm: with the xlwings VBA
     and a refresh button on Uitkomsten and every partner sheet);
-    ``realisaties`` (a checked table, see :mod:`mpp_xl.backtest`) prefill Realisatie;
+    ``realisaties`` (a checked table, see :mod:`mpp_xl.analysis.backtest`) prefill Realisatie;
     ``interpreter``: xlwings.conf's Interpreter_Win."""
     out = Path(out)
     if out.suffix.lower() not in (".xlsm", ".xlsx"):
@@ -1187,8 +1143,6 @@ def build(assumptions: Assumptions, out: str | Path,
     def write(p: Path) -> None:
         save_exact(wb, p)
         if macros:
-            from .buttons import add_buttons
-
             p.write_bytes(add_buttons(p.read_bytes()))
         umask = os.umask(0)
         os.umask(umask)

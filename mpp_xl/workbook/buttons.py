@@ -21,7 +21,7 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
-from ..registry import PARTNERS
+from ..core.registry import PARTNERS
 from . import sheets as S
 
 #: The VBA macro behind every refresh button (from the xlwings standalone template).

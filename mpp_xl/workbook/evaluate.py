@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ..problems import MppError
+from ..core.problems import MppError
 from .xlsxio import XlErr, col_index
 
 Key = tuple[str, int, int]

@@ -19,10 +19,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from openpyxl.utils import get_column_letter
-
-from ..assumptions import CellText, Row
+from ..core.assumptions import CellText, Row
+from ..core.registry import PARAMETERS
+from ..io.grid import ArgError, as_block, clean_cell
+from .xlsxio import col_letter
 
 HEADER_ROW = 6  # 1-based row of the table header on every parameter sheet
 KEY_HEADER = "parameter"
@@ -62,7 +64,8 @@ def cell_value(v: object) -> object:
     return v
 
 
-def _as_year(v: object) -> int | None:
+def as_year(v: object) -> int | None:
+    """A header cell as a year (1900-2200: 2026, 2026.0 or "2026"), else None."""
     if isinstance(v, bool):
         return None
     if isinstance(v, (int, float)) and float(v).is_integer() and 1900 <= v <= 2200:
@@ -89,7 +92,7 @@ def table_width(header: Sequence[object]) -> int:
         return last + 1
     n = 0
     for j, v in enumerate(header):
-        if j < len(HEADERS_BEFORE_YEARS) or _as_year(v) is not None:
+        if j < len(HEADERS_BEFORE_YEARS) or as_year(v) is not None:
             n = j + 1
         else:
             break
@@ -131,7 +134,7 @@ def rows_from_block(
     col_scen = _find(header, "scenario")
     col_all = _find(header, ALL_YEARS_HEADER.lower())
     col_bron = _find(header, "bron")
-    years = {j: y for j, v in enumerate(header) if (y := _as_year(v)) is not None}
+    years = {j: y for j, v in enumerate(header) if (y := as_year(v)) is not None}
     rows: list[Row] = []
     for i in range(hdr + 1, len(block)):
         r = list(block[i])
@@ -145,7 +148,7 @@ def rows_from_block(
         for j, jaar in cells:
             if j >= len(r) or is_empty(r[j]):
                 continue
-            ref = f"{get_column_letter(first_col + j)}{first_row + i}"
+            ref = f"{col_letter(first_col + j)}{first_row + i}"
             bron = r[col_bron] if col_bron is not None and col_bron < len(r) else None
             rows.append(Row(key, scen, jaar, cell_value(r[j]), blad=sheet, cel=ref,
                             bron=None if is_empty(bron) else str(bron).strip()))
@@ -157,3 +160,41 @@ def _find(header: list[object], name: str) -> int | None:
         if isinstance(v, str) and v.strip().lower() == name:
             return j
     return None
+
+
+def _owner_sheet(block: list[list[Any]], hdr: int) -> str | None:
+    """The sheet that owns most parameter keys in the block's first column."""
+    counts: dict[str, int] = {}
+    for r in block[hdr + 1:]:
+        if r and isinstance(r[0], str):
+            p = PARAMETERS.get(r[0].strip().lower())
+            if p is not None:
+                counts[p.sheet] = counts.get(p.sheet, 0) + 1
+    return max(counts, key=lambda s: counts[s]) if counts else None
+
+
+def rows_from_sheet_blocks(blocks: Sequence[object]) -> list[Row]:
+    """Input rows of every parameter-sheet block handed to ``MPP_MODEL`` (each must contain the
+    header row with ``parameter`` in its first column).
+
+    Blocks are assumed to start in column A; their first row is inferred from
+    the layout's header row (row 6), so problems name the real cells.
+    """
+    rows: list[Row] = []
+    found = 0
+    for raw in blocks:
+        block = [[clean_cell(c) for c in r] for r in as_block(raw)]
+        hdr = header_index(block)
+        if hdr is None:
+            continue
+        found += 1
+        sheet = _owner_sheet(block, hdr)
+        first_row = max(1, HEADER_ROW - hdr)
+        rows.extend(rows_from_block(block, sheet, first_row=first_row, first_col=1))
+    if not found:
+        raise ArgError(
+            "MPP_MODEL vond geen parametertabel: geef de bereiken van de parameterbladen "
+            "(Kader en de partnerbladen) vanaf kolom A, inclusief de kopregel met "
+            "'parameter'."
+        )
+    return rows

@@ -32,7 +32,7 @@ from typing import Any
 
 import python_calamine as pc
 
-from ..problems import MppError
+from ..core.problems import MppError
 from . import analysis_sheets as AS
 from . import sheets as S
 from .chart_cache import fill_chart_caches

@@ -35,10 +35,11 @@ from defusedxml import ElementTree as DET
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Border, Font, Side
 
-from ..assumptions import Assumptions, Row, fingerprint
-from ..output import atomic_write
-from ..problems import MppError, Problem, ValidationError
-from ..registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
+from ..core.assumptions import Assumptions, Row, fingerprint
+from ..core.problems import MppError, Problem, ValidationError
+from ..core.registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
+from ..core.signoff import normalise_partner
+from ..io.output import atomic_write
 from . import layout
 from . import sheets as S
 from .builder import save_exact
@@ -60,6 +61,12 @@ PROP_EXPORT = "mpp_export"  # 'jjjj-mm-dd uu:mm:ss', local time of the export
 #: (:func:`master_sheet_fingerprint`). Missing in files exported before it existed.
 PROP_FINGERPRINT = "mpp_vingerafdruk_master"
 _CUSTOM_PART = "docProps/custom.xml"
+
+
+def is_partner_file(pkg: Package) -> bool:
+    """A partner file (made by ``mpp exporteer-partner``) has neither Vaststelling
+    nor Uitkomsten; the master has both."""
+    return S.VASTSTELLING not in pkg.sheet_paths and S.UITKOMSTEN not in pkg.sheet_paths
 
 
 def _partner_of(pkg: Package) -> str:
@@ -101,7 +108,7 @@ def master_sheet_fingerprint(data: bytes, name: str, partner: str) -> str:
     blocks = read_blocks(data, name, (partner,))
     rows = rows_from_blocks(blocks)
     try:
-        return partner_fingerprint(rows, partner, _years(blocks[partner]))
+        return partner_fingerprint(rows, partner, block_years(blocks[partner]))
     except (MppError, ValidationError):
         raw = sorted((r.parameter, str(r.scenario), r.jaar, repr(r.waarde)) for r in rows)
         blob = json.dumps(raw, separators=(",", ":"), default=str).encode()
@@ -111,8 +118,6 @@ def master_sheet_fingerprint(data: bytes, name: str, partner: str) -> str:
 # --- export ---------------------------------------------------------------------
 def export_partner(master: str | Path, partner: str, out: str | Path) -> Path:
     """Write the partner file ``out`` (.xlsx) for ``partner`` from the master."""
-    from ..signoff import is_partner_file, normalise_partner
-
     partner = normalise_partner(partner)
     master, out = Path(master), Path(out)
     if out.suffix.lower() != ".xlsx":
@@ -190,7 +195,7 @@ def validate_partner_file(path: str | Path) -> tuple[str, list[Problem]]:
     blocks = read_blocks(data, path.name, (own,), pkg)
     a = read_bytes_assumptions(data, path.name, (own,), pkg)
     assert isinstance(a, WorkbookAssumptions)
-    whole = a.with_rows([*a.rows, *_placeholders(own, _years(blocks[own]))])
+    whole = a.with_rows([*a.rows, *_placeholders(own, block_years(blocks[own]))])
     problems = [q for q in whole.validate()
                 if q.blad == own or (q.parameter in PARAMETERS
                                      and PARAMETERS[q.parameter].sheet == own)]
@@ -210,8 +215,9 @@ def partner_fingerprint(rows: list[Row], partner: str, years: list[int]) -> str:
     return fingerprint(resolved, partner)
 
 
-def _years(block: list[list[object]]) -> list[int]:
-    ys = [y for v in block[0] if (y := layout._as_year(v)) is not None]  # noqa: SLF001
+def block_years(block: list[list[object]]) -> list[int]:
+    """The years of a partner sheet's input table (its header row, ``block[0]``)."""
+    ys = [y for v in block[0] if (y := layout.as_year(v)) is not None]
     if not ys:
         raise MppError("Het partnerblad heeft geen jaarkolommen.")
     return ys
@@ -226,7 +232,7 @@ def sign_partner_file(path: Path, partner: str, name: str, date: str) -> SignOff
         if own != partner:
             raise MppError(f"{path.name} is het partnerbestand van {own}, niet van {partner}.")
         blocks = read_blocks(data, path.name, (partner,))
-        fp = partner_fingerprint(rows_from_blocks(blocks), partner, _years(blocks[partner]))
+        fp = partner_fingerprint(rows_from_blocks(blocks), partner, block_years(blocks[partner]))
         so = SignOff(partner, name, date, fp)
         new = {S.PF_SIGN_CELLS["name"]: (name, None), S.PF_SIGN_CELLS["date"]: (date, None),
                S.PF_SIGN_CELLS["fingerprint"]: (fp, None)}
@@ -274,8 +280,6 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
     overgenomen'), ``status`` (after the refresh), ``meldingen`` (Dutch warnings).
     Refuses (MppError) when the master's inputs of the partner changed since the
     export, unless ``force``."""
-    from ..signoff import is_partner_file, normalise_partner
-
     master, pfile = Path(master), Path(pfile)
     if not pfile.exists():
         raise MppError(f"Bestand niet gevonden: {pfile}")

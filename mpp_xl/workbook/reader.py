@@ -18,15 +18,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import python_calamine as pc
-from openpyxl.utils import get_column_letter
 
-from ..assumptions import Assumptions, Resolved, Row
-from ..problems import FOUT, MppError, Problem, ValidationError
-from ..registry import SHEETS
+from ..core.assumptions import Assumptions, Resolved, Row
+from ..core.numbers import nl_number
+from ..core.problems import FOUT, MppError, Problem, Regel, ValidationError
+from ..core.registry import SHEETS
+from ..io.safe_zip import check_workbook_file
 from . import layout
 from .evaluate import Evaluator, Key
 from .layout import table_width
-from .xlsxio import Package, XlErr
+from .xlsxio import Package, XlErr, col_letter
 
 
 def _plain(v: object) -> object:
@@ -45,11 +46,11 @@ def structure_problems(names: Sequence[str], headers: dict[str, object],
     out: list[Problem] = []
     for s in sheets:
         if s not in names:
-            out.append(Problem(FOUT, "ontbrekend_blad",
+            out.append(Problem(FOUT, Regel.ONTBREKEND_BLAD,
                                f"Het blad '{s}' ontbreekt in de werkmap; elke partner heeft "
                                "een eigen blad met aannames.", blad=s))
         elif headers.get(s) != layout.KEY_HEADER:
-            out.append(Problem(FOUT, "onbekende_indeling",
+            out.append(Problem(FOUT, Regel.ONBEKENDE_INDELING,
                                f"Blad '{s}' heeft niet de indeling van een MPP-blad: cel "
                                f"A{layout.HEADER_ROW} moet '{layout.KEY_HEADER}' bevatten "
                                "(de kop van de invoertabel).",
@@ -89,9 +90,9 @@ def check_extent(pkg: Package, sheet: str) -> None:
     if far is not None and worst > MAX_SHEET_CELLS:
         raise MppError(
             f"Blad '{sheet}' heeft een gevulde cel ver buiten de invoertabel "
-            f"({sheet}!{far.ref}); het blad zou dan {worst:,} cellen groot zijn. Maak die "
+            f"({sheet}!{far.ref}); het blad zou dan {nl_number(worst)} cellen groot zijn. Maak die "
             "cel leeg (of zet de gegevens op een eigen blad) en probeer het opnieuw; er is "
-            "niets gewijzigd.".replace(",", "."))
+            "niets gewijzigd.")
 
 
 def _package_rows(pkg: Package, sheet: str) -> list[list[object]]:
@@ -252,7 +253,7 @@ class WorkbookAssumptions(Assumptions):
             return p
         sheet, row, years = place
         col = years.get(p.jaar, layout.COL_ALL) if p.jaar else layout.COL_ALL
-        return replace(p, blad=sheet, cel=f"{get_column_letter(col)}{row}")
+        return replace(p, blad=sheet, cel=f"{col_letter(col)}{row}")
 
 
 def _places(blocks: dict[str, list[list[object]]],
@@ -262,7 +263,7 @@ def _places(blocks: dict[str, list[list[object]]],
         if not block:
             continue
         years = {y: j + 1 for j, v in enumerate(block[0])
-                 if (y := layout._as_year(v)) is not None}  # noqa: SLF001
+                 if (y := layout.as_year(v)) is not None}
         for i, r in enumerate(block[1:], start=layout.HEADER_ROW + 1):
             if not r or layout.is_empty(r[0]):
                 continue
@@ -290,3 +291,19 @@ def read_workbook_assumptions(path: str | Path) -> Assumptions:
     a = read_bytes_assumptions(data, path.name)
     a.source = str(path)
     return a
+
+
+def read_assumptions(path: str | Path) -> Assumptions:
+    """Read assumptions from a CSV file or an MPP workbook (.xlsx/.xlsm)."""
+    path = Path(path)
+    if not path.exists():
+        raise MppError(f"Bestand niet gevonden: {path}")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        check_workbook_file(path)
+        return read_workbook_assumptions(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return Assumptions.from_csv(path)
+    raise MppError(
+        f"{path.name}: onbekend bestandstype '{path.suffix}'. Gebruik een CSV met "
+        "aannames of een MPP-werkmap (.xlsx of .xlsm)."
+    )

@@ -1,4 +1,4 @@
-"""``mpp refresh``: recalculate a master workbook headless (no Excel).
+"""``mpp ververs``: recalculate a master workbook headless (no Excel).
 
 Algorithm (see docs/workbook.md):
 
@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..output import atomic_write
-from ..problems import MppError
+from ..core.problems import MppError
+from ..io.output import atomic_write
 from . import sheets as S
 from .package_book import CALC_ID, PackageBook, no_full_calc_on_load
 from .refresh_core import (
@@ -116,10 +116,10 @@ STALE_TEMP_S = 3600  # a temporary file this old was left by a killed writer
 
 
 def remove_stale_temp_files(path: Path) -> list[Path]:
-    """Delete ``.NAME.*.tmp`` files (from :func:`mpp_xl.output.atomic_write`)
+    """Delete ``.NAME.*.tmp`` files (from :func:`mpp_xl.io.output.atomic_write`)
     older than :data:`STALE_TEMP_S`, left behind by a refresh that was killed.
     Called under the exclusive lock, so no refresh of ours is writing them;
-    the age limit protects other writers (e.g. ``mpp build``)."""
+    the age limit protects other writers (e.g. ``mpp bouw``)."""
     gone = []
     limit = time.time() - STALE_TEMP_S
     for d in (path.parent, path.parent / BACKUP_DIR):
@@ -201,7 +201,7 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
     missing = [s for s in S.OWNED_SHEETS + (S.UITKOMSTEN,) if s not in book.pkg.sheet_paths]
     if missing:
         raise MppError(f"{name} mist het blad {', '.join(missing)}; bouw de werkmap opnieuw "
-                       "met 'mpp build'.")
+                       "met 'mpp bouw'.")
     result = refresh(book, now=now, user=user, signoffs=signoffs, action=action, note=note,
                      refuse_errors=True, source=name)
     t_calc = time.perf_counter()

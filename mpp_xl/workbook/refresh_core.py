@@ -16,7 +16,7 @@ The algorithm:
    only the declared input table counts
    (:func:`mpp_xl.workbook.layout.rows_from_block`); error cells become their
    Dutch text, dates ISO text, as on every path;
-2. validate and compute through :mod:`mpp_xl.model_cache` (one engine run per
+2. validate and compute through :mod:`mpp_xl.analysis.model_cache` (one engine run per
    distinct assumptions; the result is also the current model of the
    ``MPP_*`` functions);
 3. write the owned cells: Validatie (problem rows, counters, time),
@@ -46,12 +46,12 @@ from typing import Any, Protocol
 
 from openpyxl.utils.cell import coordinate_to_tuple
 
-from .. import model_cache
-from ..assumptions import Assumptions, Resolved, fingerprint
-from ..problems import MppError, Problem, ValidationError
-from ..registry import PARTNERS, SHEETS
-from ..scenario_order import scenario_crossings
-from ..udf_args import clean_cell
+from ..analysis import model_cache
+from ..analysis.scenario_order import scenario_crossings
+from ..core.assumptions import Assumptions, Resolved, fingerprint
+from ..core.problems import MppError, Problem, ValidationError
+from ..core.registry import PARTNERS, SHEETS
+from ..io.grid import clean_cell
 from . import analysis_sheets as AS
 from . import sheets as S
 from .layout import HEADER_ROW, table_width
@@ -488,7 +488,7 @@ def refresh(book: Book, *, now: dt.datetime | None = None, user: str | None = No
     missing = [s for s in REQUIRED_SHEETS if s not in names]
     if missing:
         raise MppError(f"Deze werkmap mist het blad {', '.join(missing)}; bouw de werkmap "
-                       "opnieuw met 'mpp build'.")
+                       "opnieuw met 'mpp bouw'.")
     a, problems = assumptions_from_grids(read_grids(book), names, source)
     resolved: Resolved | None = None
     model: model_cache.Model | None = None

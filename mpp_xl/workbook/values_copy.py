@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..output import atomic_write
-from ..problems import MppError
+from ..core.problems import MppError
+from ..io.output import atomic_write
 from . import sheets as S
 from .buttons import read_parts, write_parts
 from .chart_cache import fill_chart_caches

@@ -27,8 +27,8 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DET
 
-from ..problems import MppError
-from ..safe_zip import check_workbook_bytes
+from ..core.problems import MppError
+from ..io.safe_zip import check_workbook_bytes
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

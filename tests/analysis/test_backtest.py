@@ -11,7 +11,7 @@ import pytest
 
 import mpp_xl
 from mpp_xl import Forecast, MppError
-from mpp_xl.backtest import backtest, read_realisaties
+from mpp_xl.analysis.backtest import backtest, read_realisaties
 from mpp_xl.cli import main
 from tests.conftest import EXAMPLE_CSV
 
@@ -138,7 +138,7 @@ def test_backtest_csv_says_ja_or_nee(tmp_path: Path) -> None:
 def test_example_realisations_name_their_definition_and_series() -> None:
     """Every row of the example realisations names its definition and maps to a
     series with that definition: inflow without hervestiging, decisions without nareis."""
-    from mpp_xl.series import SERIES
+    from mpp_xl.core.series import SERIES
 
     df = pd.read_csv(EXAMPLE_REALISATIES, dtype=str, keep_default_na=False)
     assert (df["definitie"].str.len() > 10).all() and set(df["reeks"]) <= set(SERIES)

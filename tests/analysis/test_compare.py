@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from mpp_xl import Assumptions, run
+from mpp_xl.analysis.compare import compare
+from mpp_xl.api import compare_files
 from mpp_xl.cli import main
-from mpp_xl.compare import compare, compare_files
-from mpp_xl.series import SERIES
+from mpp_xl.core.series import SERIES
 from tests.analysis.helpers import example, with_param, write
 from tests.conftest import EXAMPLE_CSV
 

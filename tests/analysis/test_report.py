@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from mpp_xl import MppError
+from mpp_xl.analysis.forecast import run
+from mpp_xl.analysis.report import FAN_SERIES, build_figures, hundreds, spread
+from mpp_xl.analysis.uncertainty import simulate
+from mpp_xl.api import make_report
 from mpp_xl.cli import main
-from mpp_xl.forecast import run
-from mpp_xl.report import FAN_SERIES, build_figures, hundreds, make_report, spread
-from mpp_xl.series import SERIES
-from mpp_xl.uncertainty import simulate
+from mpp_xl.core.series import SERIES
 from tests.analysis.helpers import example, with_param, write
 from tests.conftest import EXAMPLE_CSV
 

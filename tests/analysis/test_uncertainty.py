@@ -10,9 +10,7 @@ import pandas as pd
 import pytest
 
 from mpp_xl import MppError, run_resolved
-from mpp_xl.cli import main
-from mpp_xl.series import SERIES
-from mpp_xl.uncertainty import (
+from mpp_xl.analysis.uncertainty import (
     METHODS,
     Bands,
     ar1_cholesky,
@@ -25,6 +23,8 @@ from mpp_xl.uncertainty import (
     scenario_map,
     simulate,
 )
+from mpp_xl.cli import main
+from mpp_xl.core.series import SERIES
 from tests.analysis.helpers import example, with_param, write
 from tests.conftest import EXAMPLE_CSV
 
@@ -369,7 +369,7 @@ def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path,
 
 
 def test_mc_methode_on_kader_is_validated_and_used() -> None:
-    from mpp_xl.assumptions import Row
+    from mpp_xl.core.assumptions import Row
 
     a = example()
     bad = a.with_rows([*a.rows, Row("mc_methode", "alle", None, "alles", blad="Kader", cel="E12")])

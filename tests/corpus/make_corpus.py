@@ -348,7 +348,7 @@ def _check_extra_sheet(p: Path) -> None:
 
 
 def _check_shared_number(p: Path) -> None:
-    from mpp_xl.assumptions import read_assumptions
+    from mpp_xl.api import read_assumptions
 
     vals = {(r.parameter, r.cel): r.waarde for r in read_assumptions(p).rows}
     assert vals[("coa_start_asielzoekers", COA_COUNT)] == 36000

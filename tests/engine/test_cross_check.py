@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mpp_xl.core.series import SERIES
 from mpp_xl.engine import compute
-from mpp_xl.series import SERIES
 from tests.conftest import values_from_dicts
 from tests.reference_model import random_params, reference_run
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from mpp_xl.cli import main
-from mpp_xl.problems import MppError
+from mpp_xl.core.problems import MppError
 from mpp_xl.workbook.refresh import exclusive, refresh_workbook
 
 CTX = mp.get_context("fork")  # the child starts with everything imported: kills hit the work

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mpp_xl.problems import MppError
+from mpp_xl.core.problems import MppError
 from mpp_xl.workbook.reader import read_bytes_assumptions
 from tests.corpus import make_corpus as mc
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mpp_xl.registry import PARAMETERS, SHEETS
+from mpp_xl.core.registry import PARAMETERS, SHEETS
 from mpp_xl.workbook.layout import HEADER_ROW
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mpp_xl import Forecast, model_cache, run
-from mpp_xl.assumptions import Assumptions
+from mpp_xl import Forecast, run
+from mpp_xl.analysis import model_cache
+from mpp_xl.core.assumptions import Assumptions
 
 from .blocks import EXAMPLE_CSV, blocks_from_csv
 

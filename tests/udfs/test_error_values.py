@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import udfs.mpp_udfs as U
-from mpp_xl.udf_args import COM_ERRORS, XL_ERROR_NUMBERS, clean_cell, excel_error
+from mpp_xl.io.grid import COM_ERRORS, XL_ERROR_NUMBERS, clean_cell, excel_error
 
 #: The COM integers Excel hands to classic xlwings for the newer errors
 #: (-2146826288 + (CVErr number - 2000)); xlwings 0.37.8 translates none of them.

@@ -9,12 +9,13 @@ import datetime as dt
 import pytest
 
 import udfs.mpp_udfs as U
-from mpp_xl import Forecast, model_cache
-from mpp_xl.assumptions import Assumptions, fingerprint
+from mpp_xl import Forecast
+from mpp_xl.analysis import model_cache
+from mpp_xl.analysis.scenario_order import scenario_crossings
+from mpp_xl.core.assumptions import Assumptions, fingerprint
+from mpp_xl.core.problems import MppError
+from mpp_xl.core.registry import PARTNERS, SHEETS
 from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, refresh
-from mpp_xl.problems import MppError
-from mpp_xl.registry import PARTNERS, SHEETS
-from mpp_xl.scenario_order import scenario_crossings
 from mpp_xl.workbook import sheets as S
 
 from .blocks import EXAMPLE_CSV

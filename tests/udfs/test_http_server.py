@@ -29,7 +29,7 @@ if any(importlib.util.find_spec(m) is None for m in ("fastapi", "uvicorn")):
 import openpyxl  # noqa: E402
 import xlwings  # noqa: E402
 
-from mpp_xl.registry import SHEETS  # noqa: E402
+from mpp_xl.core.registry import SHEETS  # noqa: E402
 from mpp_xl.workbook import sheets as S  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,10 @@ import copy
 import pytest
 
 import udfs.mpp_udfs as U
-from mpp_xl import model_cache
-from mpp_xl.assumptions import Assumptions
-from mpp_xl.udf_args import ArgError
+from mpp_xl.analysis import model_cache
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.io.grid import ArgError
+from mpp_xl.workbook.layout import rows_from_sheet_blocks
 
 from .blocks import EXAMPLE_CSV, blocks_from_csv
 
@@ -82,7 +83,7 @@ def test_lookup_messages() -> None:
 
 
 def test_owner_sheet_inferred_from_keys(example_blocks: Blocks) -> None:
-    rows = model_cache.rows_from_blocks([example_blocks["IND"], example_blocks["COA"]])
+    rows = rows_from_sheet_blocks([example_blocks["IND"], example_blocks["COA"]])
     assert {r.blad for r in rows} == {"IND", "COA"}
     # header on row 6: the first data row of the block is row 7 of the sheet
     first = next(r for r in rows if r.blad == "IND")
@@ -92,5 +93,5 @@ def test_owner_sheet_inferred_from_keys(example_blocks: Blocks) -> None:
 def test_block_starting_at_header_keeps_real_rows(example_blocks: Blocks) -> None:
     # a range that starts at the header row (A6) still names row 7 for the first input
     block = example_blocks["COA"][5:]
-    rows = model_cache.rows_from_blocks([block])
+    rows = rows_from_sheet_blocks([block])
     assert min(int(r.cel[1:]) for r in rows if r.cel) == 7

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from mpp_xl import Forecast
-from mpp_xl.assumptions import Assumptions, fingerprint
-from mpp_xl.scenario_order import scenario_crossings
-from mpp_xl.series import SERIES
+from mpp_xl.analysis.scenario_order import scenario_crossings
+from mpp_xl.core.assumptions import Assumptions, fingerprint
+from mpp_xl.core.series import SERIES
 from mpp_xl.workbook import sheets as S
 
 from .blocks import EXAMPLE_CSV

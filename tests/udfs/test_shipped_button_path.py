@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mpp_xl.assumptions import Assumptions
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.core.registry import PARTNERS, SHEETS
 from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, read_assumptions, refresh
-from mpp_xl.registry import PARTNERS, SHEETS
 from mpp_xl.workbook import layout
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.reader import error_text, read_workbook_assumptions

@@ -7,13 +7,9 @@ import pytest
 from formulas.functions import Error as FormulasError
 from schedula import EMPTY
 
-from mpp_xl.udf_args import (
-    ArgError,
+from mpp_xl.io.grid import ArgError, as_block, clean_cell, excel_error, is_blank
+from udfs.udf_args import (
     ExcelErrorArg,
-    as_block,
-    clean_cell,
-    excel_error,
-    is_blank,
     parse_flag,
     parse_partner,
     parse_percentile,
@@ -168,7 +164,8 @@ def test_clean_cell() -> None:
 
 
 def test_bad_values_are_shown_the_dutch_excel_way() -> None:
-    from mpp_xl.udf_args import ArgError, parse_percentile, parse_year
+    from mpp_xl.io.grid import ArgError
+    from udfs.udf_args import parse_percentile, parse_year
 
     with pytest.raises(ArgError, match="Ongeldig jaar '2026,5'"):
         parse_year(2026.5, [2024, 2025, 2026])

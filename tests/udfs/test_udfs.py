@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 import udfs.mpp_udfs as U
-from mpp_xl import Forecast, model_cache
-from mpp_xl.assumptions import fingerprint
-from mpp_xl.scenario_order import scenario_crossings
-from mpp_xl.series import SERIES
-from mpp_xl.uncertainty import simulate
+from mpp_xl import Forecast
+from mpp_xl.analysis import model_cache
+from mpp_xl.analysis.scenario_order import scenario_crossings
+from mpp_xl.analysis.uncertainty import simulate
+from mpp_xl.core.assumptions import fingerprint
+from mpp_xl.core.series import SERIES
 
 Blocks = dict[str, list[list[object]]]
 
@@ -207,7 +208,7 @@ def test_reeksen() -> None:
 
 
 def test_vingerafdruk(example_blocks: Blocks, engine_forecast: Forecast) -> None:
-    from mpp_xl.assumptions import Assumptions
+    from mpp_xl.core.assumptions import Assumptions
 
     from .blocks import EXAMPLE_CSV
 

@@ -39,7 +39,7 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
                               capture_output=True, text=True, cwd=ROOT, timeout=300)
         if proc.returncode == 0 and out.exists():
             return out
-    from mpp_xl.assumptions import Assumptions
+    from mpp_xl.core.assumptions import Assumptions
     from mpp_xl.workbook.builder import build
 
     build(Assumptions.from_csv(EXAMPLE_CSV), out)

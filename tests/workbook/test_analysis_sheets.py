@@ -17,16 +17,16 @@ import pytest
 import python_calamine as pc
 
 from mpp_xl import run
-from mpp_xl.assumptions import Assumptions
+from mpp_xl.analysis.compare import compare
+from mpp_xl.analysis.uncertainty import simulate
 from mpp_xl.cli import main as cli
-from mpp_xl.compare import compare
-from mpp_xl.series import SERIES
-from mpp_xl.uncertainty import simulate
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.core.series import SERIES
 from mpp_xl.workbook import analysis_sheets as AS
 from mpp_xl.workbook.builder import build
 from mpp_xl.workbook.refresh import refresh_workbook
 
-from .conftest import EXAMPLE_CSV, edit_cells
+from .helpers import EXAMPLE_CSV, edit_cells
 
 PCTS = (12.5, 50.0, 67.0, 87.5)
 
@@ -329,7 +329,7 @@ def test_empty_realisatie_says_so(refreshed_master: Path):
 
 # --- the Excel refresh button (logic on a FakeBook made from the built workbook) -------
 def test_excel_refresh_fills_bijstelling_and_backtest(tmp_path: Path, example: Assumptions):
-    from mpp_xl import model_cache
+    from mpp_xl.analysis import model_cache
     from mpp_xl.excel_refresh import FakeBook, refresh
 
     _csv_with(tmp_path, {}, "vorige.csv", ("eerste_aanvragen", "medio", "2026", 0.9))

@@ -9,14 +9,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mpp_xl.assumptions import Assumptions, read_assumptions
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.registry import PARAMETERS, PARTNERS, SHEETS
-from mpp_xl.series import SERIES
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.core.registry import PARAMETERS, PARTNERS, SHEETS
+from mpp_xl.core.series import SERIES
 from mpp_xl.workbook import layout
 from mpp_xl.workbook.builder import TEMPLATE, build
 
-from .conftest import EXAMPLE_CSV, cell_of
+from .helpers import EXAMPLE_CSV, cell_of
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:

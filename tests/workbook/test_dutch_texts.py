@@ -96,7 +96,7 @@ def test_no_english_command_alias_on_any_sheet(which: str, request: pytest.Fixtu
     """Sheet texts name the documented (Dutch) commands and options of
     docs/cli.md, never the English aliases (``mpp refresh``, ``--name``);
     also in the shipped workbook."""
-    from .conftest import ROOT
+    from .helpers import ROOT
 
     path: Path = (ROOT / "workbooks" / "mpp_2024_2.xlsm" if which == "shipped"
                   else request.getfixturevalue(which))

@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mpp_xl.assumptions import read_assumptions
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.signoff import status
+from mpp_xl.workbook.signoff import status
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 
 @pytest.fixture

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from mpp_xl.assumptions import read_assumptions
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.signoff import status
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.partner_io import PROP_EXPORT, PROP_FINGERPRINT, master_sheet_fingerprint
+from mpp_xl.workbook.signoff import status
 from mpp_xl.workbook.xlsxio import Package
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

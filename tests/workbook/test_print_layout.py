@@ -15,12 +15,12 @@ import openpyxl
 import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from mpp_xl.assumptions import Assumptions
-from mpp_xl.registry import PARTNERS, SHEETS
-from mpp_xl.signoff import sign_off
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.core.registry import PARTNERS, SHEETS
 from mpp_xl.workbook import builder as B
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.refresh import refresh_bytes, refresh_workbook
+from mpp_xl.workbook.signoff import sign_off
 from mpp_xl.workbook.xlsxio import Package
 
 #: The smallest printed text we accept (points), and the default font size of the

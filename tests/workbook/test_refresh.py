@@ -13,14 +13,14 @@ import pytest
 import python_calamine as pc
 
 from mpp_xl import run
-from mpp_xl.assumptions import read_assumptions
+from mpp_xl.analysis.scenario_order import scenario_crossings
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.registry import PARTNERS, SHEETS
-from mpp_xl.scenario_order import scenario_crossings
+from mpp_xl.core.registry import PARTNERS, SHEETS
 from mpp_xl.workbook.refresh import BACKUP_DIR, exclusive, refresh_workbook
 from mpp_xl.workbook.xlsxio import col_index
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 CALL = re.compile(r'^=(MPP_[A-Z0-9_]+)\((.*)\)$')
 REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)$")
@@ -201,7 +201,7 @@ def test_refresh_keeps_file_mode(master: Path):
 
 def test_copy_without_udf_module_fails_cleanly(master: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch):
-    from mpp_xl.problems import MppError
+    from mpp_xl.core.problems import MppError
     from mpp_xl.workbook import package_book as R
 
     def boom(_: object = None) -> dict:

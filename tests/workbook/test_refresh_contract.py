@@ -20,19 +20,19 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mpp_xl import forecast, model_cache
-from mpp_xl.assumptions import Assumptions
-from mpp_xl.backtest import realisaties_from_frame
+from mpp_xl.analysis import forecast, model_cache
+from mpp_xl.analysis.backtest import realisaties_from_frame
+from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.excel_refresh import FakeBook
 from mpp_xl.excel_refresh import refresh as excel_refresh
-from mpp_xl.signoff import sign_off
 from mpp_xl.workbook import refresh_core
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.builder import build
 from mpp_xl.workbook.refresh import refresh_bytes, refresh_workbook
+from mpp_xl.workbook.signoff import sign_off
 from mpp_xl.workbook.xlsxio import Package
 
-from .conftest import EXAMPLE_CSV, cell_of, edit_cells
+from .helpers import EXAMPLE_CSV, cell_of, edit_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2031, 5, 6, 7, 8, 9)

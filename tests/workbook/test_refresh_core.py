@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
+from mpp_xl.core.problems import ValidationError
 from mpp_xl.excel_refresh import FakeBook, XlwingsBook, refresh
-from mpp_xl.problems import ValidationError
 from mpp_xl.workbook import refresh_core as core
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.package_book import PackageBook
 from mpp_xl.workbook.refresh import refresh_bytes
 from mpp_xl.workbook.xlsxio import Package
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 NOW = dt.datetime(2030, 1, 2, 3, 4, 5)
 

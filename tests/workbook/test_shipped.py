@@ -8,10 +8,11 @@ import zipfile
 
 import python_calamine as pc
 
-from mpp_xl.assumptions import Assumptions, read_assumptions
+from mpp_xl.api import read_assumptions
+from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.workbook.builder import TEMPLATE
 
-from .conftest import EXAMPLE_CSV, ROOT
+from .helpers import EXAMPLE_CSV, ROOT
 
 SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
 

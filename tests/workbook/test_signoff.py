@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from mpp_xl.assumptions import read_assumptions
+from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
-from mpp_xl.registry import PARTNERS
-from mpp_xl.signoff import sign_off, status
+from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.signoff import sign_off, status
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 
 def _sheet(path: Path, name: str) -> list[list[object]]:

@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 
 from mpp_xl.cli import main as cli
-from mpp_xl.registry import PARTNERS
+from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook.refresh import BACKUP_DIR
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 
 def _row(ref: str) -> int:

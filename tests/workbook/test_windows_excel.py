@@ -16,12 +16,12 @@ import pytest
 import python_calamine as pc
 
 from mpp_xl.cli import main
-from mpp_xl.registry import PARTNERS
+from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.refresh import refresh_workbook
 from tests.udfs.vba import xlsm_vba_sources
 
-from .conftest import EXAMPLE_CSV
+from .helpers import EXAMPLE_CSV
 from .test_libreoffice import SOFFICE, _soffice
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ import pytest
 
 from mpp_xl.workbook.refresh import refresh_workbook
 
-from .conftest import cell_of, edit_cells
+from .helpers import cell_of, edit_cells
 
 NS = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
@@ -159,8 +159,8 @@ def test_onzekerheid_shows_the_monte_carlo_method(master: Path) -> None:
 
 
 def test_the_sheets_default_method_is_the_simulations_default() -> None:
-    from mpp_xl.registry import PARAMETERS
-    from mpp_xl.uncertainty import METHODS
+    from mpp_xl.analysis.uncertainty import METHODS
+    from mpp_xl.core.registry import PARAMETERS
     from mpp_xl.workbook.analysis_sheets import DEFAULT_METHOD
 
     assert DEFAULT_METHOD == METHODS[0] == PARAMETERS["mc_methode"].default

@@ -1,0 +1,181 @@
+"""Realisations and backtesting: how did a forecast hold up?
+
+Realisations are observed yearly values per series, in the long format
+``reeks,jaar,waarde[,bron]`` (flows: total of the year; stocks: per 1 jan of
+``jaar``). Extra columns are ignored; series the engine does not know are
+skipped with a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.problems import MppError
+from ..core.series import SERIES
+from ..io.output import write_csv
+from .forecast import Forecast
+
+REQUIRED = ("reeks", "jaar", "waarde")
+RESULT_COLUMNS = ("reeks", "jaar", "realisatie", "min", "medio", "max", "fout", "procent",
+                  "procentpunt", "binnen_band", "bron")
+
+
+def _number(v: object) -> float | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    try:
+        f = float(str(v).strip())
+    except ValueError:
+        return None
+    return f if np.isfinite(f) else None
+
+
+def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties") -> pd.DataFrame:
+    """Check and normalise a realisations table.
+
+    Returns ``reeks`` (str), ``jaar`` (int), ``waarde`` (float), ``bron`` (str,
+    empty when not given). Raises :class:`MppError` (Dutch) for missing
+    columns, values that are not numbers, or a series and year given twice.
+    """
+    df = df.copy()
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise MppError(f"{source}: de kolom(men) {', '.join(missing)} ontbreken; verwacht "
+                       "reeks,jaar,waarde (en eventueel bron).")
+    bad: list[str] = []
+    rows = []
+    for i, rec in enumerate(df.to_dict("records")):
+        line = f"regel {i + 2}"
+        reeks = str(rec["reeks"]).strip()
+        if not reeks or reeks.lower() == "nan":
+            continue
+        jaar, waarde = _number(rec["jaar"]), _number(rec["waarde"])
+        if jaar is None or not float(jaar).is_integer():
+            bad.append(f"{line}: jaar '{rec['jaar']}' is geen jaartal")
+            continue
+        if waarde is None:
+            bad.append(f"{line}: waarde '{rec['waarde']}' is geen getal")
+            continue
+        bron = rec.get("bron", "")
+        bron = "" if bron is None or (isinstance(bron, float) and np.isnan(bron)) else str(bron)
+        rows.append({"reeks": reeks, "jaar": int(jaar), "waarde": waarde, "bron": bron})
+    if bad:
+        raise MppError(f"{source}: " + "; ".join(bad) + ".")
+    out = pd.DataFrame(rows, columns=["reeks", "jaar", "waarde", "bron"])
+    dup = out[out.duplicated(["reeks", "jaar"], keep=False)]
+    if len(dup):
+        pairs = sorted({f"{r} {j}" for r, j in zip(dup["reeks"], dup["jaar"], strict=True)})
+        raise MppError(f"{source}: dubbele realisatie voor " + ", ".join(pairs) + ".")
+    return out
+
+
+def read_realisaties(path: str | Path) -> pd.DataFrame:
+    """Read a realisations CSV (``reeks,jaar,waarde[,bron]``, UTF-8)."""
+    path = Path(path)
+    if not path.exists():
+        raise MppError(f"Bestand niet gevonden: {path}")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise MppError(f"{path.name}: geen leesbaar CSV-bestand met realisaties ({e}).") from e
+    return realisaties_from_frame(df, path.name)
+
+
+@dataclass
+class Backtest:
+    """Forecast against realisations.
+
+    ``tabel``: per series and year ``realisatie``, the forecast ``min``,
+    ``medio``, ``max``, ``fout`` = medio − realisatie, ``procent`` =
+    100·fout/realisatie (empty when the realisation is 0, and for share
+    series), ``procentpunt`` = 100·fout for share series (unit 'fractie',
+    e.g. coa_aandeel_statushouders; empty for the others), ``binnen_band``
+    (the realisation lies between the lowest and highest of the three
+    scenarios, bounds included) and ``bron``. ``meldingen``: skipped rows.
+    """
+
+    tabel: pd.DataFrame
+    meldingen: list[str] = field(default_factory=list)
+
+    def to_csv(self, path: str | Path) -> None:
+        """Atomic CSV export of :attr:`tabel`; ``binnen_band`` as ``ja``/``nee``."""
+        t = self.tabel.copy()
+        t["binnen_band"] = ["ja" if b else "nee" for b in t["binnen_band"]]
+        write_csv(t, path)
+
+    def samenvatting(self) -> pd.DataFrame:
+        """Per series: ``aantal``, ``binnen_band`` (count), ``gem_abs_procent``
+        (mean absolute percentage error; empty for share series) and
+        ``gem_abs_procentpunt`` (share series: mean absolute error in
+        percentage points)."""
+        t = self.tabel
+        cols = ["reeks", "aantal", "binnen_band", "gem_abs_procent", "gem_abs_procentpunt"]
+        if t.empty:
+            return pd.DataFrame(columns=cols)
+        g = t.groupby("reeks", sort=False)
+        return pd.DataFrame({
+            "aantal": g.size(),
+            "binnen_band": g["binnen_band"].sum().astype(int),
+            "gem_abs_procent": g["procent"].apply(lambda s: s.abs().mean()),
+            "gem_abs_procentpunt": g["procentpunt"].apply(lambda s: s.abs().mean()),
+        }).reset_index()
+
+
+def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Backtest:
+    """Compare ``forecast`` with observed values (a table or a CSV path)."""
+    if isinstance(realisaties, (str, Path)):
+        real = read_realisaties(realisaties)
+    else:
+        real = realisaties_from_frame(realisaties)
+    meldingen: list[str] = []
+    unknown = sorted(set(real["reeks"]) - set(forecast.data))
+    if unknown:
+        meldingen.append("Onbekende reeks(en) overgeslagen: " + ", ".join(unknown) + ".")
+    scen = {s: forecast.scenarios.index(s) for s in ("min", "medio", "max")
+            if s in forecast.scenarios}
+    if "medio" not in scen:
+        raise MppError("De prognose heeft geen scenario medio; backtesten kan niet.")
+    rows = []
+    outside = 0
+    for rec in real.to_dict("records"):
+        reeks, jaar = rec["reeks"], rec["jaar"]
+        if reeks not in forecast.data:
+            continue
+        years = forecast.years(reeks)
+        if jaar not in years:
+            outside += 1
+            continue
+        j = jaar - forecast.startjaar
+        col = forecast.data[reeks][:, j]
+        v = {s: float(col[i]) for s, i in scen.items()}
+        lo = min(v.values())
+        hi = max(v.values())
+        r = float(rec["waarde"])
+        fout = v["medio"] - r
+        share = SERIES[reeks].unit == "fractie"
+        rows.append({
+            "reeks": reeks, "jaar": jaar, "realisatie": r,
+            "min": v.get("min", np.nan), "medio": v["medio"], "max": v.get("max", np.nan),
+            "fout": fout,
+            "procent": 100.0 * fout / r if r != 0 and not share else np.nan,
+            "procentpunt": 100.0 * fout if share else np.nan,
+            # bounds included, up to rounding noise of the monthly sums (1e-9 relative)
+            "binnen_band": bool(lo - 1e-9 * max(1.0, abs(r)) <= r <= hi + 1e-9 * max(1.0, abs(r))),
+            "bron": rec["bron"],
+        })
+    if outside:
+        meldingen.append(
+            f"{outside} realisatie(s) vallen buiten de jaren van de prognose "
+            f"({forecast.startjaar}–{forecast.eindjaar}, voorraden t/m 1 jan "
+            f"{forecast.eindjaar + 1}) en zijn niet vergeleken.")
+    tabel = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    order = {k: i for i, k in enumerate(SERIES)}
+    if len(tabel):
+        tabel = tabel.assign(_o=tabel["reeks"].map(order)).sort_values(
+            ["_o", "jaar"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return Backtest(tabel, meldingen)

@@ -1,0 +1,104 @@
+"""Styles, header cells, result formulas and print scaling shared by the
+sheet builders (:mod:`mpp_xl.workbook.builder` and
+:mod:`mpp_xl.workbook.analysis_sheets`)."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..core.series import SERIES
+from . import sheets as S
+
+# --- styles -----------------------------------------------------------------
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+INPUT_FONT = Font(color="1F3FBF")
+NA_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+OUT_FILL = PatternFill("solid", fgColor="E2EFDA")
+OUT_HEADER_FILL = PatternFill("solid", fgColor="548235")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
+BOLD = Font(bold=True)
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+#: Fingerprints on Vaststelling: a fixed-width font, so the visible part is the
+#: first ~16 hex characters.
+FINGERPRINT_FONT = Font(name="Courier New", size=10)
+#: Fonts without a name or size get the workbook default (Calibri) at this size;
+#: LibreOffice would otherwise use a serif font at 10 pt.
+FONT_NAME, FONT_SIZE = "Calibri", 11
+UNLOCKED = Protection(locked=False)
+
+
+def header(ws: Worksheet, row: int, col: int, text: object, fill: PatternFill = HEADER_FILL,
+           ) -> None:
+    """A header cell: bold white text on the header fill, boxed and wrapped."""
+    c = ws.cell(row, col, text)
+    c.font = HEADER_FONT
+    c.fill = fill
+    c.border = BOX
+    c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def series_formula(reeks: str, year_arg: str, scen: str, model: str = S.MODEL_REF) -> str:
+    """The Excel formula of one result cell (``reeks`` for ``year_arg`` in ``scen``)."""
+    if SERIES[reeks].main:
+        return f'={S.udf_name(reeks)}({year_arg},"{scen}",{model})'
+    return f'=MPP_WAARDE("{reeks}",{year_arg},"{scen}",{model})'
+
+
+def header_height(headers: tuple[str, ...], widths: tuple[float, ...]) -> float:
+    """Height (points) of a header row whose bold titles wrap in their columns."""
+    lines = max(S.text_lines(h, w * 0.9) for h, w in zip(headers, widths, strict=True))
+    return S.row_height(lines)
+
+
+# --- print layout ----------------------------------------------------------------
+#: Page margins (inches): left/right and top/bottom.
+MARGIN_LR_IN, MARGIN_TB_IN = 0.4, 0.6
+#: Printed width of one unit of column width at 100 % (points). LibreOffice's is
+#: the wider (Excel: about 6.8 pt for Calibri 12), so pages fit in both.
+UNIT_PT = 7.7
+#: Default row height (points) when estimating what fits on a page.
+ROW_PT = 16.0
+#: The smallest scale (percent) for a sheet; below it a page is split instead.
+MIN_SCALE = 60
+A4_LANDSCAPE_PT = (842.0, 595.0)
+DEFAULT_WIDTH = 9.0
+#: The last row of a worksheet: a print area down to it is a range of whole columns.
+MAX_ROW = 1048576
+
+
+def printable_pt() -> tuple[float, float]:
+    """Width and height (points) inside the margins of an A4 landscape page."""
+    w, h = A4_LANDSCAPE_PT
+    return w - 2 * 72 * MARGIN_LR_IN, h - 2 * 72 * MARGIN_TB_IN
+
+
+def column_width(ws: Worksheet, col: int) -> float:
+    """Width (units of column width) of the 1-based column ``col``."""
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    return float(dim.width) if dim is not None and dim.width else DEFAULT_WIDTH
+
+
+def units(ws: Worksheet, cols: list[int] | range) -> float:
+    """Total column width (units of column width) of ``cols``."""
+    return sum(column_width(ws, c) for c in cols)
+
+
+def scale_for(units: float) -> int:
+    """The print scale (percent, at most 100) at which ``units`` of column width
+    fill the printable page width."""
+    return max(10, min(100, int(printable_pt()[0] / (units * UNIT_PT) * 100)))
+
+
+def fixed_scale(ws: Worksheet, scale: int) -> None:
+    """Print ``ws`` at ``scale`` percent instead of fitting it to the page."""
+    ws.page_setup.scale = scale
+    ws.page_setup.fitToWidth = None
+    ws.page_setup.fitToHeight = None
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
