@@ -40,6 +40,7 @@ from ..core.registry import PARAMETERS
 from ..core.series import SERIES
 from ..io.safe_zip import check_workbook_bytes
 from . import sheets as S
+from . import specs
 from .reader import read_assumptions
 from .styles import (
     BOX,
@@ -725,16 +726,6 @@ def realisatie_rows_from_package(pkg: Package,
     return [grid.get(r, [None] * 4) for r in range(REAL_FIRST_ROW, last + 1)]
 
 
-#: Rows of the owned sheets whose text (in column A) wraps over the table's width.
-OWNED_NOTE_ROWS: dict[str, tuple[int, ...]] = {S.VASTSTELLING: (4,)}
-#: Per owned sheet: (header row, first data row, column widths, wrapped columns).
-OWNED_ROWS: dict[str, tuple[int, int, tuple[float, ...], tuple[int, ...]]] = {
-    S.VALIDATIE: (S.VAL_HEADER_ROW, S.VAL_HEADER_ROW + 1, S.VAL_WIDTHS, S.VAL_WRAP_COLS),
-    S.VASTSTELLING: (S.VS_HEADER_ROW, S.VS_FIRST_ROW, S.VS_WIDTHS, S.VS_WRAP_COLS),
-    S.LOGBOEK: (S.LOG_HEADER_ROW, S.LOG_HEADER_ROW + 1, S.LOG_WIDTHS, S.LOG_WRAP_COLS),
-}
-
-
 def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, bytes]:
     """Validatie, Vaststelling and Logboek with row heights that fit their wrapped
     text (part name -> XML). The refresh regenerates their rows without a height,
@@ -743,7 +734,9 @@ def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, b
     sheet's current XML."""
 
     parts: dict[str, bytes] = {}
-    for sheet, (head, first, widths, wrap) in OWNED_ROWS.items():
+    for spec in specs.OWNED:
+        sheet, head, first, widths, wrap = (spec.name, spec.header_row, spec.first_row,
+                                            spec.widths, spec.wrap_cols)
         if sheet not in pkg.sheet_paths:
             continue
         xml = base(sheet)
@@ -758,7 +751,7 @@ def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, b
             elif c.row >= first:
                 lines.setdefault(c.row, 1)
         for c in cells:
-            if c.row in OWNED_NOTE_ROWS.get(sheet, ()) and c.col == 1 and c.value:
+            if c.row in spec.note_rows and c.col == 1 and c.value:
                 lines[c.row] = S.text_lines(c.value, sum(widths))
         heights = {r: S.row_height(n) for r, n in lines.items()}
         headers = tuple(str(c.value or "") for c in cells if c.row == head)

@@ -11,7 +11,6 @@ stay attached to the VBA document modules): Sheet1 becomes Toelichting and
 
 from __future__ import annotations
 
-import getpass
 import math
 import os
 import sys
@@ -48,10 +47,12 @@ from ..core.registry import (
 from ..core.series import SERIES
 from ..io.output import atomic_write
 from . import analysis_sheets as AS
-from . import layout
+from . import layout, specs
 from . import sheets as S
 from .buttons import add_buttons
 from .refresh import CALC_ID
+from .refresh_core import current_user
+from .specs import SheetSpec
 from .styles import (
     BOLD,
     BOX,
@@ -690,115 +691,66 @@ def _order_signals(ws: Worksheet, pos: dict[str, TablePos], top: int) -> int:
     return max(last, top + 2)
 
 
-# --- Validatie, Vaststelling, Logboek, Toelichting, conf -----------------------------
-def _validatie(ws: Worksheet) -> None:
-    ws["A1"] = "Validatie van de aannames"
+# --- the owned sheets (Validatie, Vaststelling, Logboek): written from their spec --------
+def write_spec(ws: Worksheet, spec: SheetSpec, data: dict[int, list[object]] | None = None,
+               ) -> None:
+    """Write ``spec`` (:mod:`mpp_xl.workbook.specs`) on ``ws``: title, labels and
+    fixed cells, the header, the fixed rows plus ``data`` (row -> values), status
+    colours, widths, print setup and protection. The refresh rewrites the rows
+    from the first data row on and sets their heights again."""
+    ws["A1"] = spec.title
     ws["A1"].font = TITLE_FONT
-    first, last = S.VAL_HEADER_ROW + 1, S.VAL_HEADER_ROW + 1
-    ws["A3"], ws["A4"], ws["A5"] = "Fouten", "Waarschuwingen", "Gecontroleerd op"
-    ws[S.VAL_ERRORS_CELL] = f'=COUNTIF(A{first}:A{last},"fout")'
-    ws[S.VAL_WARNINGS_CELL] = f'=COUNTIF(A{first}:A{last},"waarschuwing")'
-    ws[S.VAL_CHECKED_CELL] = "nog niet gecontroleerd (voer 'mpp ververs' uit)"
-    _show_master_check(ws)
-    for ref in ("A3", "A4", "A5"):
+    for ref, text in spec.labels.items():
+        ws[ref] = text
+    for ref, value in spec.cells.items():
+        ws[ref] = value
+    for ref in spec.emphasis:
+        ws[ref].font = Font(bold=True, size=12)
+    if spec.shows_master_check:
+        _show_master_check(ws)
+    for ref in spec.labels:
         ws[ref].font = BOLD
-    for j, h in enumerate(S.VAL_HEADERS, start=1):
-        _header(ws, S.VAL_HEADER_ROW, j, h)
-    for j in range(1, len(S.VAL_HEADERS) + 1):  # style sample for the data rows
-        c = ws.cell(first, j)
-        c.border = BOX
+    if spec.note is not None:
+        row, text = spec.note
+        c = ws.cell(row, 1, text)
+        c.font = Font(italic=True, color="595959")
+        # the note wraps over the table's width instead of running off the printed page
+        ws.merge_cells(f"A{row}:{get_column_letter(len(spec.columns))}{row}")
         c.alignment = WRAP
-    red = PatternFill("solid", fgColor="F8CBAD")
-    amber = PatternFill("solid", fgColor="FFE699")
-    ws.conditional_formatting.add("A8:A2000", CellIsRule(operator="equal", formula=['"fout"'],
-                                                         fill=red))
-    ws.conditional_formatting.add("A8:A2000", CellIsRule(
-        operator="equal", formula=['"waarschuwing"'], fill=amber))
-    for j, w in enumerate(S.VAL_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
-    _owned_print(ws, S.VAL_HEADER_ROW, S.VAL_HEADERS, S.VAL_WIDTHS)
-    ws.protection.sheet = True
-
-
-def _owned_print(ws: Worksheet, header_row: int, headers: tuple[str, ...],
-                 widths: tuple[float, ...]) -> None:
-    """Header row height for its wrapped titles, a fixed scale for the table's
-    width and the header row repeated on every page. The refresh rewrites the
-    rows from row 3 on and sets their heights again (``analysis_sheets``)."""
-    ws.row_dimensions[header_row].height = header_height(headers, widths)
-    _fixed_scale(ws, scale_for(sum(widths)))
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    # whole columns: the rows grow at each refresh; long notes do not add a page
-    ws.print_area = f"A1:{get_column_letter(len(widths))}{MAX_ROW}"
-
-
-def _vaststelling(ws: Worksheet) -> None:
-    ws["A1"] = "Vaststelling door de ketenpartners"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"], ws["A3"] = "Status MPP", "Laatst ververst"
-    ws["A2"].font = ws["A3"].font = BOLD
-    f, l = S.VS_FIRST_ROW, S.VS_LAST_ROW
-    ws[S.VS_STATUS_CELL] = (f'=IF(AND(COUNTIF(F{f}:F{l},"{S.SIGN_VALID}")={len(PARTNERS)},'
-                            f'{S.VALIDATIE}!{S.VAL_ERRORS_CELL}=0),"{S.STATE_DONE}",'
-                            f'"{S.STATE_DRAFT}")')
-    ws[S.VS_STATUS_CELL].font = Font(bold=True, size=12)
-    ws[S.VS_REFRESHED_CELL] = "nog niet"
-    ws["A4"] = ("Een partner stelt zijn blad vast met 'mpp vaststellen'. De vingerafdruk legt de "
-                "aannames vast: verandert daarna een invoer van die partner, dan vervalt de "
-                "vaststelling bij de volgende verversing.")
-    ws["A4"].font = Font(italic=True, color="595959")
-    # the note wraps over the table's width instead of running off the printed page
-    ws.merge_cells(f"A4:{get_column_letter(len(S.VS_HEADERS))}4")
-    ws["A4"].alignment = WRAP
-    ws.row_dimensions[4].height = S.row_height(S.text_lines(ws["A4"].value, sum(S.VS_WIDTHS)))
-    for j, h in enumerate(S.VS_HEADERS, start=1):
-        _header(ws, S.VS_HEADER_ROW, j, h)
-    for p, r in S.VS_ROWS.items():
-        ws.cell(r, 1, p)
-        ws.cell(r, 6, S.SIGN_NONE)
-        for j in range(1, len(S.VS_HEADERS) + 1):
-            c = ws.cell(r, j)
+        ws.row_dimensions[row].height = S.row_height(S.text_lines(text, sum(spec.widths)))
+    for j, h in enumerate(spec.headers, start=1):
+        _header(ws, spec.header_row, j, h)
+    rows = {**{r: dict(v) for r, v in spec.rows.items()},
+            **{r: dict(enumerate(v, start=1)) for r, v in (data or {}).items()}}
+    for r, values in rows.items():
+        for j, col in enumerate(spec.columns, start=1):
+            c = ws.cell(r, j, values.get(j))
             c.border = BOX
-            if j in S.VS_FINGERPRINT_COLS:
+            if col.kind == "fingerprint":
                 # the full 64 hex characters stay in the cell (sign-off reads them);
                 # 'fill' clips the text at the cell border instead of spilling over
                 c.font = FINGERPRINT_FONT
                 c.alignment = Alignment(horizontal="fill", vertical="top")
+            elif spec.wrap_all:
+                c.alignment = WRAP
             else:
-                c.alignment = Alignment(vertical="top", wrap_text=j in S.VS_WRAP_COLS)
-    green = PatternFill("solid", fgColor="C6EFCE")
-    red = PatternFill("solid", fgColor="F8CBAD")
-    amber = PatternFill("solid", fgColor="FFE699")
-    rng = f"F{f}:F{l}"
-    ws.conditional_formatting.add(rng, CellIsRule(operator="equal",
-                                                  formula=[f'"{S.SIGN_VALID}"'], fill=green))
-    ws.conditional_formatting.add(rng, CellIsRule(operator="equal",
-                                                  formula=[f'"{S.SIGN_VOID}"'], fill=red))
-    ws.conditional_formatting.add(S.VS_STATUS_CELL, CellIsRule(
-        operator="equal", formula=[f'"{S.STATE_DONE}"'], fill=green))
-    ws.conditional_formatting.add(S.VS_STATUS_CELL, CellIsRule(
-        operator="equal", formula=[f'"{S.STATE_DRAFT}"'], fill=amber))
-    for j, w in enumerate(S.VS_WIDTHS, start=1):
+                c.alignment = Alignment(vertical="top", wrap_text=col.wrap)
+    for rule in spec.colours:
+        ws.conditional_formatting.add(rule.ref, CellIsRule(
+            operator="equal", formula=[f'"{rule.value}"'],
+            fill=PatternFill("solid", fgColor=rule.colour)))
+    for j, w in enumerate(spec.widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
-    _owned_print(ws, S.VS_HEADER_ROW, S.VS_HEADERS, S.VS_WIDTHS)
+    # header row height for its wrapped titles, a fixed scale for the table's width,
+    # the header repeated on every page; whole columns: the rows grow at each refresh
+    ws.row_dimensions[spec.header_row].height = header_height(spec.headers, spec.widths)
+    _fixed_scale(ws, scale_for(sum(spec.widths)))
+    ws.print_title_rows = f"{spec.header_row}:{spec.header_row}"
+    ws.print_area = f"A1:{get_column_letter(len(spec.columns))}{MAX_ROW}"
     ws.protection.sheet = True
 
 
-def _logboek(ws: Worksheet, first_entry: list[object]) -> None:
-    ws["A1"] = "Logboek"
-    ws["A1"].font = TITLE_FONT
-    for j, h in enumerate(S.LOG_HEADERS, start=1):
-        _header(ws, S.LOG_HEADER_ROW, j, h)
-    for j, v in enumerate(first_entry, start=1):
-        c = ws.cell(S.LOG_HEADER_ROW + 1, j, v)
-        c.border = BOX
-        c.alignment = WRAP
-    for j, w in enumerate(S.LOG_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
-    _owned_print(ws, S.LOG_HEADER_ROW, S.LOG_HEADERS, S.LOG_WIDTHS)
-    ws.protection.sheet = True
-
-
+# --- Toelichting, conf ---------------------------------------------------------------
 TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("h", "Meerjaren Productie Prognose (MPP) van de migratieketen"),
     ("", "Deze werkmap is de master van de MPP. Elke ketenpartner heeft een eigen blad met "
@@ -982,18 +934,18 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     AS.build_onzekerheid(wb.create_sheet(S.ONZEKERHEID), horizon)
     AS.build_bijstelling(wb.create_sheet(S.BIJSTELLING))
     AS.build_realisatie(wb.create_sheet(S.REALISATIE), realisaties)
-    _validatie(wb.create_sheet(S.VALIDATIE))
+    write_spec(wb.create_sheet(S.VALIDATIE), specs.VALIDATIE)
     _controles(wb.create_sheet(S.CONTROLES), pos)
-    _vaststelling(wb.create_sheet(S.VASTSTELLING))
+    write_spec(wb.create_sheet(S.VASTSTELLING), specs.VASTSTELLING)
     fp = ""
     try:
         fp = assumptions.fingerprint()[:16]
     except MppError:
         pass
-    _logboek(wb.create_sheet(S.LOGBOEK), [
-        datetime.now().strftime("%Y-%m-%d %H:%M:%S"), "gebouwd", _user(), fp,
+    write_spec(wb.create_sheet(S.LOGBOEK), specs.LOGBOEK, {specs.LOGBOEK.first_row: [
+        datetime.now().strftime("%Y-%m-%d %H:%M:%S"), "gebouwd", current_user(), fp,
         f"Werkmap gebouwd uit {Path(assumptions.source).name if assumptions.source else 'aannames'}"
-        f" ({len(assumptions)} aannames)."])
+        f" ({len(assumptions)} aannames)."]})
     _conf(conf, interpreter)
     for ws in wb.worksheets:
         _page_setup(ws)
@@ -1115,15 +1067,6 @@ def _version_ref(kader: Worksheet) -> str:
         if kader.cell(r, 1).value == "mpp_versie":
             return f"{S.KADER}!$E${r}"
     return '""'
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        return "onbekend"
-
-
 
 
 def build(assumptions: Assumptions, out: str | Path,

@@ -54,6 +54,7 @@ from ..core.registry import PARTNERS, SHEETS
 from ..io.grid import clean_cell
 from . import analysis_sheets as AS
 from . import sheets as S
+from . import specs
 from .layout import HEADER_ROW, table_width
 from .reader import (
     ERROR_NL,
@@ -378,15 +379,13 @@ def write_validatie(book: Book, problems: Sequence[Problem], stamp: str) -> None
     counters (COUNTIF formulas over exactly the new rows) and the time of the
     check; old rows below are cleared."""
     old = book.read(S.VALIDATIE)
-    first = S.VAL_HEADER_ROW + 1
+    first = specs.VALIDATIE.first_row
     rows = S.validatie_rows(problems)
-    width = len(S.VAL_HEADERS)
+    width = len(specs.VALIDATIE.columns)
     book.write(S.VALIDATIE, first, 1, _pad(rows, max(0, len(old) - first + 1), width))
     last = first + len(rows) - 1
-    _write_cells(book, S.VALIDATIE, {
-        S.VAL_ERRORS_CELL: Formula(f'=COUNTIF(A{first}:A{last},"fout")'),
-        S.VAL_WARNINGS_CELL: Formula(f'=COUNTIF(A{first}:A{last},"waarschuwing")'),
-        S.VAL_CHECKED_CELL: stamp})
+    counters = {ref: Formula(f) for ref, f in specs.validatie_counters(first, last).items()}
+    _write_cells(book, S.VALIDATIE, {**counters, S.VAL_CHECKED_CELL: stamp})
 
 
 def write_vaststelling(book: Book, states: Mapping[str, Mapping[str, object]],
@@ -410,12 +409,13 @@ def write_vaststelling(book: Book, states: Mapping[str, Mapping[str, object]],
 def write_logboek(book: Book, entry: Sequence[object]) -> None:
     """Append ``entry`` (per LOG_HEADERS) below the last entry."""
     old = book.read(S.LOGBOEK)
-    row = S.LOG_HEADER_ROW + 1
-    for i in range(len(old) - 1, S.LOG_HEADER_ROW - 1, -1):
-        if any(v not in (None, "") for v in old[i][:len(S.LOG_HEADERS)]):
+    spec = specs.LOGBOEK
+    row = spec.first_row
+    for i in range(len(old) - 1, spec.header_row - 1, -1):
+        if any(v not in (None, "") for v in old[i][:len(spec.columns)]):
             row = i + 2
             break
-    book.write(S.LOGBOEK, row, 1, [list(entry)[:len(S.LOG_HEADERS)]])
+    book.write(S.LOGBOEK, row, 1, [list(entry)[:len(spec.columns)]])
 
 
 def _write_layout(book: Book, sheet: str, layout: AS.Layout, top: int, left: int,
