@@ -520,8 +520,8 @@ def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
 
 
 # --- Controles: corkscrews and the master check (FAST Standard) -----------------------
-CHECK_OK_FILL = PatternFill("solid", fgColor="C6EFCE")
-CHECK_FAIL_FILL = PatternFill("solid", fgColor="F8CBAD")
+CHECK_OK_FILL = PatternFill("solid", fgColor=specs.GREEN)
+CHECK_FAIL_FILL = PatternFill("solid", fgColor=specs.RED)
 CHECK_SIGNAL_FILL = PatternFill("solid", fgColor="FFEB9C")
 
 

@@ -121,8 +121,8 @@ VALIDATIE = SheetSpec(
     cells={**validatie_counters(S.VAL_HEADER_ROW + 1, S.VAL_HEADER_ROW + 1),
            S.VAL_CHECKED_CELL: "nog niet gecontroleerd (voer 'mpp ververs' uit)"},
     rows={S.VAL_HEADER_ROW + 1: {}},  # an empty styled row: the sample for new rows
-    colours=(StatusColour("A8:A2000", "fout", RED),
-             StatusColour("A8:A2000", "waarschuwing", AMBER)),
+    colours=(StatusColour(f"A{S.VAL_HEADER_ROW + 1}:A2000", "fout", RED),
+             StatusColour(f"A{S.VAL_HEADER_ROW + 1}:A2000", "waarschuwing", AMBER)),
     shows_master_check=True,
     wrap_all=True,
 )
