@@ -36,8 +36,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from .io.grid import COM_ERRORS
-from .workbook import analysis_sheets as AS
 from .workbook import refresh_core as core
+from .workbook import specs
 from .workbook.refresh_core import (
     OUTPUT_SHEETS,
     REQUIRED_SHEETS,
@@ -162,7 +162,7 @@ class FakeBook:
 
     def set_kinds(self, sheet: str, kinds: dict[tuple[int, int], str]) -> None:
         """The kinds of analysis cells as their number formats."""
-        self.set_formats(sheet, {rc: AS.KINDS[k] for rc, k in kinds.items()})
+        self.set_formats(sheet, {rc: specs.KINDS[k] for rc, k in kinds.items()})
 
     def set_formats(self, sheet: str, formats: dict[tuple[int, int], str]) -> None:
         self._check_unlocked(sheet, list(formats))
@@ -229,7 +229,7 @@ class XlwingsBook:
 
     def set_kinds(self, sheet: str, kinds: dict[tuple[int, int], str]) -> None:
         """The kinds of analysis cells as their number formats."""
-        self.set_formats(sheet, {rc: AS.KINDS[k] for rc, k in kinds.items()})
+        self.set_formats(sheet, {rc: specs.KINDS[k] for rc, k in kinds.items()})
 
     def set_formats(self, sheet: str, formats: dict[tuple[int, int], str]) -> None:
         """Number formats per cell, one call per format and column run."""

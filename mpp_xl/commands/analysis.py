@@ -177,7 +177,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     if real is None:
         from pathlib import Path
 
-        from ..workbook.analysis_sheets import read_workbook_realisaties
+        from ..workbook.reader import read_workbook_realisaties
 
         if Path(args.input).suffix.lower() not in (".xlsx", ".xlsm"):
             raise MppError("Geef een CSV met realisaties (reeks,jaar,waarde[,bron]), of een "

@@ -27,19 +27,30 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
 
 from ..core.problems import MppError
-from . import analysis_sheets as AS
 from . import sheets as S
+from . import specs
 from .chart_cache import fill_chart_caches
 from .evaluate import Evaluator, Key, load_catalogue
 from .reader import _overlay_errors, _package_rows, check_extent, error_text, missing_sheets
 from .refresh_core import Formula
-from .xlsxio import Package, XlErr, cell_xml, col_letter, set_cached_values
+from .styles import header_height
+from .xlsxio import (
+    Package,
+    XlErr,
+    cell_xml,
+    col_letter,
+    merge_cells_xml,
+    scan_cells,
+    set_cached_values,
+    set_row_heights,
+)
 
 Block = list[list[Any]]
 
@@ -238,8 +249,8 @@ class PackageBook:
         if not edits:
             return xml
         old = {(c.row, c.col): c for c in cells}
-        by_col = {c.col: c.style for c in cells if c.row == AS.STYLE_ROW}
-        kind_styles = {k: by_col.get(j) for j, k in enumerate(AS.KIND_ORDER, start=1)}
+        by_col = {c.col: c.style for c in cells if c.row == specs.STYLE_ROW}
+        kind_styles = {k: by_col.get(j) for j, k in enumerate(specs.KIND_ORDER, start=1)}
         new: dict[tuple[int, int], bytes] = {}
         for (r, c), v in edits.items():
             if v is _REMOVE:
@@ -250,7 +261,7 @@ class PackageBook:
                 new[(r, c)] = cell_xml(ref, results.get((sheet, r, c)), style, v[1:])
             else:
                 new[(r, c)] = cell_xml(ref, v, style)
-        return AS.merge_cells_xml(xml, new, lambda r, c: (r, c) in edits)
+        return merge_cells_xml(xml, new, lambda r, c: (r, c) in edits)
 
     def to_bytes(self) -> bytes:
         """The workbook with every write, the cached values of the formulas (after
@@ -269,7 +280,7 @@ class PackageBook:
             path = pkg.sheet_paths[sheet]
             return replaced.get(path, pkg.parts[path])
 
-        replaced.update(AS.owned_row_heights(pkg, base))
+        replaced.update(owned_row_heights(pkg, base))
         values = self._values
 
         def shown(sheet: str, r: int, c: int) -> object:
@@ -285,3 +296,38 @@ class PackageBook:
         out = pkg.to_bytes(replaced)
         self.stats["schrijven_s"] = time.perf_counter() - t0
         return out
+
+
+def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, bytes]:
+    """Validatie, Vaststelling and Logboek with row heights that fit their wrapped
+    text (part name -> XML). The refresh regenerates their rows without a height,
+    and neither Excel nor LibreOffice fits the height of such rows when opening
+    the file, so long messages would overlap the next row. ``base(sheet)``: the
+    sheet's current XML."""
+
+    parts: dict[str, bytes] = {}
+    for spec in specs.OWNED:
+        sheet, head, first, widths, wrap = (spec.name, spec.header_row, spec.first_row,
+                                            spec.widths, spec.wrap_cols)
+        if sheet not in pkg.sheet_paths:
+            continue
+        xml = base(sheet)
+        try:
+            cells = scan_cells(xml, pkg.shared)
+        except (ValueError, IndexError):
+            continue  # unreadable cells: leave the heights to the application
+        lines: dict[int, int] = {}
+        for c in cells:
+            if c.row >= first and c.col in wrap and c.col <= len(widths):
+                lines[c.row] = max(lines.get(c.row, 1), S.text_lines(c.value, widths[c.col - 1]))
+            elif c.row >= first:
+                lines.setdefault(c.row, 1)
+        for c in cells:
+            if c.row in spec.note_rows and c.col == 1 and c.value:
+                lines[c.row] = S.text_lines(c.value, sum(widths))
+        heights = {r: S.row_height(n) for r, n in lines.items()}
+        headers = tuple(str(c.value or "") for c in cells if c.row == head)
+        if len(headers) == len(widths):
+            heights[head] = header_height(headers, widths)
+        parts[pkg.sheet_paths[sheet]] = set_row_heights(xml, heights)
+    return parts

@@ -13,18 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import python_calamine as pc
 
+from ..analysis.backtest import realisaties_from_frame
 from ..core.assumptions import Assumptions, Resolved, Row
 from ..core.numbers import nl_number
 from ..core.problems import FOUT, MppError, Problem, Regel, ValidationError
 from ..core.registry import SHEETS
-from ..io.safe_zip import check_workbook_file
+from ..io.safe_zip import check_workbook_bytes, check_workbook_file
 from . import layout
+from . import sheets as S
 from .evaluate import Evaluator, Key
 from .layout import table_width
 from .xlsxio import Package, XlErr, col_letter
@@ -307,3 +310,66 @@ def read_assumptions(path: str | Path) -> Assumptions:
         f"{path.name}: onbekend bestandstype '{path.suffix}'. Gebruik een CSV met "
         "aannames of een MPP-werkmap (.xlsx of .xlsm)."
     )
+
+
+# --- Realisatie: the realisations typed on the sheet -----------------------------
+def realisaties_from_rows(rows: list[list[object]]) -> pd.DataFrame:
+    """The realisations from the input columns (reeks, jaar, waarde, bron) of the
+    data rows; empty rows skipped. Raises MppError (Dutch) for bad values."""
+
+    recs = []
+    for i, r in enumerate(rows):
+        r = list(r[:4]) + [None] * (4 - len(r[:4]))
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
+            continue
+        recs.append({"reeks": "" if r[0] is None else str(r[0]).strip(),
+                     "jaar": "" if r[1] is None else _num_text(r[1]),
+                     "waarde": "" if r[2] is None else _num_text(r[2]),
+                     "bron": "" if r[3] is None else str(r[3]),
+                     "_regel": S.REAL_FIRST_ROW + i})
+    df = pd.DataFrame(recs, columns=["reeks", "jaar", "waarde", "bron", "_regel"])
+    for rec in recs:
+        if not rec["reeks"]:
+            raise MppError(f"{S.REALISATIE}!A{rec['_regel']}: de reeks ontbreekt.")
+    try:
+        return realisaties_from_frame(df.drop(columns="_regel"), f"blad {S.REALISATIE}")
+    except MppError as e:  # point at the sheet row instead of the CSV line
+        msg = re.sub(r"regel (\d+)", lambda m: f"rij {int(m.group(1)) - 2 + S.REAL_FIRST_ROW}",
+                     str(e))
+        raise MppError(msg) from None
+
+
+def _num_text(v: object) -> str:
+    if isinstance(v, float):
+        return repr(v)
+    return str(v).strip()
+
+
+def realisatie_rows_from_package(pkg: Package,
+                                 values: Mapping[tuple[str, int, int], object] | None = None,
+                                 ) -> list[list[object]]:
+    """The input rows (columns A–D from :data:`S.REAL_FIRST_ROW`) of Realisatie;
+    ``values`` (evaluated formula results) override cached values."""
+    grid: dict[int, list[object]] = {}
+    for c in pkg.cells(S.REALISATIE):
+        if c.row >= S.REAL_FIRST_ROW and c.col <= 4:
+            v = c.value
+            if values is not None and (S.REALISATIE, c.row, c.col) in values:
+                v = values[(S.REALISATIE, c.row, c.col)]
+            grid.setdefault(c.row, [None] * 4)[c.col - 1] = v
+    if not grid:
+        return []
+    last = max(grid)
+    return [grid.get(r, [None] * 4) for r in range(S.REAL_FIRST_ROW, last + 1)]
+
+
+def read_workbook_realisaties(path: str | Path) -> pd.DataFrame | None:
+    """The realisations on the Realisatie sheet of a workbook, or None when the
+    workbook has no such sheet."""
+
+    data = Path(path).read_bytes()
+    check_workbook_bytes(data, Path(path).name)
+    pkg = Package(data, Path(path).name)
+    if S.REALISATIE not in pkg.sheet_paths:
+        return None
+    return realisaties_from_rows(realisatie_rows_from_package(pkg))

@@ -48,11 +48,16 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from ..analysis import model_cache
 from ..analysis.scenario_order import scenario_crossings
+from ..analysis.sheet_content import (
+    BIJ_DIFF_HEADERS,
+    Layout,
+    backtest_layout,
+    bijstelling_layout,
+)
 from ..core.assumptions import Assumptions, Resolved, fingerprint
 from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import PARTNERS, SHEETS
 from ..io.grid import clean_cell
-from . import analysis_sheets as AS
 from . import sheets as S
 from . import specs
 from .layout import HEADER_ROW, table_width
@@ -61,9 +66,11 @@ from .reader import (
     WorkbookAssumptions,
     _places,
     _plain,
+    realisaties_from_rows,
     rows_from_blocks,
     structure_problems,
 )
+from .reader import read_assumptions as read_file
 
 Block = list[list[Any]]
 
@@ -143,7 +150,7 @@ class Book(Protocol):
 
     def set_kinds(self, sheet: str, kinds: dict[tuple[int, int], str]) -> None:
         """The kind of each written analysis cell (a key of
-        :data:`mpp_xl.workbook.analysis_sheets.KINDS`: number format and style)."""
+        :data:`mpp_xl.workbook.specs.KINDS`: number format and style)."""
         ...
 
     def folder(self) -> Path | None:
@@ -418,28 +425,29 @@ def write_logboek(book: Book, entry: Sequence[object]) -> None:
     book.write(S.LOGBOEK, row, 1, [list(entry)[:len(spec.columns)]])
 
 
-def _write_layout(book: Book, sheet: str, layout: AS.Layout, top: int, left: int,
+def _write_layout(book: Book, sheet: str, layout: Layout, top: int, left: int,
                   width: int, fixed: dict[tuple[int, int], object] | None = None) -> None:
-    """Write ``layout`` as one block from (top, left), ``width`` columns wide,
-    down to the last new or old row (old content below is cleared); ``fixed``
-    cells inside the block keep their given value. The cells' kinds through
-    the book's ``set_kinds``."""
+    """Write ``layout`` (counted from 0 at (top, left)) as one block, ``width``
+    columns wide, down to the last new or old row (old content below is
+    cleared); ``fixed`` cells (sheet coordinates) keep their given value. The
+    cells' kinds through the book's ``set_kinds``."""
     old = book.read(sheet)
     last_old = 0
     for i in range(len(old) - 1, top - 2, -1):
         if any(v not in (None, "") for v in old[i][left - 1:left - 1 + width]):
             last_old = i + 1
             break
-    last = max([r for r, _ in layout] + [r for r, _ in (fixed or {})] + [last_old, top])
+    placed = {(top + r, left + c): vk for (r, c), vk in layout.items()}
+    last = max([r for r, _ in placed] + [r for r, _ in (fixed or {})] + [last_old, top])
     block: Block = [[None] * width for _ in range(last - top + 1)]
     for (r, c), v in (fixed or {}).items():
         block[r - top][c - left] = v
-    for (r, c), (v, _kind) in layout.items():
+    for (r, c), (v, _kind) in placed.items():
         block[r - top][c - left] = v
     book.write(sheet, top, left, block)
     set_kinds = getattr(book, "set_kinds", None)
     if set_kinds is not None:
-        set_kinds(sheet, {rc: k for rc, (_v, k) in layout.items()})
+        set_kinds(sheet, {rc: k for rc, (_v, k) in placed.items()})
 
 
 def _folder(book: Book) -> Path | None:
@@ -455,20 +463,24 @@ def write_analysis(book: Book, a: Assumptions, resolved: Resolved,
     parameters, such as vorige_mpp, which the fingerprint leaves out)."""
     names = set(book.sheet_names())
     notes: list[str] = []
-    if AS.BIJSTELLING in names:
+    if S.BIJSTELLING in names:
         vorige = str(resolved.text.get("vorige_mpp", "") or "")
-        lay, msgs = AS.bijstelling_layout(vorige, _folder(book), a, model.forecast)
-        _write_layout(book, AS.BIJSTELLING, lay, AS.BIJ_FIRST_ROW, 1,
-                      max([c for _, c in lay] + [len(AS.BIJ_DIFF_HEADERS)]))
+        lay, msgs = bijstelling_layout(vorige, _folder(book), read_file, a,
+                                       model.forecast)
+        _write_layout(book, S.BIJSTELLING, lay, S.BIJ_FIRST_ROW, 1,
+                      max([c + 1 for _, c in lay] + [len(BIJ_DIFF_HEADERS)]))
         notes += [f"Bijstelling: {m}" for m in msgs]
-    if AS.REALISATIE in names:
-        block = [[_norm(v) for v in r] for r in book.read(AS.REALISATIE)]
-        rows = [(list(r[:4]) + [None] * 4)[:4] for r in block[AS.REAL_FIRST_ROW - 1:]]
-        lay, msgs = AS.backtest_layout(rows, model.forecast)
-        headers = {(AS.REAL_HEADER_ROW, AS.REAL_BT_COL + j): h
-                   for j, h in enumerate(AS.REAL_BT_HEADERS)}
-        _write_layout(book, AS.REALISATIE, lay, AS.REAL_SUMMARY_ROW, AS.REAL_BT_COL,
-                      len(AS.REAL_BT_HEADERS), headers)
+    if S.REALISATIE in names:
+        block = [[_norm(v) for v in r] for r in book.read(S.REALISATIE)]
+        rows = [(list(r[:4]) + [None] * 4)[:4] for r in block[S.REAL_FIRST_ROW - 1:]]
+        summary, table, msgs = backtest_layout(lambda: realisaties_from_rows(rows),
+                                               model.forecast)
+        below = S.REAL_FIRST_ROW - S.REAL_SUMMARY_ROW  # the table starts below the summary
+        lay = {(0, 0): summary, **{(below + r, c): v for (r, c), v in table.items()}}
+        headers = {(S.REAL_HEADER_ROW, S.REAL_BT_COL + j): h
+                   for j, h in enumerate(S.REAL_BT_HEADERS)}
+        _write_layout(book, S.REALISATIE, lay, S.REAL_SUMMARY_ROW, S.REAL_BT_COL,
+                      len(S.REAL_BT_HEADERS), headers)
         notes += [f"Realisatie: {m}" for m in msgs]
     return notes
 

@@ -33,6 +33,21 @@ ALL_SHEETS: tuple[str, ...] = (TOELICHTING, *SHEETS, UITKOMSTEN, GRAFIEKEN, ONZE
 #: Sheets whose XML the refresh regenerates (data rows only).
 OWNED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
 
+# --- Bijstelling: the refresh writes its content from this row (column A)
+BIJ_FIRST_ROW = 4
+
+# --- Realisatie: the input table (A-D) and the backtest beside it (from column F)
+REAL_HEADER_ROW = 6
+REAL_FIRST_ROW = REAL_HEADER_ROW + 1
+REAL_INPUT_HEADERS = ("reeks", "jaar", "waarde", "bron")
+REAL_INPUT_ROWS = 500
+REAL_BT_COL = 6  # F
+REAL_SUMMARY_ROW = 5
+#: The backtest columns on the sheet (as mpp_xl.analysis.backtest, without bron: the
+#: source stays in the input table on the left).
+REAL_BT_HEADERS = ("Reeks", "Jaar", "Realisatie", "Min", "Medio", "Max",
+                   "Fout (medio − realisatie)", "Procent / pp", "Binnen band")
+
 # --- header block of a parameter sheet (1-based rows, column B holds the value)
 ROW_TITLE, ROW_CONTACT, ROW_STATUS, ROW_NOTE = 1, 2, 3, 4
 CONTACT_CELL = "B2"

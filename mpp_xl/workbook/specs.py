@@ -25,6 +25,31 @@ from . import sheets as S
 GREEN, RED, AMBER = "C6EFCE", "F8CBAD", "FFE699"
 
 
+#: The hidden row holding one styled (empty) cell per kind, on Bijstelling and Realisatie:
+#: the headless refresh styles the cells it writes there by kind from it.
+STYLE_ROW = 3
+#: Cell kinds of the analysis content (:data:`mpp_xl.analysis.sheet_content.Layout`)
+#: and their number formats; fonts, fills and borders by kind are in the builder.
+KINDS: dict[str, str] = {
+    "titel": "General",
+    "kop": "General",
+    "kolomkop": "General",
+    "tekst": "General",
+    "notitie": "General",
+    "waarschuwing": "General",
+    "aantal": "#,##0",
+    "aantal_verschil": "+#,##0;-#,##0;0",
+    "fractie": "0.0%",
+    "fractie_verschil": '+0.0%;-0.0%;0.0%',
+    "procent": '+0.0"%";-0.0"%";0.0"%"',
+    "procentpunt": '+0.0" pp";-0.0" pp";0.0" pp"',
+    "jaar": "0",
+    "getal": "General",
+    "cel": "General",
+}
+KIND_ORDER: tuple[str, ...] = tuple(KINDS)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an owned table: header text, width (Excel character

@@ -19,6 +19,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -371,3 +372,86 @@ def _not_phonetic(si: object, t: object) -> bool:
         if any(x is t for x in rph.iter()):
             return False
     return True
+
+
+_ROW_RE = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+_C_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>.*?</c>)", re.S)
+_R_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ROWNUM = re.compile(rb'\br="(\d+)"')
+
+
+def merge_cells_xml(xml: bytes, new: Mapping[tuple[int, int], bytes],
+                    clear: Callable[[int, int], bool]) -> bytes:
+    """Remove the cells for which ``clear(row, col)`` holds, add ``new`` cells
+    (``(row, col) -> <c> markup``); rows without changes stay byte-identical."""
+    sd = xml.find(b"<sheetData")
+    if sd < 0:
+        raise MppError("Onverwachte opbouw van een werkblad (geen sheetData).")
+    open_end = xml.find(b">", sd) + 1
+    if xml[open_end - 2:open_end] == b"/>":
+        head, inner, tail = xml[:sd] + b"<sheetData>", b"", b"</sheetData>" + xml[open_end:]
+    else:
+        close = xml.find(b"</sheetData>", open_end)
+        head, inner, tail = xml[:open_end], xml[open_end:close], xml[close:]
+    by_row: dict[int, dict[int, bytes]] = {}
+    for (r, c), x in new.items():
+        by_row.setdefault(r, {})[c] = x
+    rows: list[tuple[int, bytes]] = []
+    seen: set[int] = set()
+    for m in _ROW_RE.finditer(inner):
+        rm = _ROWNUM.search(m.group(1))
+        r = int(rm.group(1)) if rm else 0
+        seen.add(r)
+        add = by_row.get(r, {})
+        body = m.group(2) or b""
+        cells: list[tuple[int, bytes]] = []
+        changed = bool(add)
+        for cm in _C_RE.finditer(body):
+            ref = _R_ATTR.search(cm.group(1))
+            col = col_index(ref.group(1).decode()) if ref else 0
+            if clear(r, col) or col in add:
+                changed = True
+                continue
+            cells.append((col, cm.group(0)))
+        if not changed:
+            rows.append((r, m.group(0)))
+            continue
+        cells.extend(add.items())
+        cells.sort(key=lambda t: t[0])
+        attrs = re.sub(rb'\s+spans="[^"]*"', b"", m.group(1)).rstrip(b"/").rstrip()
+        rows.append((r, b"<row" + attrs + b">" + b"".join(x for _, x in cells) + b"</row>"))
+    for r, add in by_row.items():
+        if r not in seen:
+            rows.append((r, f'<row r="{r}">'.encode()
+                         + b"".join(add[c] for c in sorted(add)) + b"</row>"))
+    rows.sort(key=lambda t: t[0])
+    out = head + b"".join(x for _, x in rows) + tail
+    last_r = max([r for r, _ in rows] + [1])
+    last_c = max([c for (_, c) in new] + [1])
+    dm = re.search(rb'<dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"', out)
+    if dm and dm.group(1):
+        last_c = max(last_c, col_index(dm.group(1).decode()))
+        last_r = max(last_r, int(dm.group(2)))
+    if dm:
+        out = out[:dm.start()] + f'<dimension ref="A1:{col_letter(last_c)}{last_r}"'.encode() \
+            + out[dm.end():]
+    return out
+
+
+def set_row_heights(xml: bytes, heights: Mapping[int, float]) -> bytes:
+    """``xml`` with ``ht``/``customHeight`` on the rows in ``heights`` (row -> points);
+    other rows and everything outside the row tags stay byte-identical."""
+    def fix(m: re.Match[bytes]) -> bytes:
+        rm = _ROWNUM.search(m.group(1))
+        if rm is None or int(rm.group(1)) not in heights:
+            return m.group(0)
+        attrs = re.sub(rb'\s+(?:ht|customHeight)="[^"]*"', b"", m.group(1))
+        tail = b"/>" if attrs.endswith(b"/") else b">"
+        attrs = attrs.rstrip(b"/")
+        ht = f' ht="{heights[int(rm.group(1))]:g}" customHeight="1"'.encode()
+        return b"<row" + attrs + ht + tail
+
+    return _ROW_OPEN.sub(fix, xml)
+
+
+_ROW_OPEN = re.compile(rb"<row\b([^>]*)>")

@@ -23,7 +23,9 @@ from mpp_xl.cli import main as cli
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.series import SERIES
 from mpp_xl.workbook import analysis_sheets as AS
+from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.builder import build
+from mpp_xl.workbook.reader import read_workbook_realisaties
 from mpp_xl.workbook.refresh import refresh_workbook
 
 from .helpers import EXAMPLE_CSV, edit_cells
@@ -240,12 +242,12 @@ def _constructed(example: Assumptions) -> tuple[pd.DataFrame, dict[tuple[str, in
 
 
 def _backtest_rows(g: list[list[object]]) -> dict[tuple[str, int], list[object]]:
-    c = AS.REAL_BT_COL - 1
-    assert g[AS.REAL_HEADER_ROW - 1][c:c + 3] == ["Reeks", "Jaar", "Realisatie"]
+    c = S.REAL_BT_COL - 1
+    assert g[S.REAL_HEADER_ROW - 1][c:c + 3] == ["Reeks", "Jaar", "Realisatie"]
     out = {}
-    for r in g[AS.REAL_FIRST_ROW - 1:]:
+    for r in g[S.REAL_FIRST_ROW - 1:]:
         if len(r) > c and isinstance(r[c], str) and r[c]:
-            out[(r[c], int(r[c + 1]))] = r[c:c + len(AS.REAL_BT_HEADERS)]
+            out[(r[c], int(r[c + 1]))] = r[c:c + len(S.REAL_BT_HEADERS)]
     return out
 
 
@@ -254,7 +256,7 @@ def test_realisatie_round_trip_and_backtest_table(tmp_path: Path, example: Assum
     real, expect = _constructed(example)
     wb = _build_refresh(EXAMPLE_CSV, tmp_path / "r.xlsm", real)
     # round trip: the inputs on the sheet are the realisations given
-    back = AS.read_workbook_realisaties(wb)
+    back = read_workbook_realisaties(wb)
     assert back is not None
     assert back["reeks"].tolist() == real["reeks"].tolist()
     assert back["jaar"].tolist() == real["jaar"].tolist()
@@ -272,7 +274,7 @@ def test_realisatie_round_trip_and_backtest_table(tmp_path: Path, example: Assum
         assert r[6] == pytest.approx(want["fout"], abs=1e-6)
         assert r[7] == pytest.approx(100 * want["fout"] / r[2], rel=1e-9)
         assert r[8] == want["band"]
-    summary = g[AS.REAL_SUMMARY_ROW - 1][AS.REAL_BT_COL - 1]
+    summary = g[S.REAL_SUMMARY_ROW - 1][S.REAL_BT_COL - 1]
     assert summary.startswith("2 van 3 realisaties") and "bestaat_niet" in summary
 
     # `mpp terugtoets WORKBOOK` reads the sheet
@@ -287,7 +289,7 @@ def test_realisatie_typed_in_is_read_at_refresh_and_inputs_stay(tmp_path: Path,
                                                                 example: Assumptions):
     fc = run(example)
     v = fc.value("nidos_caseload", 2027, "medio") * 1.1
-    r = AS.REAL_FIRST_ROW
+    r = S.REAL_FIRST_ROW
     edit_cells(master, "Realisatie", {f"A{r}": ("nidos_caseload", None),
                                       f"B{r}": (2027.0, None), f"C{r}": (v, None),
                                       f"A{r + 1}": ("coa_bezetting", None),
@@ -316,15 +318,15 @@ def test_realisatie_typed_in_is_read_at_refresh_and_inputs_stay(tmp_path: Path,
     edit_cells(master, "Realisatie", {f"C{r}": ("veel", None)})
     res = refresh_workbook(master)
     g = _grid(master, "Realisatie")
-    assert "geen getal" in g[AS.REAL_SUMMARY_ROW - 1][AS.REAL_BT_COL - 1]
+    assert "geen getal" in g[S.REAL_SUMMARY_ROW - 1][S.REAL_BT_COL - 1]
     assert any("geen getal" in m for m in res.meldingen)
     assert _backtest_rows(g) == {}
 
 
 def test_empty_realisatie_says_so(refreshed_master: Path):
     g = _grid(refreshed_master, "Realisatie")
-    assert g[AS.REAL_HEADER_ROW - 1][:4] == ["reeks", "jaar", "waarde", "bron"]
-    assert "Nog geen realisaties" in g[AS.REAL_SUMMARY_ROW - 1][AS.REAL_BT_COL - 1]
+    assert g[S.REAL_HEADER_ROW - 1][:4] == ["reeks", "jaar", "waarde", "bron"]
+    assert "Nog geen realisaties" in g[S.REAL_SUMMARY_ROW - 1][S.REAL_BT_COL - 1]
 
 
 # --- the Excel refresh button (logic on a FakeBook made from the built workbook) -------
