@@ -22,7 +22,8 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.chart import AreaChart, BarChart, LineChart, Reference, Series
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.compat import safe_string as _SAFE_STRING  # noqa: E402
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -37,7 +38,6 @@ from ..core.problems import MppError
 from ..core.registry import (
     ALL_SCENARIOS,
     PARAMETERS,
-    PARTNERS,
     SCENARIOS,
     SHEETS,
     Parameter,
@@ -46,19 +46,20 @@ from ..core.registry import (
 )
 from ..core.series import SERIES
 from ..io.output import atomic_write
-from . import analysis_sheets as AS
 from . import layout, specs
 from . import sheets as S
 from .buttons import add_buttons
 from .refresh import CALC_ID
 from .refresh_core import current_user
-from .specs import SheetSpec
+from .specs import Frame, SheetSpec
 from .styles import (
     BOLD,
     BOX,
     FINGERPRINT_FONT,
     FONT_NAME,
     FONT_SIZE,
+    HEADER_FILL,
+    HEADER_FONT,
     INPUT_FILL,
     INPUT_FONT,
     MARGIN_LR_IN,
@@ -257,27 +258,9 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
     col_help = layout.FIRST_YEAR_COL + len(years)
     col_src = col_help + 1
 
-    # header block
-    if sheet == S.KADER:
-        ws["A1"] = f"Kader — uitgangspunten van de MPP {version}".strip()
-        ws["A2"] = "Coördinator"
-        ws["A3"] = "Status MPP"
-        ws[S.STATUS_CELL] = f"={S.VASTSTELLING}!${S.VS_STATUS_CELL[0]}${S.VS_STATUS_CELL[1:]}"
-    else:
-        ws["A1"] = f"{sheet} — {PARTNERS[sheet]}"
-        ws["A2"] = "Contactpersoon"
-        ws["A3"] = "Status vaststelling"
-        ws[S.STATUS_CELL] = f"={S.VASTSTELLING}!$F${S.VS_ROWS[sheet]}"
-    ws["A1"].font = TITLE_FONT
-    for ref in ("A2", "A3"):
-        ws[ref].font = BOLD
+    write_frame(ws, specs.parameter_frame(sheet, version))
     c = ws[S.CONTACT_CELL]
     c.fill, c.font, c.protection, c.border = INPUT_FILL, INPUT_FONT, UNLOCKED, BOX
-    ws[S.STATUS_CELL].font = BOLD
-    ws["A4"] = ("Vul alleen de gele cellen in. Een lege cel betekent: de standaardwaarde "
-                "(zie Toelichting). Een waarde onder 'Alle jaren' geldt voor elk jaar. "
-                "Formules zijn toegestaan.")
-    ws["A4"].font = Font(italic=True, color="595959")
 
     # table header
     heads = [*layout.HEADERS_BEFORE_YEARS, *years, *layout.HEADERS_AFTER_YEARS]
@@ -343,7 +326,6 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
     ws.column_dimensions[get_column_letter(col_help)].width = HELP_WIDTH
     ws.column_dimensions[get_column_letter(col_src)].width = SRC_WIDTH
     ws.freeze_panes = ws.cell(layout.HEADER_ROW + 1, layout.FIRST_YEAR_COL)
-    ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.sheet_view.zoomScale = 90
@@ -356,9 +338,8 @@ def _outcome_block(ws: Worksheet, info: SheetInfo, years: list[int]) -> None:
         return
     c0 = info.last_col + 2
     out_years = [*years, years[-1] + 1]
-    ws.cell(layout.HEADER_ROW - 1, c0,
-            "Uitkomsten van deze aannames (berekend met de MPP-functies; niet invullen)"
-            ).font = Font(bold=True, color="375623")
+    ws.cell(layout.HEADER_ROW - 1, c0, specs.OUTCOME_TITLE).font = Font(bold=True,
+                                                                          color="375623")
     _header(ws, layout.HEADER_ROW, c0, "Uitkomst", OUT_HEADER_FILL)
     _header(ws, layout.HEADER_ROW, c0 + 1, "Scenario", OUT_HEADER_FILL)
     for j, y in enumerate(out_years):
@@ -394,27 +375,10 @@ class TablePos:
 
 def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
                 version_ref: str) -> dict[str, TablePos]:
-    ws["A1"] = f'="Uitkomsten MPP "&{version_ref}'
-    ws["A1"].font = TITLE_FONT
-    ws["A3"] = "Rekenmodel"
-    ws["A3"].font = BOLD
-    _show_master_check(ws)
     args = ",".join(i.range_ref for i in infos)
-    ws[S.MODEL_CELL] = f"=MPP_MODEL({args})"
-    ws[S.MODEL_CELL].font = BOLD
-    ws["D3"] = ("Deze cel rekent de hele keten door met alle aannames van de partnerbladen; "
-                "de tabellen hieronder lezen eruit.")
-    ws["A4"] = ("Stromen: totaal per jaar. Voorraden: stand per 1 januari "
-                f"(tot en met 1 januari {years[-1] + 1}). Bandbreedte = max − min.")
-    ws["A4"].font = Font(italic=True, color="595959")
-    # the notes wrap inside the printed width (A:F) instead of running off the page
-    ws.merge_cells("D3:F3")
-    ws.merge_cells("A4:F4")
-    ws["D3"].alignment = ws["A4"].alignment = WRAP
-    heights = {1: 20.0}
-    for r, ref, width in ((3, "D3", 13 * 2 + 24), (4, "A4", 14 + 13 * 4 + 24)):
-        heights[r] = S.row_height(S.text_lines(ws[ref].value, width))
-        ws.row_dimensions[r].height = heights[r]
+    write_frame(ws, specs.uitkomsten_frame(version_ref, f"=MPP_MODEL({args})", years[-1]))
+    # the notes wrap inside the printed width (A:F); row heights for the page breaks
+    heights = {1: 20.0, **{r: float(ws.row_dimensions[r].height) for r in (3, 4)}}
     pos: dict[str, TablePos] = {}
     blocks: list[tuple[int, int]] = []
     row = S.UITKOMSTEN_FIRST_TABLE_ROW
@@ -441,34 +405,30 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
         pos[reeks] = TablePos(first, row)
         blocks.append((first - 2, row))  # title row .. last year
         row += 2
-    ws.column_dimensions["A"].width = 14
-    for col in "BCDE":
-        ws.column_dimensions[col].width = 13
-    ws.column_dimensions["F"].width = 24  # the series key (grey)
     scale = min(90, scale_for(_units(ws, range(1, 7))))
     _fixed_scale(ws, scale)
     for r in row_breaks_for_blocks(blocks, heights, scale):
         ws.row_breaks.append(Break(id=r))  # whole tables per printed page
     ws.print_area = f"A1:F{row - 2}"
     ws.freeze_panes = "A6"
-    ws.protection.sheet = True
     return pos
 
 
-def _chart_common(ch: BarChart | LineChart, title: str) -> None:
+def _chart_common(ch: AreaChart | BarChart | LineChart, title: str, num_fmt: str = "#,##0",
+                  x_title: str | None = "jaar") -> None:
     ch.title = title
     ch.height, ch.width = 8.5, 16
-    ch.y_axis.numFmt = "#,##0"
+    ch.y_axis.numFmt = num_fmt
     ch.y_axis.majorGridlines = ch.y_axis.majorGridlines
-    ch.x_axis.title = "jaar"
+    if x_title:
+        ch.x_axis.title = x_title
     ch.x_axis.delete = False
     ch.y_axis.delete = False
     ch.legend.position = "b"
 
 
 def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
-    ws["A1"] = "Grafieken (scenario medio, tenzij anders vermeld)"
-    ws["A1"].font = TITLE_FONT
+    write_frame(ws, specs.GRAFIEKEN)
 
     def ref(reeks: str, col: int) -> Reference:
         """The years of a table; a stock's chart ends on 1 jan eindjaar like the
@@ -517,6 +477,197 @@ def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
         ws.add_chart(ch, f"{'A' if i % 2 == 0 else 'K'}{3 + (i // 2) * 18}")
     for r in range(3 + 2 * 18 - 1, 3 + (len(charts) // 2 + 1) * 18, 2 * 18):
         ws.row_breaks.append(Break(id=r))  # two rows of charts per printed page
+
+
+# --- Onzekerheid, Bijstelling, Realisatie -------------------------------------------------
+def _kind_styles() -> dict[str, dict[str, object]]:
+    """Style attributes per content kind (:data:`mpp_xl.workbook.specs.KINDS`)."""
+    out: dict[str, dict[str, object]] = {k: {"number_format": f} for k, f in specs.KINDS.items()}
+    out["titel"]["font"] = TITLE_FONT
+    out["kop"]["font"] = FRAME_FONTS["kop"]
+    out["kolomkop"].update(font=HEADER_FONT, fill=HEADER_FILL, border=BOX,
+                           alignment=Alignment(horizontal="center", vertical="center",
+                                               wrap_text=True))
+    out["notitie"]["font"] = FRAME_FONTS["notitie"]
+    out["waarschuwing"]["font"] = Font(bold=True, color="C00000")
+    for k in ("tekst", "aantal", "aantal_verschil", "fractie", "fractie_verschil", "procent",
+              "procentpunt", "jaar", "getal", "cel"):
+        out[k]["font"] = Font(name="Calibri", size=11)  # the template's default is smaller
+        if k != "tekst":
+            out[k]["border"] = BOX
+    return out
+
+
+def _style_row(ws: Worksheet) -> None:
+    """The hidden row with one styled cell per kind (read by the headless refresh)."""
+    styles = _kind_styles()
+    for j, kind in enumerate(specs.KIND_ORDER, start=1):
+        for attr, v in styles[kind].items():
+            setattr(ws.cell(specs.STYLE_ROW, j), attr, v)
+    ws.row_dimensions[specs.STYLE_ROW].hidden = True
+
+
+def _method_formula(kader: Worksheet) -> str:
+    """A formula showing Kader's ``mc_methode`` (the default when empty)."""
+    for r in range(1, kader.max_row + 1):
+        if kader.cell(r, 1).value == "mc_methode":
+            cell = f"{S.KADER}!$E${r}"
+            return f'="{specs.METHOD_LABEL}"&IF({cell}="","{specs.DEFAULT_METHOD}",{cell})'
+    return f'="{specs.METHOD_LABEL}{specs.DEFAULT_METHOD}"'
+
+
+def _onzekerheid(ws: Worksheet, kader: Worksheet, horizon: list[int]) -> dict[str, TablePos]:
+    """Per main series a table years x percentiles (``=MPP_BAND``), the scenarios
+    and the band width, and fan charts for :data:`mpp_xl.workbook.specs.FAN_SERIES`."""
+    write_frame(ws, specs.onzekerheid_frame(_method_formula(kader)))
+    n_charts = len(specs.FAN_SERIES)
+    row = specs.ONZ_FIRST_CHART_ROW + ((n_charts + 1) // 2) * specs.ONZ_CHART_ROWS + 1
+    pos: dict[str, TablePos] = {}
+    heads = ("Jaar", *specs.PCT_HEADERS, *SCENARIOS, "Breedte P12,5–P87,5")
+    model = f"{S.UITKOMSTEN}!${S.MODEL_CELL[0]}${S.MODEL_CELL[1:]}"
+    breaks: list[int] = []
+    for n_table, (reeks, s) in enumerate((k, s) for k, s in SERIES.items() if s.main):
+        if n_table % specs.ONZ_TABLES_PER_PAGE == 0:
+            breaks.append(row - 1)  # whole tables per printed page
+        ws.cell(row, 1, f"{s.label} ({s.unit_text})").font = Font(bold=True, color="1F4E79")
+        ws.cell(row, 9, reeks).font = Font(color="808080", size=8)
+        row += 1
+        for j, h in enumerate(heads, start=1):
+            _header(ws, row, j, h)
+        ys = [*horizon, horizon[-1] + 1] if s.is_stock else horizon
+        fmt = "0.0%" if s.unit == "fractie" else "#,##0"
+        first = row + 1
+        for y in ys:
+            row += 1
+            ws.cell(row, 1, y).border = BOX
+            for j, p in enumerate(specs.PERCENTILES, start=2):
+                c = ws.cell(row, j, f'=MPP_BAND("{reeks}",$A{row},{p:g},{model})')
+                c.number_format, c.border = fmt, BOX
+            for j, scen in enumerate(SCENARIOS, start=6):
+                c = ws.cell(row, j, _series_formula(reeks, f"$A{row}", scen, model))
+                c.number_format, c.border = fmt, BOX
+            c = ws.cell(row, 9, f"=E{row}-B{row}")
+            c.number_format, c.border = fmt, BOX
+        pos[reeks] = TablePos(first, row)
+        row += 2
+    for i, reeks in enumerate(specs.FAN_SERIES):
+        anchor = (f"{'A' if i % 2 == 0 else 'F'}"
+                  f"{specs.ONZ_FIRST_CHART_ROW + (i // 2) * specs.ONZ_CHART_ROWS}")
+        ws.add_chart(_fan_chart(ws, reeks, pos[reeks]), anchor)
+    ws.row_breaks.append(Break(id=specs.ONZ_FIRST_CHART_ROW + 2 * specs.ONZ_CHART_ROWS - 1))
+    for r in breaks:
+        ws.row_breaks.append(Break(id=r))
+    return pos
+
+
+def _fan_chart(ws: Worksheet, reeks: str, pos: TablePos) -> AreaChart:
+    """A stacked area P12,5–P87,5 (an invisible base plus the band), P67 and P50 as
+    lines and the three scenarios as markers; a stock ends on 1 jan eindjaar."""
+    s = SERIES[reeks]
+    last = pos.last - 1 if s.is_stock else pos.last
+
+    def ref(col: int) -> Reference:
+        return Reference(ws, min_col=col, min_row=pos.first, max_row=last)
+
+    area = AreaChart()
+    area.grouping = "stacked"
+    _chart_common(area, f"{s.label} ({'per 1 jan' if s.is_stock else 'per jaar'})",
+                  "0%" if s.unit == "fractie" else "#,##0", x_title=None)
+    base = Series(ref(2), title="P12,5")
+    base.graphicalProperties.noFill = True
+    base.graphicalProperties.line.noFill = True
+    band = Series(ref(9), title="band P12,5–P87,5")
+    band.graphicalProperties.solidFill = "BDD7EE"
+    band.graphicalProperties.line.noFill = True
+    area.series.extend([base, band])
+    area.set_categories(ref(1))
+    area.legend.legendEntry = [LegendEntry(idx=0, delete=True)]  # the invisible base
+    line = LineChart()
+    for col, name, width, dash in ((4, specs.MEDIO_LABEL, 28575, None),  # P67: the MPP's medio
+                                   (3, specs.MEDIAN_LABEL, 9525, "dash")):
+        sr = Series(ref(col), title=name)
+        sr.graphicalProperties.line.solidFill = "1F4E79"
+        sr.graphicalProperties.line.width = width
+        if dash:
+            sr.graphicalProperties.line.prstDash = dash
+        sr.smooth = False
+        line.series.append(sr)
+    for col, scen, color, symbol in ((6, "min", "548235", "triangle"),
+                                     (7, "medio", "C00000", "circle"),
+                                     (8, "max", "7030A0", "diamond")):
+        sr = Series(ref(col), title=f"MPP {scen}")
+        sr.marker.symbol = symbol
+        sr.marker.size = 7
+        sr.marker.graphicalProperties.solidFill = color
+        sr.marker.graphicalProperties.line.solidFill = color
+        sr.graphicalProperties.line.noFill = True
+        sr.smooth = False
+        line.series.append(sr)
+    area += line
+    return area
+
+
+def _bijstelling(ws: Worksheet) -> None:
+    """The frame and the hidden style row; the content is written by the refresh."""
+    write_frame(ws, specs.BIJSTELLING)
+    _style_row(ws)
+    _print_columns(ws, [list(range(1, 8))])
+
+
+def _print_columns(ws: Worksheet, strips: list[list[int]]) -> None:
+    """Print whole columns (the rows change at every refresh) in page strips
+    side by side, at the scale where the widest strip fills the page width."""
+    _fixed_scale(ws, scale_for(max(_units(ws, s) for s in strips)))
+    for strip in strips[:-1]:
+        ws.col_breaks.append(Break(id=strip[-1]))
+    ws.print_area = f"A1:{get_column_letter(strips[-1][-1])}{MAX_ROW}"
+
+
+def _realisatie(ws: Worksheet, realisaties: pd.DataFrame | None = None) -> None:
+    """The input table (reeks, jaar, waarde, bron; unlocked yellow cells, prefilled
+    with ``realisaties``) and the header of the backtest beside it."""
+    write_frame(ws, specs.REALISATIE)
+    _style_row(ws)
+    first, c0 = S.REAL_FIRST_ROW, S.REAL_BT_COL
+    for j, h in enumerate(S.REAL_INPUT_HEADERS, start=1):
+        _header(ws, S.REAL_HEADER_ROW, j, h)
+    for j, h in enumerate(S.REAL_BT_HEADERS):
+        _header(ws, S.REAL_HEADER_ROW, c0 + j, h, OUT_HEADER_FILL)
+    rows = [] if realisaties is None else realisaties.to_dict("records")
+    n = max(S.REAL_INPUT_ROWS, len(rows) + 100)
+    last = first + n - 1
+    for r in range(first, last + 1):
+        for j, fmt in enumerate(("@", "0", "#,##0.##", "@"), start=1):
+            c = ws.cell(r, j)
+            c.fill, c.font, c.protection, c.border = INPUT_FILL, INPUT_FONT, UNLOCKED, BOX
+            c.number_format = fmt
+    for r, rec in enumerate(rows, start=first):
+        v = float(rec["waarde"])
+        bron = rec.get("bron", "")
+        for j, val in enumerate((str(rec["reeks"]), int(rec["jaar"]),
+                                 int(v) if v.is_integer() and abs(v) < 1e15 else v,
+                                 None if bron in (None, "") else str(bron)), start=1):
+            ws.cell(r, j, val)
+    names = ",".join(SERIES)
+    checks = [DataValidation(type="whole", operator="between", formula1="1990", formula2="2100",
+                             allow_blank=True, showErrorMessage=True, errorTitle="Ongeldig jaar",
+                             error="Vul een jaartal in, bijvoorbeeld 2024."),
+              DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                             allow_blank=True, showErrorMessage=True,
+                             errorTitle="Ongeldige waarde",
+                             error="Vul een getal van 0 of meer in.")]
+    if len(names) < 255:  # Excel's limit for a list typed into the validation
+        checks.insert(0, DataValidation(type="list", formula1=f'"{names}"', allow_blank=True))
+    for dv, col in zip(checks, "ABC"[3 - len(checks):], strict=True):
+        dv.sqref = f"{col}{first}:{col}{last}"  # type: ignore[assignment]
+        ws.add_data_validation(dv)
+    ws.row_dimensions[S.REAL_HEADER_ROW].height = 30
+    # on paper: the realisations, then the backtest on its own page strip
+    _print_columns(ws, [list(range(1, c0)), list(range(c0, c0 + len(S.REAL_BT_HEADERS)))])
+    ws.print_title_rows = f"{S.REAL_HEADER_ROW}:{S.REAL_HEADER_ROW}"
+    ws.freeze_panes = f"A{first}"
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
 
 
 # --- Controles: corkscrews and the master check (FAST Standard) -----------------------
@@ -588,13 +739,10 @@ def control_rows(pos: dict[str, TablePos]) -> list[tuple[str, str, str]]:
 def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
     """One row per check (omschrijving, largest deviation over years and
     scenarios, tolerance, OK/FOUT) and the master check in B3."""
-    ws["A1"] = "Controles op het rekenmodel"
-    ws["A1"].font = TITLE_FONT
+    write_frame(ws, specs.CONTROLES)
     rows = control_rows(pos)
     first = S.CTRL_HEADER_ROW + 1
     last = first + len(rows) - 1
-    ws["A3"] = "Modelcontrole"
-    ws["A3"].font = Font(bold=True, size=12)
     m = ws[S.CTRL_MASTER_CELL]
     m.value = (f'=IF(AND(COUNTIF(E{first}:E{last},"{S.CTRL_OK}")={len(rows)},'
                f'{S.VALIDATIE}!${S.VAL_ERRORS_CELL[0]}${S.VAL_ERRORS_CELL[1:]}=0),'
@@ -603,21 +751,8 @@ def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
     m.alignment = Alignment(horizontal="center")
     m.border = BOX
     _status_colours(ws, S.CTRL_MASTER_CELL, S.MASTER_OK, S.MASTER_FAIL)
-    ws["A4"] = "Fouten op Validatie"
-    ws["A4"].font = BOLD
     ws["B4"] = f"={S.VALIDATIE}!${S.VAL_ERRORS_CELL[0]}${S.VAL_ERRORS_CELL[1:]}"
     ws["B4"].alignment = Alignment(horizontal="center")
-    ws["A5"] = ("Modelcontrole: OK als elke controle hieronder OK is en Validatie geen fouten "
-                "meldt, anders NIET OK. Balanscontrole per voorraad: stand per 1 januari + "
-                "instroom − uitstroom = stand "
-                "per 1 januari van het volgende jaar, per scenario (min, medio, max) en per jaar, "
-                "gerekend op de tabellen van Uitkomsten. Afwijking = grootste absolute verschil "
-                "in personen.")
-    ws["A5"].font = Font(italic=True, color="595959")
-    ws.merge_cells(f"A5:{get_column_letter(len(S.CTRL_HEADERS))}5")
-    ws["A5"].alignment = WRAP
-    ws.row_dimensions[5].height = S.row_height(S.text_lines(ws["A5"].value,
-                                                            sum(S.CTRL_WIDTHS)))
     for j, h in enumerate(S.CTRL_HEADERS, start=1):
         _header(ws, S.CTRL_HEADER_ROW, j, h)
     for i, (key, text, formula) in enumerate(rows):
@@ -639,12 +774,9 @@ def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
     if rows:
         _status_colours(ws, f"E{first}:E{last}", S.CTRL_OK, S.CTRL_FAIL)
     last = _order_signals(ws, pos, last + 2)
-    for j, w in enumerate(S.CTRL_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
     ws.row_dimensions[S.CTRL_HEADER_ROW].height = header_height(S.CTRL_HEADERS, S.CTRL_WIDTHS)
     _fixed_scale(ws, scale_for(sum(S.CTRL_WIDTHS)))
     ws.print_area = f"A1:{get_column_letter(len(S.CTRL_HEADERS))}{max(last, first)}"
-    ws.protection.sheet = True
 
 
 def order_rows(pos: dict[str, TablePos]) -> list[tuple[str, str, str]]:
@@ -691,33 +823,44 @@ def _order_signals(ws: Worksheet, pos: dict[str, TablePos], top: int) -> int:
     return max(last, top + 2)
 
 
-# --- the owned sheets (Validatie, Vaststelling, Logboek): written from their spec --------
+# --- frames and owned sheets, written from their spec ----------------------------------------
+#: Fonts of the frame cells by kind (:class:`mpp_xl.workbook.specs.Cell`); None: the default.
+FRAME_FONTS: dict[str, Font | None] = {
+    "titel": TITLE_FONT, "label": BOLD, "nadruk": Font(bold=True, size=12),
+    "kop": Font(bold=True, size=12, color="1F4E79"),
+    "uitkomst_kop": Font(bold=True, size=12, color="375623"),
+    "notitie": Font(italic=True, color="595959"), "tekst": None}
+
+
+def write_frame(ws: Worksheet, frame: Frame) -> None:
+    """The fixed part of a sheet (:class:`mpp_xl.workbook.specs.Frame`): its cells
+    (a spanned note is merged, wraps, and its row fits the text), the column
+    widths, the master check in B2 when the frame shows it, and protection."""
+    for ref, cell in frame.cells.items():
+        c = ws[ref]
+        c.value = cell.value
+        font = FRAME_FONTS[cell.kind]
+        if font is not None:
+            c.font = font
+        if cell.span:
+            last = c.column + cell.span - 1
+            ws.merge_cells(start_row=c.row, start_column=c.column, end_row=c.row, end_column=last)
+            c.alignment = WRAP
+            width = sum(frame.widths[get_column_letter(j)] for j in range(c.column, last + 1))
+            ws.row_dimensions[c.row].height = S.row_height(S.text_lines(str(cell.value), width))
+    for col, w in frame.widths.items():
+        ws.column_dimensions[col].width = w
+    if frame.shows_master_check:
+        _show_master_check(ws)
+    ws.protection.sheet = frame.protect
+
 def write_spec(ws: Worksheet, spec: SheetSpec, data: dict[int, list[object]] | None = None,
                ) -> None:
     """Write ``spec`` (:mod:`mpp_xl.workbook.specs`) on ``ws``: title, labels and
     fixed cells, the header, the fixed rows plus ``data`` (row -> values), status
     colours, widths, print setup and protection. The refresh rewrites the rows
     from the first data row on and sets their heights again."""
-    ws["A1"] = spec.title
-    ws["A1"].font = TITLE_FONT
-    for ref, text in spec.labels.items():
-        ws[ref] = text
-    for ref, value in spec.cells.items():
-        ws[ref] = value
-    for ref in spec.emphasis:
-        ws[ref].font = Font(bold=True, size=12)
-    if spec.shows_master_check:
-        _show_master_check(ws)
-    for ref in spec.labels:
-        ws[ref].font = BOLD
-    if spec.note is not None:
-        row, text = spec.note
-        c = ws.cell(row, 1, text)
-        c.font = Font(italic=True, color="595959")
-        # the note wraps over the table's width instead of running off the printed page
-        ws.merge_cells(f"A{row}:{get_column_letter(len(spec.columns))}{row}")
-        c.alignment = WRAP
-        ws.row_dimensions[row].height = S.row_height(S.text_lines(text, sum(spec.widths)))
+    write_frame(ws, spec)
     for j, h in enumerate(spec.headers, start=1):
         _header(ws, spec.header_row, j, h)
     rows = {**{r: dict(v) for r, v in spec.rows.items()},
@@ -739,75 +882,15 @@ def write_spec(ws: Worksheet, spec: SheetSpec, data: dict[int, list[object]] | N
         ws.conditional_formatting.add(rule.ref, CellIsRule(
             operator="equal", formula=[f'"{rule.value}"'],
             fill=PatternFill("solid", fgColor=rule.colour)))
-    for j, w in enumerate(spec.widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
     # header row height for its wrapped titles, a fixed scale for the table's width,
     # the header repeated on every page; whole columns: the rows grow at each refresh
-    ws.row_dimensions[spec.header_row].height = header_height(spec.headers, spec.widths)
-    _fixed_scale(ws, scale_for(sum(spec.widths)))
+    ws.row_dimensions[spec.header_row].height = header_height(spec.headers, spec.column_widths)
+    _fixed_scale(ws, scale_for(sum(spec.column_widths)))
     ws.print_title_rows = f"{spec.header_row}:{spec.header_row}"
     ws.print_area = f"A1:{get_column_letter(len(spec.columns))}{MAX_ROW}"
-    ws.protection.sheet = True
 
 
 # --- Toelichting, conf ---------------------------------------------------------------
-TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
-    ("h", "Meerjaren Productie Prognose (MPP) van de migratieketen"),
-    ("", "Deze werkmap is de master van de MPP. Elke ketenpartner heeft een eigen blad met "
-         "aannames; de uitkomsten worden berekend door het rekenmodel in Python (de "
-         "MPP-functies)."),
-    ("h", "Bladen"),
-    ("", "Kader: horizon (startjaar, eindjaar), MPP-versie en peildatum."),
-    ("", "DGM-APM, IND, COA, DTV, Nidos, RvdR, RvS, Politie, BZ: de aannames per partner. "
-         "Rechts op elk blad staan de belangrijkste uitkomsten van die aannames."),
-    ("", "Uitkomsten: per reeks een tabel jaren × scenario's (min, medio, max)."),
-    ("", "Grafieken: de grafieken van de publicatie."),
-    ("", "Onzekerheid: Monte-Carlobanden (P12,5, P50, P67, P87,5) per reeks en jaar, met "
-         "waaiergrafieken. Instellingen op Kader: mc_trekkingen, mc_zaad, mc_correlatie_jaren "
-         "en mc_methode (alle_aannames: elke aanname die per scenario verschilt wordt "
-         "getrokken; alleen_instroom: alleen de eerste asielaanvragen)."),
-    ("", "Bijstelling: wat is er veranderd ten opzichte van de vorige MPP en door welke "
-         "aannames. Vul op Kader bij vorige_mpp het bestand van de vorige MPP in (werkmap of "
-         "CSV, pad vanaf de map van deze werkmap)."),
-    ("", "Realisatie: vul de gerealiseerde waarden per reeks en jaar in; na verversen staat "
-         "ernaast hoe deze prognose het deed (fout en binnen of buiten de band min–max)."),
-    ("", "Validatie: alle fouten en waarschuwingen, met blad en cel."),
-    ("", "Controles: de balanscontrole van elke voorraad (stand 1 januari + instroom − "
-         "uitstroom = stand 1 januari volgend jaar) per scenario en jaar, en de "
-         "Modelcontrole: OK als elke controle klopt en Validatie geen fouten meldt, anders "
-         "NIET OK. Uitkomsten en "
-         "Validatie tonen de Modelcontrole bovenaan (cel B2)."),
-    ("", "Vaststelling: wie heeft welk blad vastgesteld, en is die vaststelling nog geldig."),
-    ("", "Logboek: elke verversing, vaststelling en samenvoeging."),
-    ("h", "Invullen"),
-    ("", "Vul alleen de gele cellen in. Een lege cel betekent: de standaardwaarde uit de "
-         "kolom Toelichting. Een waarde onder 'Alle jaren' geldt voor elk jaar; waarden "
-         "per jaar gaan in de jaarkolommen. Gebruik niet beide voor dezelfde rij."),
-    ("", "Scenario 'alle' geldt voor min, medio en max; een rij voor een scenario gaat voor."),
-    ("", "Percentages vult u in als fractie of met %: 12% = 0,12."),
-    ("", "Eigen formules mogen (bijvoorbeeld =F7*1,05); de uitkomst telt."),
-    ("h", "Verversen"),
-    ("", "In Excel (Windows, met xlwings): de MPP-functies rekenen vanzelf; de knop "
-         "Vernieuwen (op Uitkomsten en op elk partnerblad; macro SampleCall) ververst de "
-         "controles, de vaststelling en het logboek."),
-    ("", "Zonder Excel: mpp ververs WERKMAP. Bij fouten verandert er niets en krijgt u de "
-         "lijst met fouten; de vorige versie blijft bewaard in de map .backup."),
-    ("h", "Vaststellen"),
-    ("", "mpp vaststellen WERKMAP --partner IND --naam \"Naam\" legt naam, datum en een "
-         "vingerafdruk van de aannames van IND vast. Wijzigt daarna een aanname van IND, "
-         "dan vervalt de vaststelling. De MPP is 'vastgesteld' als alle partners geldig "
-         "hebben vastgesteld en er geen fouten zijn; anders 'concept'."),
-    ("", "mpp status WERKMAP toont de stand per partner."),
-    ("h", "Partnerbestanden"),
-    ("", "mpp exporteer-partner WERKMAP --partner COA -o COA.xlsx maakt een los bestand met "
-         "alleen het blad van COA; mpp importeer-partner WERKMAP COA.xlsx voegt het weer samen."),
-)
-
-
-#: Characters per line of Toelichting text (column A is 110 wide).
-TOELICHTING_WRAP = 100
-
-
 def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
     """One line of text per row (long paragraphs split over several rows, no
     wrapping inside a cell): row heights then never depend on how Excel or
@@ -815,7 +898,7 @@ def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
     import textwrap
 
     row = 1
-    teksten = list(TOELICHTING_TEKST)
+    teksten = list(specs.TOELICHTING_TEKST)
     if herkomst:  # Kader's herkomst_aannames, e.g. "calibrated example, not the partners'"
         teksten[2:2] = [("h", "Herkomst van de aannames"), ("", herkomst)]
     for kind, text in teksten:
@@ -828,7 +911,7 @@ def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
             c.font = TITLE_FONT if row == 1 else Font(bold=True, size=12, color="1F4E79")
             row += 1
             continue
-        lines = textwrap.wrap(text, TOELICHTING_WRAP, break_long_words=False) or [""]
+        lines = textwrap.wrap(text, specs.TOELICHTING_WRAP, break_long_words=False) or [""]
         for i, line in enumerate(lines):
             c = ws.cell(row, 1, line if i == 0 else "    " + line)
             c.alignment = Alignment(vertical="top")
@@ -837,40 +920,9 @@ def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
     ws.protection.sheet = True
 
 
-#: The interpreter written into xlwings.conf when ``mpp bouw`` gets no
-#: ``--interpreter``: ``python`` (the python.exe found on PATH) unless the
-#: build itself runs on Windows, where it is the running python.exe.
-DEFAULT_INTERPRETER = "python"
-
-CONF_VALUES: dict[str, object] = {
-    "Interpreter_Win": DEFAULT_INTERPRETER,
-    "Interpreter_Mac": "python",
-    # Empty on purpose: xlwings puts PYTHONPATH entries on sys.path unchanged, so a
-    # relative path resolves against Excel's working directory, not the workbook.
-    # The functions come from the installed package (pip install mpp-xl).
-    "PYTHONPATH": None,
-    "UDF Modules": "udfs.mpp_udfs",
-    "Debug UDFs": False,
-    "Use UDF Server": False,
-    "Show Console": False,
-}
-
-#: The explanation below the settings on the xlwings.conf sheet (Dutch).
-CONF_NOTES: tuple[str, ...] = (
-    "Toelichting:",
-    "UDF Modules = udfs.mpp_udfs: de MPP-functies komen uit het geïnstalleerde pakket "
-    "mpp-xl (py -m pip install -e . in de map van mpp-xl); PYTHONPATH blijft leeg.",
-    "Interpreter_Win: het volledige pad van python.exe waarin mpp-xl is geïnstalleerd "
-    "(mpp bouw --interpreter PAD); 'python' betekent: de python.exe die Windows op het "
-    "PATH vindt.",
-    "De knop Vernieuwen (Uitkomsten en elk partnerblad) voert de macro SampleCall uit: "
-    "import mpp_2024_2; mpp_2024_2.main(). Het bestand mpp_2024_2.py staat naast de werkmap.",
-)
-
-
 def default_interpreter() -> str:
     """:data:`DEFAULT_INTERPRETER`, or the running python.exe when building on Windows."""
-    return sys.executable if os.name == "nt" and sys.executable else DEFAULT_INTERPRETER
+    return sys.executable if os.name == "nt" and sys.executable else specs.DEFAULT_INTERPRETER
 
 
 def _conf(ws: Worksheet, interpreter: str | None = None) -> None:
@@ -878,7 +930,7 @@ def _conf(ws: Worksheet, interpreter: str | None = None) -> None:
     notes below it (replacing the template's English instructions)."""
     have = {ws.cell(r, 1).value: r for r in range(1, 12) if ws.cell(r, 1).value}
     nxt = max(have.values(), default=0) + 1
-    values = dict(CONF_VALUES, Interpreter_Win=interpreter or default_interpreter())
+    values = dict(specs.CONF_VALUES, Interpreter_Win=interpreter or default_interpreter())
     for key, val in values.items():
         r = have.get(key)
         if r is None:
@@ -886,9 +938,9 @@ def _conf(ws: Worksheet, interpreter: str | None = None) -> None:
             ws.cell(r, 1, key)
         ws.cell(r, 2, val)
     first = max(13, nxt + 1)
-    for r in range(first, max(ws.max_row, first + len(CONF_NOTES)) + 1):
+    for r in range(first, max(ws.max_row, first + len(specs.CONF_NOTES)) + 1):
         ws.cell(r, 1).value = None
-    for i, text in enumerate(CONF_NOTES):
+    for i, text in enumerate(specs.CONF_NOTES):
         ws.cell(first + i, 1, text)
 
 
@@ -931,9 +983,9 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     uit = wb.create_sheet(S.UITKOMSTEN)
     pos = _uitkomsten(uit, infos, horizon, version_ref)
     _grafieken(wb.create_sheet(S.GRAFIEKEN), uit, pos)
-    AS.build_onzekerheid(wb.create_sheet(S.ONZEKERHEID), horizon)
-    AS.build_bijstelling(wb.create_sheet(S.BIJSTELLING))
-    AS.build_realisatie(wb.create_sheet(S.REALISATIE), realisaties)
+    _onzekerheid(wb.create_sheet(S.ONZEKERHEID), made[S.KADER], horizon)
+    _bijstelling(wb.create_sheet(S.BIJSTELLING))
+    _realisatie(wb.create_sheet(S.REALISATIE), realisaties)
     write_spec(wb.create_sheet(S.VALIDATIE), specs.VALIDATIE)
     _controles(wb.create_sheet(S.CONTROLES), pos)
     write_spec(wb.create_sheet(S.VASTSTELLING), specs.VASTSTELLING)

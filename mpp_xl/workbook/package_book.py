@@ -308,7 +308,7 @@ def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, b
     parts: dict[str, bytes] = {}
     for spec in specs.OWNED:
         sheet, head, first, widths, wrap = (spec.name, spec.header_row, spec.first_row,
-                                            spec.widths, spec.wrap_cols)
+                                            spec.column_widths, spec.wrap_cols)
         if sheet not in pkg.sheet_paths:
             continue
         xml = base(sheet)

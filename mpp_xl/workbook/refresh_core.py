@@ -90,9 +90,11 @@ UNKNOWN_REQUEST_USER = "onbekend (Office.js)"
 #: The Logboek user when the operating system names nobody either.
 UNKNOWN_USER = "onbekend"
 
-# Vaststelling columns (1-based), per VS_HEADERS: Partner, Naam, Datum,
-# Vingerafdruk bij vaststelling, Huidige vingerafdruk, Status, Toelichting.
-_VS_NAME_COL, _VS_SIGNED_COL, _VS_CURRENT_COL = 2, 4, 5
+# Vaststelling columns (1-based) from the spec: the sign-off (Naam, Datum, Vingerafdruk bij
+# vaststelling) and the refresh's own (Huidige vingerafdruk, Status, Toelichting).
+_VS_NAME_COL = specs.column(specs.VASTSTELLING, "Naam")
+_VS_SIGNED_COL = specs.column(specs.VASTSTELLING, "Vingerafdruk bij vaststelling")
+_VS_CURRENT_COL = specs.column(specs.VASTSTELLING, "Huidige vingerafdruk")
 
 
 class Formula(str):

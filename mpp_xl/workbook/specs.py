@@ -1,16 +1,23 @@
-"""The sheets the refresh owns (Validatie, Vaststelling, Logboek), declared as data.
+"""The sheets of the master workbook declared as data.
 
-A :class:`SheetSpec` says where the table is (header row, first data row),
-its columns (header, width, wrap, kind of cell), the fixed cells (labels,
-formulas, notes), the fixed data rows and the status colours. Every writer
-reads the same spec:
+A :class:`Frame` is the fixed part of a sheet: its cells (title, labels,
+notes, fixed formulas; each with a *kind* that names its style), merged
+notes that wrap over several columns, column widths, and whether the
+master check shows in B2. A :class:`SheetSpec` is an owned sheet (Validatie,
+Vaststelling, Logboek): a frame plus a table the refresh rewrites, with its
+header row, columns (header, width, wrap, kind), fixed data rows and status
+colours. The texts of Toelichting and the xlwings.conf settings are data here
+as well.
 
-* the build (:func:`mpp_xl.workbook.builder.write_spec`, openpyxl);
+Every writer reads the same declarations:
+
+* the build (:mod:`mpp_xl.workbook.builder`, openpyxl): :func:`write_frame` and
+  ``write_spec`` for every sheet, the dynamic tables and charts beside them;
 * the one refresh (:mod:`mpp_xl.workbook.refresh_core`) over the package on
-  disk and over the Excel Book: positions and the counter formulas;
-* the row heights of the refreshed XML (:mod:`mpp_xl.workbook.analysis_sheets`).
+  disk and over the Excel Book: positions, columns and the counter formulas;
+* the row heights of the refreshed XML (:mod:`mpp_xl.workbook.package_book`).
 
-No openpyxl here: colours are hex strings, kinds are names.
+No openpyxl here: colours are hex strings, kinds and fonts are names.
 """
 
 from __future__ import annotations
@@ -51,6 +58,53 @@ KIND_ORDER: tuple[str, ...] = tuple(KINDS)
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A fixed cell: its value (text or formula) and kind (the style: "titel",
+    "label" bold, "nadruk" bold 12 pt, "kop" a blue heading, "uitkomst_kop" a
+    green heading, "notitie" italic grey, "tekst" plain). ``span`` > 0: merged
+    over that many columns, wrapped, and the row as high as the text needs."""
+
+    value: object
+    kind: str = "tekst"
+    span: int = 0
+
+
+def title(text: str) -> Cell:
+    return Cell(text, "titel")
+
+
+def label(text: str) -> Cell:
+    return Cell(text, "label")
+
+
+def note(text: str, span: int = 0) -> Cell:
+    return Cell(text, "notitie", span)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Frame:
+    """The fixed part of a sheet: ``cells`` (reference -> :class:`Cell`; A1 is
+    the title), ``widths`` (column letter -> width in Excel character units,
+    used for the merged notes' row heights as well), ``shows_master_check``:
+    the Modelcontrole of Controles in B2; ``protect``: the sheet is protected
+    (its unlocked cells stay editable)."""
+
+    name: str
+    cells: Mapping[str, Cell]
+    widths: Mapping[str, float] = field(default_factory=dict)
+    shows_master_check: bool = False
+    protect: bool = True
+
+    @property
+    def title(self) -> str:
+        return str(self.cells["A1"].value)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {r: str(c.value) for r, c in self.cells.items() if c.kind == "label"}
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of an owned table: header text, width (Excel character
     units), wrapped text or not, and the kind of its data cells ("text", or
@@ -71,26 +125,22 @@ class StatusColour:
     colour: str
 
 
-@dataclass(frozen=True)
-class SheetSpec:
-    """An owned sheet. ``cells``: fixed cells (reference -> text or formula);
-    ``labels``: bold label cells; ``note``: (row, text) of an italic note
-    merged over the table's width; ``rows``: fixed data rows (row -> {column:
-    value}); ``emphasis``: cells in bold 12 pt; ``wrap_all``: data cells wrap
-    in every column (row heights still follow only the ``wrap`` columns)."""
+@dataclass(frozen=True, kw_only=True)
+class SheetSpec(Frame):
+    """An owned sheet: the frame plus the table the refresh rewrites from
+    ``header_row`` + 1 on. ``rows``: fixed data rows (row -> {column: value});
+    ``wrap_all``: data cells wrap in every column (row heights still follow
+    only the ``wrap`` columns). The widths are the columns'."""
 
-    name: str
-    title: str
     header_row: int
     columns: tuple[Column, ...]
-    labels: Mapping[str, str] = field(default_factory=dict)
-    cells: Mapping[str, object] = field(default_factory=dict)
-    note: tuple[int, str] | None = None
     rows: Mapping[int, Mapping[int, object]] = field(default_factory=dict)
     colours: tuple[StatusColour, ...] = ()
-    emphasis: tuple[str, ...] = ()
-    shows_master_check: bool = False
     wrap_all: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "widths", {chr(64 + j): c.width
+                                            for j, c in enumerate(self.columns, start=1)})
 
     @property
     def first_row(self) -> int:
@@ -102,7 +152,7 @@ class SheetSpec:
         return tuple(c.header for c in self.columns)
 
     @property
-    def widths(self) -> tuple[float, ...]:
+    def column_widths(self) -> tuple[float, ...]:
         return tuple(c.width for c in self.columns)
 
     @property
@@ -112,7 +162,8 @@ class SheetSpec:
 
     @property
     def note_rows(self) -> tuple[int, ...]:
-        return () if self.note is None else (self.note[0],)
+        """Rows of merged notes in column A (their heights follow the text)."""
+        return tuple(int(r[1:]) for r, c in self.cells.items() if c.span and r[0] == "A")
 
 
 def _columns(headers: tuple[str, ...], widths: tuple[float, ...], wrap: tuple[int, ...],
@@ -137,14 +188,16 @@ def vaststelling_status() -> str:
             f'{S.VALIDATIE}!{S.VAL_ERRORS_CELL}=0),"{S.STATE_DONE}","{S.STATE_DRAFT}")')
 
 
+# --- the owned sheets -----------------------------------------------------------------
 VALIDATIE = SheetSpec(
     name=S.VALIDATIE,
-    title="Validatie van de aannames",
+    cells={"A1": title("Validatie van de aannames"), "A3": label("Fouten"),
+           "A4": label("Waarschuwingen"), "A5": label("Gecontroleerd op"),
+           **{ref: Cell(f) for ref, f in validatie_counters(S.VAL_HEADER_ROW + 1,
+                                                            S.VAL_HEADER_ROW + 1).items()},
+           S.VAL_CHECKED_CELL: Cell("nog niet gecontroleerd (voer 'mpp ververs' uit)")},
     header_row=S.VAL_HEADER_ROW,
     columns=_columns(S.VAL_HEADERS, S.VAL_WIDTHS, S.VAL_WRAP_COLS),
-    labels={"A3": "Fouten", "A4": "Waarschuwingen", "A5": "Gecontroleerd op"},
-    cells={**validatie_counters(S.VAL_HEADER_ROW + 1, S.VAL_HEADER_ROW + 1),
-           S.VAL_CHECKED_CELL: "nog niet gecontroleerd (voer 'mpp ververs' uit)"},
     rows={S.VAL_HEADER_ROW + 1: {}},  # an empty styled row: the sample for new rows
     colours=(StatusColour(f"A{S.VAL_HEADER_ROW + 1}:A2000", "fout", RED),
              StatusColour(f"A{S.VAL_HEADER_ROW + 1}:A2000", "waarschuwing", AMBER)),
@@ -154,25 +207,25 @@ VALIDATIE = SheetSpec(
 
 VASTSTELLING = SheetSpec(
     name=S.VASTSTELLING,
-    title="Vaststelling door de ketenpartners",
+    cells={"A1": title("Vaststelling door de ketenpartners"), "A2": label("Status MPP"),
+           "A3": label("Laatst ververst"), S.VS_STATUS_CELL: Cell(vaststelling_status(), "nadruk"),
+           S.VS_REFRESHED_CELL: Cell("nog niet"),
+           "A4": note("Een partner stelt zijn blad vast met 'mpp vaststellen'. De vingerafdruk "
+                      "legt de aannames vast: verandert daarna een invoer van die partner, dan "
+                      "vervalt de vaststelling bij de volgende verversing.",
+                      span=len(S.VS_HEADERS))},
     header_row=S.VS_HEADER_ROW,
     columns=_columns(S.VS_HEADERS, S.VS_WIDTHS, S.VS_WRAP_COLS, S.VS_FINGERPRINT_COLS),
-    labels={"A2": "Status MPP", "A3": "Laatst ververst"},
-    cells={S.VS_STATUS_CELL: vaststelling_status(), S.VS_REFRESHED_CELL: "nog niet"},
-    note=(4, "Een partner stelt zijn blad vast met 'mpp vaststellen'. De vingerafdruk legt de "
-             "aannames vast: verandert daarna een invoer van die partner, dan vervalt de "
-             "vaststelling bij de volgende verversing."),
     rows={r: {1: p, 6: S.SIGN_NONE} for p, r in S.VS_ROWS.items()},
     colours=(StatusColour(f"F{S.VS_FIRST_ROW}:F{S.VS_LAST_ROW}", S.SIGN_VALID, GREEN),
              StatusColour(f"F{S.VS_FIRST_ROW}:F{S.VS_LAST_ROW}", S.SIGN_VOID, RED),
              StatusColour(S.VS_STATUS_CELL, S.STATE_DONE, GREEN),
              StatusColour(S.VS_STATUS_CELL, S.STATE_DRAFT, AMBER)),
-    emphasis=(S.VS_STATUS_CELL,),
 )
 
 LOGBOEK = SheetSpec(
     name=S.LOGBOEK,
-    title="Logboek",
+    cells={"A1": title("Logboek")},
     header_row=S.LOG_HEADER_ROW,
     columns=_columns(S.LOG_HEADERS, S.LOG_WIDTHS, S.LOG_WRAP_COLS),
     wrap_all=True,
@@ -181,3 +234,220 @@ LOGBOEK = SheetSpec(
 #: Every owned sheet, in workbook order.
 OWNED: tuple[SheetSpec, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
 SPECS: dict[str, SheetSpec] = {s.name: s for s in OWNED}
+
+
+def column(spec: SheetSpec, header: str) -> int:
+    """The 1-based column of ``header`` in an owned table."""
+    return spec.headers.index(header) + 1
+
+
+# --- the parameter sheets (header block above the input table) -------------------------
+PARAM_NOTE = ("Vul alleen de gele cellen in. Een lege cel betekent: de standaardwaarde "
+              "(zie Toelichting). Een waarde onder 'Alle jaren' geldt voor elk jaar. "
+              "Formules zijn toegestaan.")
+
+
+def parameter_frame(sheet: str, version: str) -> Frame:
+    """Kader (coordinator, overall status) or a partner sheet (contact, its sign-off
+    status); B2 is the yellow input cell of the contact."""
+    if sheet == S.KADER:
+        head = (f"Kader — uitgangspunten van de MPP {version}".strip(), "Coördinator",
+                "Status MPP", f"={S.VASTSTELLING}!${S.VS_STATUS_CELL[0]}${S.VS_STATUS_CELL[1:]}")
+    else:
+        head = (f"{sheet} — {PARTNERS[sheet]}", "Contactpersoon", "Status vaststelling",
+                f"={S.VASTSTELLING}!$F${S.VS_ROWS[sheet]}")
+    return Frame(name=sheet, cells={"A1": title(head[0]), "A2": label(head[1]),
+                                    "A3": label(head[2]), S.STATUS_CELL: label(head[3]),
+                                    "A4": note(PARAM_NOTE)})
+
+
+#: Title of the outcome block beside a partner's input table.
+OUTCOME_TITLE = "Uitkomsten van deze aannames (berekend met de MPP-functies; niet invullen)"
+
+
+# --- Uitkomsten, Grafieken ---------------------------------------------------------------
+def uitkomsten_frame(version_ref: str, model_formula: str, last_year: int) -> Frame:
+    """Title (with Kader's mpp_versie), the model cell and the notes."""
+    return Frame(
+        name=S.UITKOMSTEN,
+        cells={"A1": title(f'="Uitkomsten MPP "&{version_ref}'), "A3": label("Rekenmodel"),
+               S.MODEL_CELL: label(model_formula),
+               "D3": Cell("Deze cel rekent de hele keten door met alle aannames van de "
+                          "partnerbladen; de tabellen hieronder lezen eruit.", span=3),
+               "A4": note("Stromen: totaal per jaar. Voorraden: stand per 1 januari "
+                          f"(tot en met 1 januari {last_year + 1}). Bandbreedte = max − min.",
+                          span=6)},
+        widths={"A": 14, "B": 13, "C": 13, "D": 13, "E": 13, "F": 24},  # F: the series key
+        shows_master_check=True)
+
+
+GRAFIEKEN = Frame(name=S.GRAFIEKEN,
+                  cells={"A1": title("Grafieken (scenario medio, tenzij anders vermeld)")},
+                  protect=False)
+
+# --- Onzekerheid -----------------------------------------------------------------------
+#: Percentiles of the Onzekerheid tables (percent) and their column headers.
+PERCENTILES: tuple[float, ...] = (12.5, 50.0, 67.0, 87.5)
+PCT_HEADERS: tuple[str, ...] = ("P12,5", "P50", "P67", "P87,5")
+#: Series with a fan chart on Onzekerheid.
+FAN_SERIES: tuple[str, ...] = ("instroom_totaal", "coa_bezetting", "ind_werkvoorraad",
+                               "nidos_caseload", "amv_instroom", "dtv_caseload")
+ONZ_FIRST_CHART_ROW = 6
+ONZ_CHART_ROWS = 18
+ONZ_TABLES_PER_PAGE = 5
+#: The cell showing the Monte Carlo method (Kader's mc_methode) on Onzekerheid.
+METHOD_CELL = "A5"
+METHOD_LABEL = "Monte-Carlomethode: "
+#: The default Monte Carlo method (``analysis.uncertainty.METHODS[0]``; a test keeps them equal).
+DEFAULT_METHOD = "alle_aannames"
+#: Legend labels of the fan charts' lines (as in the report's fan charts).
+MEDIO_LABEL = "medio (P67)"
+MEDIAN_LABEL = "mediaan (P50)"
+
+
+def onzekerheid_frame(method_formula: str) -> Frame:
+    """Title, the three notes and the Monte Carlo method in use (A5)."""
+    return Frame(name=S.ONZEKERHEID, cells={
+        "A1": title("Onzekerheid: Monte-Carlobanden"),
+        "A2": note("Methode alle_aannames (standaard): per trekking en jaar één scenarioscore "
+                   "voor elke aanname die per scenario verschilt, zo dat P12,5, P67 en P87,5 "
+                   "van die aannames gelijk zijn aan min, medio en max. Methode "
+                   "alleen_instroom: alleen de eerste asielaanvragen worden getrokken, alle "
+                   "andere aannames staan op medio."),
+        "A3": note("Methode, aantal trekkingen, startgetal en correlatie tussen de jaren staan "
+                   "op Kader (mc_methode, mc_trekkingen, mc_zaad, mc_correlatie_jaren). "
+                   "Stromen: totaal per jaar; voorraden: per 1 januari."),
+        "A4": note("Grafieken: het vlak is de band P12,5–P87,5, de dikke lijn medio (P67, wat "
+                   "de MPP medio noemt), de dunne stippellijn de mediaan (P50), de punten de "
+                   "drie scenario's van de MPP (min, medio, max). Voorraden tot 1 januari van "
+                   "het eindjaar, zoals in de publicatie; de tabellen tonen ook 1 januari "
+                   "daarna."),
+        METHOD_CELL: label(method_formula)},
+        widths={"A": 10, **dict.fromkeys("BCDEFGH", 13), "I": 18})
+
+
+# --- Bijstelling, Realisatie -------------------------------------------------------------
+BIJSTELLING = Frame(
+    name=S.BIJSTELLING,
+    cells={"A1": title("Bijstelling: vergelijking met de vorige MPP"),
+           "A2": note("Wordt bij elke verversing bijgewerkt (mpp ververs of Vernieuwen in "
+                      "Excel). De vorige MPP staat op Kader bij vorige_mpp."),
+           f"A{S.BIJ_FIRST_ROW}": Cell("Nog niet ververst: voer 'mpp ververs' uit of klik op "
+                                       "Vernieuwen.")},
+    widths=dict(zip("ABCDEFG", (30, 10, 8, 14, 14, 14, 11), strict=True)))
+
+_BT = S.REAL_BT_COL
+REALISATIE = Frame(
+    name=S.REALISATIE,
+    cells={"A1": title("Realisaties en terugtoets"),
+           "A2": note("Vul per reeks en jaar de gerealiseerde waarde in (gele cellen): stromen "
+                      "als totaal van het jaar, voorraden per 1 januari. De reeksnamen staan op "
+                      "Uitkomsten (grijs, rechts van elke titel).", span=_BT - 1),
+           "A4": Cell("Realisaties (invoer)", "kop"),
+           f"{chr(64 + _BT)}4": Cell("Terugtoets: deze prognose tegen de realisaties (berekend "
+                                     "bij verversen; niet invullen)", "uitkomst_kop"),
+           f"{chr(64 + _BT)}{S.REAL_SUMMARY_ROW}": Cell("Nog niet ververst.")},
+    widths={**dict(zip("ABCDE", (24, 7, 11, 18, 2), strict=True)),
+            **{chr(64 + _BT + j): w for j, w in enumerate((24, 7, 11, 11, 11, 11, 13, 10, 8))}})
+
+# --- Controles ----------------------------------------------------------------------------
+CONTROLES = Frame(
+    name=S.CONTROLES,
+    cells={"A1": title("Controles op het rekenmodel"), "A3": Cell("Modelcontrole", "nadruk"),
+           "A4": label("Fouten op Validatie"),
+           "A5": note("Modelcontrole: OK als elke controle hieronder OK is en Validatie geen "
+                      "fouten meldt, anders NIET OK. Balanscontrole per voorraad: stand per 1 "
+                      "januari + instroom − uitstroom = stand per 1 januari van het volgende "
+                      "jaar, per scenario (min, medio, max) en per jaar, gerekend op de tabellen "
+                      "van Uitkomsten. Afwijking = grootste absolute verschil in personen.",
+                      span=len(S.CTRL_HEADERS))},
+    widths={chr(64 + j): w for j, w in enumerate(S.CTRL_WIDTHS, start=1)})
+
+
+# --- Toelichting and xlwings.conf ---------------------------------------------------------
+#: Toelichting, one (kind, text) per paragraph: "h" a heading, "" a paragraph.
+TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
+    ("h", "Meerjaren Productie Prognose (MPP) van de migratieketen"),
+    ("", "Deze werkmap is de master van de MPP. Elke ketenpartner heeft een eigen blad met "
+         "aannames; de uitkomsten worden berekend door het rekenmodel in Python (de "
+         "MPP-functies)."),
+    ("h", "Bladen"),
+    ("", "Kader: horizon (startjaar, eindjaar), MPP-versie en peildatum."),
+    ("", "DGM-APM, IND, COA, DTV, Nidos, RvdR, RvS, Politie, BZ: de aannames per partner. "
+         "Rechts op elk blad staan de belangrijkste uitkomsten van die aannames."),
+    ("", "Uitkomsten: per reeks een tabel jaren × scenario's (min, medio, max)."),
+    ("", "Grafieken: de grafieken van de publicatie."),
+    ("", "Onzekerheid: Monte-Carlobanden (P12,5, P50, P67, P87,5) per reeks en jaar, met "
+         "waaiergrafieken. Instellingen op Kader: mc_trekkingen, mc_zaad, mc_correlatie_jaren "
+         "en mc_methode (alle_aannames: elke aanname die per scenario verschilt wordt "
+         "getrokken; alleen_instroom: alleen de eerste asielaanvragen)."),
+    ("", "Bijstelling: wat is er veranderd ten opzichte van de vorige MPP en door welke "
+         "aannames. Vul op Kader bij vorige_mpp het bestand van de vorige MPP in (werkmap of "
+         "CSV, pad vanaf de map van deze werkmap)."),
+    ("", "Realisatie: vul de gerealiseerde waarden per reeks en jaar in; na verversen staat "
+         "ernaast hoe deze prognose het deed (fout en binnen of buiten de band min–max)."),
+    ("", "Validatie: alle fouten en waarschuwingen, met blad en cel."),
+    ("", "Controles: de balanscontrole van elke voorraad (stand 1 januari + instroom − "
+         "uitstroom = stand 1 januari volgend jaar) per scenario en jaar, en de "
+         "Modelcontrole: OK als elke controle klopt en Validatie geen fouten meldt, anders "
+         "NIET OK. Uitkomsten en "
+         "Validatie tonen de Modelcontrole bovenaan (cel B2)."),
+    ("", "Vaststelling: wie heeft welk blad vastgesteld, en is die vaststelling nog geldig."),
+    ("", "Logboek: elke verversing, vaststelling en samenvoeging."),
+    ("h", "Invullen"),
+    ("", "Vul alleen de gele cellen in. Een lege cel betekent: de standaardwaarde uit de "
+         "kolom Toelichting. Een waarde onder 'Alle jaren' geldt voor elk jaar; waarden "
+         "per jaar gaan in de jaarkolommen. Gebruik niet beide voor dezelfde rij."),
+    ("", "Scenario 'alle' geldt voor min, medio en max; een rij voor een scenario gaat voor."),
+    ("", "Percentages vult u in als fractie of met %: 12% = 0,12."),
+    ("", "Eigen formules mogen (bijvoorbeeld =F7*1,05); de uitkomst telt."),
+    ("h", "Verversen"),
+    ("", "In Excel (Windows, met xlwings): de MPP-functies rekenen vanzelf; de knop "
+         "Vernieuwen (op Uitkomsten en op elk partnerblad; macro SampleCall) ververst de "
+         "controles, de vaststelling en het logboek."),
+    ("", "Zonder Excel: mpp ververs WERKMAP. Bij fouten verandert er niets en krijgt u de "
+         "lijst met fouten; de vorige versie blijft bewaard in de map .backup."),
+    ("h", "Vaststellen"),
+    ("", "mpp vaststellen WERKMAP --partner IND --naam \"Naam\" legt naam, datum en een "
+         "vingerafdruk van de aannames van IND vast. Wijzigt daarna een aanname van IND, "
+         "dan vervalt de vaststelling. De MPP is 'vastgesteld' als alle partners geldig "
+         "hebben vastgesteld en er geen fouten zijn; anders 'concept'."),
+    ("", "mpp status WERKMAP toont de stand per partner."),
+    ("h", "Partnerbestanden"),
+    ("", "mpp exporteer-partner WERKMAP --partner COA -o COA.xlsx maakt een los bestand met "
+         "alleen het blad van COA; mpp importeer-partner WERKMAP COA.xlsx voegt het weer samen."),
+)
+
+
+#: Characters per line of Toelichting text (column A is 110 wide).
+TOELICHTING_WRAP = 100
+
+#: The interpreter written into xlwings.conf when ``mpp bouw`` gets no
+#: ``--interpreter``: ``python`` (the python.exe found on PATH) unless the
+#: build itself runs on Windows, where it is the running python.exe.
+DEFAULT_INTERPRETER = "python"
+
+CONF_VALUES: dict[str, object] = {
+    "Interpreter_Win": DEFAULT_INTERPRETER,
+    "Interpreter_Mac": "python",
+    # Empty on purpose: xlwings puts PYTHONPATH entries on sys.path unchanged, so a
+    # relative path resolves against Excel's working directory, not the workbook.
+    # The functions come from the installed package (pip install mpp-xl).
+    "PYTHONPATH": None,
+    "UDF Modules": "udfs.mpp_udfs",
+    "Debug UDFs": False,
+    "Use UDF Server": False,
+    "Show Console": False,
+}
+
+#: The explanation below the settings on the xlwings.conf sheet (Dutch).
+CONF_NOTES: tuple[str, ...] = (
+    "Toelichting:",
+    "UDF Modules = udfs.mpp_udfs: de MPP-functies komen uit het geïnstalleerde pakket "
+    "mpp-xl (py -m pip install -e . in de map van mpp-xl); PYTHONPATH blijft leeg.",
+    "Interpreter_Win: het volledige pad van python.exe waarin mpp-xl is geïnstalleerd "
+    "(mpp bouw --interpreter PAD); 'python' betekent: de python.exe die Windows op het "
+    "PATH vindt.",
+    "De knop Vernieuwen (Uitkomsten en elk partnerblad) voert de macro SampleCall uit: "
+    "import mpp_2024_2; mpp_2024_2.main(). Het bestand mpp_2024_2.py staat naast de werkmap.",
+)

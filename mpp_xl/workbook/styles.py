@@ -1,6 +1,5 @@
-"""Styles, header cells, result formulas and print scaling shared by the
-sheet builders (:mod:`mpp_xl.workbook.builder` and
-:mod:`mpp_xl.workbook.analysis_sheets`)."""
+"""Styles, header cells, result formulas and print scaling of the sheet
+builder (:mod:`mpp_xl.workbook.builder`) and the partner files."""
 
 from __future__ import annotations
 

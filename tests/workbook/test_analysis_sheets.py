@@ -22,8 +22,8 @@ from mpp_xl.analysis.uncertainty import simulate
 from mpp_xl.cli import main as cli
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.series import SERIES
-from mpp_xl.workbook import analysis_sheets as AS
 from mpp_xl.workbook import sheets as S
+from mpp_xl.workbook import specs
 from mpp_xl.workbook.builder import build
 from mpp_xl.workbook.reader import read_workbook_realisaties
 from mpp_xl.workbook.refresh import refresh_workbook
@@ -121,7 +121,7 @@ def test_fan_charts_read_the_onzekerheid_tables(built_master: Path):
     with zipfile.ZipFile(built_master) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")]
     fans = [c for c in charts if "Onzekerheid" in c]
-    assert len(fans) == len(AS.FAN_SERIES)
+    assert len(fans) == len(specs.FAN_SERIES)
     for c in fans:
         assert "<areaChart>" in c and "<lineChart>" in c
         assert 'grouping val="stacked"' in c

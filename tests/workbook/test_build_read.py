@@ -133,7 +133,7 @@ def test_charts_present(built_master: Path):
     with zipfile.ZipFile(built_master) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         text = " ".join(z.read(n).decode() for n in charts)
-    from mpp_xl.workbook.analysis_sheets import FAN_SERIES
+    from mpp_xl.workbook.specs import FAN_SERIES
 
     assert len(charts) == 7 + len(FAN_SERIES)  # Grafieken + the fan charts on Onzekerheid
     assert "Uitkomsten" in text and 'grouping val="stacked"' in text

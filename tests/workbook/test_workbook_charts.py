@@ -161,7 +161,7 @@ def test_onzekerheid_shows_the_monte_carlo_method(master: Path) -> None:
 def test_the_sheets_default_method_is_the_simulations_default() -> None:
     from mpp_xl.analysis.uncertainty import METHODS
     from mpp_xl.core.registry import PARAMETERS
-    from mpp_xl.workbook.analysis_sheets import DEFAULT_METHOD
+    from mpp_xl.workbook.specs import DEFAULT_METHOD
 
     assert DEFAULT_METHOD == METHODS[0] == PARAMETERS["mc_methode"].default
 
