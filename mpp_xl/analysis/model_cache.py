@@ -298,7 +298,7 @@ def _compute_bands(resolved: Resolved, pcts: tuple[float, ...]) -> Any:
     """Monte Carlo bands with the Kader settings (mc_trekkingen, mc_zaad,
     mc_correlatie_jaren) via :func:`mpp_xl.analysis.uncertainty.simulate`."""
     try:
-        from .uncertainty import simulate
+        from .uncertainty import simulate  # lazily: scipy only for MPP_BAND
     except ImportError as e:
         raise ArgError(
             "MPP_BAND is niet beschikbaar: de Monte-Carloberekening "

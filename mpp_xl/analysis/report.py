@@ -9,6 +9,7 @@ rounded to hundreds as in the publication, with Dutch thousands separators.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -410,8 +411,6 @@ def comparison_chart(old: Forecast, new: Forecast, keys: Sequence[str] = COMPARE
 def text_page(title: str, lines: Sequence[str], footer: str = "") -> Figure:
     """A page of text (title page, explanation of the comparison). Lines that
     do not fit above the footer are left out with a note how many."""
-    import textwrap
-
     fig = Figure(figsize=FIGSIZE, dpi=DPI)
     fig.text(0.07, 0.88, title, fontsize=20, fontweight="bold", color="#154273", va="top")
     step, gap = 0.04, 0.012

@@ -7,6 +7,14 @@ hidden aliases: they parse to the same command or ``dest`` but ``--help``,
 usage lines and error messages show only the Dutch form. Register commands
 with :func:`add_command` and options with :func:`option`; ``docs/cli.md``
 documents the scheme and ``tests/cli/test_cli_naming.py`` enforces it.
+
+Imports: building the parser imports every command module, so a handler
+imports the workbook layer, the report and the uncertainty modules inside its
+body, on use: ``mpp valideer aannames.csv`` then never loads openpyxl,
+``formulas``, matplotlib or xlwings (``tests/cli/test_cli_imports.py``). These
+handler bodies, optional or platform modules (xlwings, fcntl/msvcrt) and the
+slow ``formulas`` package are the package's only imports inside functions;
+none of them avoids an import cycle (``lint-imports`` checks the layers).
 """
 
 from __future__ import annotations

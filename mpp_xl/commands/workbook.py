@@ -266,20 +266,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{partner or 'PARTNER'} -o {partner or 'PARTNER'}.xlsx"))
     before, _ = live_state(args.workbook, "importeer-partner")
     res = import_partner(args.workbook, args.partnerfile, partner, force=args.forceer)
-    for m in res["meldingen"]:
+    for m in res.warnings:
         print(f"Let op: {m}", file=sys.stderr)
-    if res["niets"]:
+    if res.nothing:
         sign = {"al overgenomen": " De vaststelling erin was al overgenomen.",
                 "niet overgenomen": " De vaststelling erin hoort niet bij deze aannames en "
-                                    "is niet overgenomen."}.get(res["vaststelling"] or "", "")
-        print(f"{res['partner']}: niets gewijzigd; de invoer in {Path(args.workbook).name} is "
+                                    "is niet overgenomen."}.get(res.signoff or "", "")
+        print(f"{res.partner}: niets gewijzigd; de invoer in {Path(args.workbook).name} is "
               f"al gelijk aan {Path(args.partnerfile).name} (al eerder samengevoegd, of er is "
               f"niets ingevuld).{sign} Er is niets geschreven.")
         return 0
     after, problems = live_state(args.workbook, "importeer-partner")
-    extra = f"; vaststelling {res['vaststelling']}" if res["vaststelling"] else ""
-    print(f"{res['partner']} samengevoegd: {res['gewijzigd']} cel(len) gewijzigd{extra}. "
-          f"Status: {res['status']}.")
+    extra = f"; vaststelling {res.signoff}" if res.signoff else ""
+    print(f"{res.partner} samengevoegd: {res.changed} cel(len) gewijzigd{extra}. "
+          f"Status: {res.status}.")
     warnings = [p for p in problems if not p.is_error]
     print(f"{len(warnings)} waarschuwing(en) in de aannames"
           + ("; zie mpp valideer of het blad Validatie." if warnings else "."))

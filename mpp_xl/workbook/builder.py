@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import textwrap
 from collections import defaultdict
 from copy import copy
 from dataclasses import dataclass, field
@@ -75,24 +76,14 @@ from .styles import (
     UNIT_PT,
     UNLOCKED,
     WRAP,
+    column_width,
+    fixed_scale,
+    header,
     header_height,
     printable_pt,
     scale_for,
-)
-from .styles import (
-    column_width as _width,
-)
-from .styles import (
-    fixed_scale as _fixed_scale,
-)
-from .styles import (
-    header as _header,
-)
-from .styles import (
-    series_formula as _series_formula,
-)
-from .styles import (
-    units as _units,
+    series_formula,
+    units,
 )
 
 TEMPLATE = Path(__file__).with_name("templates") / "xlwings_standalone.xlsm"
@@ -265,7 +256,7 @@ def _param_sheet(ws: Worksheet, sheet: str, table: Table, years: list[int],
     # table header
     heads = [*layout.HEADERS_BEFORE_YEARS, *years, *layout.HEADERS_AFTER_YEARS]
     for j, h in enumerate(heads, start=1):
-        _header(ws, layout.HEADER_ROW, j, h)
+        header(ws, layout.HEADER_ROW, j, h)
 
     row = layout.HEADER_ROW
     for p in parameters_of(sheet):
@@ -340,10 +331,10 @@ def _outcome_block(ws: Worksheet, info: SheetInfo, years: list[int]) -> None:
     out_years = [*years, years[-1] + 1]
     ws.cell(layout.HEADER_ROW - 1, c0, specs.OUTCOME_TITLE).font = Font(bold=True,
                                                                           color="375623")
-    _header(ws, layout.HEADER_ROW, c0, "Uitkomst", OUT_HEADER_FILL)
-    _header(ws, layout.HEADER_ROW, c0 + 1, "Scenario", OUT_HEADER_FILL)
+    header(ws, layout.HEADER_ROW, c0, "Uitkomst", OUT_HEADER_FILL)
+    header(ws, layout.HEADER_ROW, c0 + 1, "Scenario", OUT_HEADER_FILL)
     for j, y in enumerate(out_years):
-        _header(ws, layout.HEADER_ROW, c0 + 2 + j, y, OUT_HEADER_FILL)
+        header(ws, layout.HEADER_ROW, c0 + 2 + j, y, OUT_HEADER_FILL)
     row = layout.HEADER_ROW
     for reeks in keys:
         s = SERIES[reeks]
@@ -358,7 +349,7 @@ def _outcome_block(ws: Worksheet, info: SheetInfo, years: list[int]) -> None:
                 c.fill, c.border = OUT_FILL, BOX
                 if j < n:
                     ycell = f"{get_column_letter(c0 + 2 + j)}${layout.HEADER_ROW}"
-                    c.value = _series_formula(reeks, ycell, scen)
+                    c.value = series_formula(reeks, ycell, scen)
                     c.number_format = "0.0%" if s.unit == "fractie" else "#,##0"
     ws.column_dimensions[get_column_letter(c0)].width = 34
     ws.column_dimensions[get_column_letter(c0 + 1)].width = 9
@@ -389,7 +380,7 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
         ws.cell(row, 6, reeks).font = Font(color="808080", size=8)
         row += 1
         for j, h in enumerate(("Jaar", *SCENARIOS, "Bandbreedte"), start=1):
-            _header(ws, row, j, h)
+            header(ws, row, j, h)
         ys = [*years, years[-1] + 1] if s.is_stock else years
         first = row + 1
         fmt = "0.0%" if s.unit == "fractie" else "#,##0"
@@ -397,7 +388,7 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
             row += 1
             ws.cell(row, 1, y).border = BOX
             for j, scen in enumerate(SCENARIOS, start=2):
-                c = ws.cell(row, j, _series_formula(reeks, f"$A{row}", scen, f"${S.MODEL_CELL[0]}"
+                c = ws.cell(row, j, series_formula(reeks, f"$A{row}", scen, f"${S.MODEL_CELL[0]}"
                                                                           f"${S.MODEL_CELL[1:]}"))
                 c.number_format, c.border = fmt, BOX
             c = ws.cell(row, 5, f"=D{row}-B{row}")
@@ -405,8 +396,8 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
         pos[reeks] = TablePos(first, row)
         blocks.append((first - 2, row))  # title row .. last year
         row += 2
-    scale = min(90, scale_for(_units(ws, range(1, 7))))
-    _fixed_scale(ws, scale)
+    scale = min(90, scale_for(units(ws, range(1, 7))))
+    fixed_scale(ws, scale)
     for r in row_breaks_for_blocks(blocks, heights, scale):
         ws.row_breaks.append(Break(id=r))  # whole tables per printed page
     ws.print_area = f"A1:F{row - 2}"
@@ -533,7 +524,7 @@ def _onzekerheid(ws: Worksheet, kader: Worksheet, horizon: list[int]) -> dict[st
         ws.cell(row, 9, reeks).font = Font(color="808080", size=8)
         row += 1
         for j, h in enumerate(heads, start=1):
-            _header(ws, row, j, h)
+            header(ws, row, j, h)
         ys = [*horizon, horizon[-1] + 1] if s.is_stock else horizon
         fmt = "0.0%" if s.unit == "fractie" else "#,##0"
         first = row + 1
@@ -544,7 +535,7 @@ def _onzekerheid(ws: Worksheet, kader: Worksheet, horizon: list[int]) -> dict[st
                 c = ws.cell(row, j, f'=MPP_BAND("{reeks}",$A{row},{p:g},{model})')
                 c.number_format, c.border = fmt, BOX
             for j, scen in enumerate(SCENARIOS, start=6):
-                c = ws.cell(row, j, _series_formula(reeks, f"$A{row}", scen, model))
+                c = ws.cell(row, j, series_formula(reeks, f"$A{row}", scen, model))
                 c.number_format, c.border = fmt, BOX
             c = ws.cell(row, 9, f"=E{row}-B{row}")
             c.number_format, c.border = fmt, BOX
@@ -617,7 +608,7 @@ def _bijstelling(ws: Worksheet) -> None:
 def _print_columns(ws: Worksheet, strips: list[list[int]]) -> None:
     """Print whole columns (the rows change at every refresh) in page strips
     side by side, at the scale where the widest strip fills the page width."""
-    _fixed_scale(ws, scale_for(max(_units(ws, s) for s in strips)))
+    fixed_scale(ws, scale_for(max(units(ws, s) for s in strips)))
     for strip in strips[:-1]:
         ws.col_breaks.append(Break(id=strip[-1]))
     ws.print_area = f"A1:{get_column_letter(strips[-1][-1])}{MAX_ROW}"
@@ -630,9 +621,9 @@ def _realisatie(ws: Worksheet, realisaties: pd.DataFrame | None = None) -> None:
     _style_row(ws)
     first, c0 = S.REAL_FIRST_ROW, S.REAL_BT_COL
     for j, h in enumerate(S.REAL_INPUT_HEADERS, start=1):
-        _header(ws, S.REAL_HEADER_ROW, j, h)
+        header(ws, S.REAL_HEADER_ROW, j, h)
     for j, h in enumerate(S.REAL_BT_HEADERS):
-        _header(ws, S.REAL_HEADER_ROW, c0 + j, h, OUT_HEADER_FILL)
+        header(ws, S.REAL_HEADER_ROW, c0 + j, h, OUT_HEADER_FILL)
     rows = [] if realisaties is None else realisaties.to_dict("records")
     n = max(S.REAL_INPUT_ROWS, len(rows) + 100)
     last = first + n - 1
@@ -754,7 +745,7 @@ def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
     ws["B4"] = f"={S.VALIDATIE}!${S.VAL_ERRORS_CELL[0]}${S.VAL_ERRORS_CELL[1:]}"
     ws["B4"].alignment = Alignment(horizontal="center")
     for j, h in enumerate(S.CTRL_HEADERS, start=1):
-        _header(ws, S.CTRL_HEADER_ROW, j, h)
+        header(ws, S.CTRL_HEADER_ROW, j, h)
     for i, (key, text, formula) in enumerate(rows):
         r = first + i
         ws.cell(r, 1, key)
@@ -775,7 +766,7 @@ def _controles(ws: Worksheet, pos: dict[str, TablePos]) -> None:
         _status_colours(ws, f"E{first}:E{last}", S.CTRL_OK, S.CTRL_FAIL)
     last = _order_signals(ws, pos, last + 2)
     ws.row_dimensions[S.CTRL_HEADER_ROW].height = header_height(S.CTRL_HEADERS, S.CTRL_WIDTHS)
-    _fixed_scale(ws, scale_for(sum(S.CTRL_WIDTHS)))
+    fixed_scale(ws, scale_for(sum(S.CTRL_WIDTHS)))
     ws.print_area = f"A1:{get_column_letter(len(S.CTRL_HEADERS))}{max(last, first)}"
 
 
@@ -804,7 +795,7 @@ def _order_signals(ws: Worksheet, pos: dict[str, TablePos], top: int) -> int:
     ws.row_dimensions[top + 1].height = S.row_height(S.text_lines(S.ORDER_NOTE,
                                                                   sum(S.CTRL_WIDTHS)))
     for j, h in enumerate(S.ORDER_HEADERS, start=1):
-        _header(ws, top + 2, j, h)
+        header(ws, top + 2, j, h)
     ws.row_dimensions[top + 2].height = header_height(S.ORDER_HEADERS, S.CTRL_WIDTHS)
     rows = order_rows(pos)
     first = top + 3
@@ -862,7 +853,7 @@ def write_spec(ws: Worksheet, spec: SheetSpec, data: dict[int, list[object]] | N
     from the first data row on and sets their heights again."""
     write_frame(ws, spec)
     for j, h in enumerate(spec.headers, start=1):
-        _header(ws, spec.header_row, j, h)
+        header(ws, spec.header_row, j, h)
     rows = {**{r: dict(v) for r, v in spec.rows.items()},
             **{r: dict(enumerate(v, start=1)) for r, v in (data or {}).items()}}
     for r, values in rows.items():
@@ -885,7 +876,7 @@ def write_spec(ws: Worksheet, spec: SheetSpec, data: dict[int, list[object]] | N
     # header row height for its wrapped titles, a fixed scale for the table's width,
     # the header repeated on every page; whole columns: the rows grow at each refresh
     ws.row_dimensions[spec.header_row].height = header_height(spec.headers, spec.column_widths)
-    _fixed_scale(ws, scale_for(sum(spec.column_widths)))
+    fixed_scale(ws, scale_for(sum(spec.column_widths)))
     ws.print_title_rows = f"{spec.header_row}:{spec.header_row}"
     ws.print_area = f"A1:{get_column_letter(len(spec.columns))}{MAX_ROW}"
 
@@ -895,8 +886,6 @@ def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
     """One line of text per row (long paragraphs split over several rows, no
     wrapping inside a cell): row heights then never depend on how Excel or
     LibreOffice measure wrapped text, so lines cannot overlap."""
-    import textwrap
-
     row = 1
     teksten = list(specs.TOELICHTING_TEKST)
     if herkomst:  # Kader's herkomst_aannames, e.g. "calibrated example, not the partners'"
@@ -1070,10 +1059,10 @@ def _param_print(ws: Worksheet, info: SheetInfo) -> None:
     titles = list(range(1, layout.COL_SCENARIO + 1))
     values = list(range(layout.COL_ALL, info.last_col - 1))
     notes = [info.last_col - 1, info.last_col]
-    widths = [(c, _width(ws, c)) for c in range(1, info.last_col + 1)]
-    strips = column_strips(_units(ws, titles), widths, [values, notes])
-    widest = max(_units(ws, titles) + _units(ws, s) for s in strips)
-    _fixed_scale(ws, scale_for(widest))
+    widths = [(c, column_width(ws, c)) for c in range(1, info.last_col + 1)]
+    strips = column_strips(units(ws, titles), widths, [values, notes])
+    widest = max(units(ws, titles) + units(ws, s) for s in strips)
+    fixed_scale(ws, scale_for(widest))
     for strip in strips[:-1]:
         ws.col_breaks.append(Break(id=strip[-1]))
     ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"

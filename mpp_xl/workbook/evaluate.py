@@ -22,9 +22,12 @@ Cells are keyed ``(sheet, row, col)`` (1-based). Values: float, str, bool,
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -94,7 +97,7 @@ def _unquote_sheet(s: str) -> str:
 
 def to_plain(x: Any) -> Any:
     """formulas/numpy values -> plain Python (2-D lists for ranges, None for empty)."""
-    import schedula as sh
+    import schedula as sh  # lazily, with formulas: see _compile
 
     if x is sh.EMPTY or x is None:
         return None
@@ -244,7 +247,7 @@ class Evaluator:
     def _compile(self, text: str) -> Any:
         if text in self._compiled:
             return self._compiled[text]
-        import formulas
+        import formulas  # lazily: ~1 s to import, needed only for formulas without a cached value
 
         if self._parser is None:
             fns = formulas.get_functions()
@@ -288,10 +291,6 @@ def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def load_catalogue(udf_dir: str | None = None) -> dict[str, Callable[..., Any]]:
     """``CATALOGUE`` of the UDF module ``mpp_udfs`` (the module Excel uses)."""
-    import importlib
-    import sys
-    from pathlib import Path
-
     d = Path(udf_dir) if udf_dir else Path(__file__).resolve().parents[2] / "udfs"
     if str(d) not in sys.path:
         sys.path.insert(0, str(d))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -270,16 +271,29 @@ def _stale_message(pfile: Path, master: Path, own: str, when: str) -> str:
             "daarin over, of voeg dit bestand toch samen met --forceer.")
 
 
-def import_partner(master: str | Path, pfile: str | Path, partner: str | None = None,
-                   *, force: bool = False) -> dict[str, Any]:
-    """Merge a partner file into the master (atomic, with backup and refresh).
+@dataclass
+class PartnerImport:
+    """What :func:`import_partner` did. ``changed``: input cells changed in the
+    master; ``nothing``: the master already held these inputs and sign-off, so
+    nothing was written; ``signoff``: the sign-off in the file, None or
+    (Dutch, shown to the user) 'overgenomen', 'niet overgenomen', 'al
+    overgenomen'; ``status``: the MPP status after the refresh; ``warnings``:
+    Dutch messages; ``exported``: when the file was exported (its property)."""
 
-    Returns a summary: ``partner``, ``gewijzigd`` (number of cells),
-    ``niets`` (True: the master already holds these inputs and sign-off, nothing
-    written), ``vaststelling`` (None, 'overgenomen', 'niet overgenomen', 'al
-    overgenomen'), ``status`` (after the refresh), ``meldingen`` (Dutch warnings).
-    Refuses (MppError) when the master's inputs of the partner changed since the
-    export, unless ``force``."""
+    partner: str
+    exported: str | None = None
+    changed: int = 0
+    nothing: bool = False
+    signoff: str | None = None
+    status: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_partner(master: str | Path, pfile: str | Path, partner: str | None = None,
+                   *, force: bool = False) -> PartnerImport:
+    """Merge a partner file into the master (atomic, with backup and refresh);
+    returns a :class:`PartnerImport`. Refuses (MppError) when the master's inputs
+    of the partner changed since the export, unless ``force``."""
     master, pfile = Path(master), Path(pfile)
     if not pfile.exists():
         raise MppError(f"Bestand niet gevonden: {pfile}")
@@ -297,9 +311,7 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
     when = props.get(PROP_EXPORT) or "een onbekend moment"
     pblock = read_blocks(ppkg.data, pfile.name, (own,))[own]
     pcells = {(c.row, c.col): c for c in ppkg.cells(own)}
-    summary: dict[str, Any] = {"partner": own, "gewijzigd": 0, "vaststelling": None,
-                               "niets": False, "status": None, "meldingen": [],
-                               "geexporteerd": props.get(PROP_EXPORT)}
+    summary = PartnerImport(own, exported=props.get(PROP_EXPORT))
 
     def change(data: bytes) -> tuple[bytes | None, Any]:
         mpkg = Package(data, master.name)
@@ -354,13 +366,13 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         if not targets:
             # the master already holds exactly these inputs (e.g. imported before)
             if so is None or so == have or so.fingerprint != current_fp:
-                summary["niets"] = True
+                summary.nothing = True
                 if so is not None:
-                    summary["vaststelling"] = ("al overgenomen" if so == have
+                    summary.signoff = ("al overgenomen" if so == have
                                                else "niet overgenomen")
                 return None, summary
         elif exported_fp is None:
-            summary["meldingen"].append(
+            summary.warnings.append(
                 f"{pfile.name} is geëxporteerd met een oudere versie van mpp en bevat geen "
                 f"vingerafdruk van de master; daarom kon niet worden gecontroleerd of de invoer "
                 f"van {own} in {master.name} sinds de export ({when}) is gewijzigd. Controleer "
@@ -369,7 +381,7 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         elif exported_fp != current_fp:
             if not force:
                 raise MppError(_stale_message(pfile, master, own, when))
-            summary["meldingen"].append(
+            summary.warnings.append(
                 f"samengevoegd met --forceer, hoewel de invoer van {own} in {master.name} "
                 f"sinds de export ({when}) was gewijzigd; de vorige versie staat in .backup/.")
             note += f" Met --forceer: de master was sinds de export ({when}) gewijzigd."
@@ -384,16 +396,16 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
             if a.fingerprint(own) == so.fingerprint:
                 signoffs[own] = so
                 note += f" Vaststelling door {so.name} ({so.date}) overgenomen."
-                summary["vaststelling"] = "overgenomen"
+                summary.signoff = "overgenomen"
             else:
                 note += " De vaststelling in het partnerbestand hoort niet bij deze aannames " \
                         "en is niet overgenomen."
-                summary["vaststelling"] = "niet overgenomen"
-        summary["gewijzigd"] = len(targets)
+                summary.signoff = "niet overgenomen"
+        summary.changed = len(targets)
         out, result = refresh_bytes(merged, master.name, signoffs=signoffs,
                                     action=f"samengevoegd {own}", note=note,
                                     base_dir=Path(master).resolve().parent)
-        summary["status"] = result.state
+        summary.status = result.state
         return out, summary
 
     return update_file(master, change)  # type: ignore[no-any-return]

@@ -348,6 +348,7 @@ class Package:
         si = cell.f_attrs.get("si")
         for m in self.cells(sheet):
             if m.f_attrs.get("t") == "shared" and m.f_attrs.get("si") == si and m.formula:
+                # lazily: reading values (the UDFs, mpp valideer) does not load openpyxl
                 from openpyxl.formula.translate import Translator
 
                 return Translator("=" + m.formula, origin=m.ref).translate_formula(cell.ref)[1:]
