@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, commands
-from .commands import CommandMap, MppParser, hidden_strings, option
+from .commands import CommandMap, MppParser, hidden_strings, option, order_help
 from .core.problems import MppError, ValidationError, format_problems
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(module, "register", None)
         if register is not None:
             register(sub)
+    order_help(sub)
     return parser
 
 

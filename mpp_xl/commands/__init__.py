@@ -105,6 +105,20 @@ def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str
     return action
 
 
+#: The order of the commands in ``mpp --hulp``: the round's workflow (build, check,
+#: refresh, compute, sign off, partner files), then the analyses and the lists.
+HELP_ORDER: tuple[str, ...] = (
+    "bouw", "valideer", "ververs", "reken", "vaststellen", "status", "exporteer-partner",
+    "importeer-partner", "waardenkopie", "vergelijk", "terugtoets", "onzekerheid", "rapport",
+    "doelzoeken", "reeksen", "parameters", "regels")
+
+
+def order_help(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """List the registered commands in :data:`HELP_ORDER` (unknown ones last)."""
+    rank = {n: i for i, n in enumerate(HELP_ORDER)}
+    sub._choices_actions.sort(key=lambda a: rank.get(a.dest, len(rank)))  # noqa: SLF001
+
+
 def add_command(sub: argparse._SubParsersAction, name: str,  # type: ignore[type-arg]
                 oud: str | None, **kwargs: Any) -> argparse.ArgumentParser:
     """A sub-command ``name``; ``oud`` (the former English name) parses to the

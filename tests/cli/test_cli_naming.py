@@ -200,3 +200,13 @@ def test_ambiguous_numbers_are_refused_with_exit_2(argv: list[str], fragment: st
     err = capsys.readouterr().err
     assert fragment in err and "Traceback" not in err
     assert "--doel" in err or "--jaar" in err
+
+
+def test_help_lists_every_command_once_in_workflow_order(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from mpp_xl.commands import HELP_ORDER
+
+    with pytest.raises(SystemExit):
+        main(["--hulp"])
+    listed = re.findall(r"^    ([a-z][a-z-]+)", capsys.readouterr().out, re.M)
+    assert listed == list(HELP_ORDER)
