@@ -241,8 +241,8 @@ class XlwingsBook:
             for top, bottom, col in _runs(cells):
                 try:
                     sh.range((top, col), (bottom, col)).number_format = fmt
-                except Exception:  # noqa: BLE001 - formats are cosmetic
-                    return
+                except Exception:  # noqa: BLE001 - formats are cosmetic: try the others
+                    continue
 
     def calculate(self) -> None:
         app = self.book.app

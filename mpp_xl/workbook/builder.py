@@ -401,7 +401,7 @@ def _uitkomsten(ws: Worksheet, infos: list[SheetInfo], years: list[int],
     for r in row_breaks_for_blocks(blocks, heights, scale):
         ws.row_breaks.append(Break(id=r))  # whole tables per printed page
     ws.print_area = f"A1:F{row - 2}"
-    ws.freeze_panes = "A6"
+    ws.freeze_panes = f"A{S.UITKOMSTEN_FIRST_TABLE_ROW}"
     return pos
 
 
@@ -602,7 +602,7 @@ def _bijstelling(ws: Worksheet) -> None:
     """The frame and the hidden style row; the content is written by the refresh."""
     write_frame(ws, specs.BIJSTELLING)
     _style_row(ws)
-    _print_columns(ws, [list(range(1, 8))])
+    _print_columns(ws, [list(range(1, len(specs.BIJSTELLING.widths) + 1))])
 
 
 def _print_columns(ws: Worksheet, strips: list[list[int]]) -> None:
@@ -910,7 +910,8 @@ def _toelichting(ws: Worksheet, version: str, herkomst: str = "") -> None:
 
 
 def default_interpreter() -> str:
-    """:data:`DEFAULT_INTERPRETER`, or the running python.exe when building on Windows."""
+    """:data:`mpp_xl.workbook.specs.DEFAULT_INTERPRETER`, or the running python.exe
+    when building on Windows."""
     return sys.executable if os.name == "nt" and sys.executable else specs.DEFAULT_INTERPRETER
 
 
@@ -1007,7 +1008,7 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
 
 def _page_setup(ws: Worksheet) -> None:
     """A4 landscape with narrow margins. Sheets with a fixed print scale (set by
-    :func:`_fixed_scale`, with manual page breaks) keep it; the others are
+    :func:`mpp_xl.workbook.styles.fixed_scale`, with manual page breaks) keep it; the others are
     fitted to the page width (charts, Toelichting)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

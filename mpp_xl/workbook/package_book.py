@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from ..core.problems import MppError
 from . import sheets as S
@@ -54,12 +55,11 @@ from .xlsxio import (
 
 Block = list[list[Any]]
 
-#: Excel's calculation engine id of Microsoft 365 (see builder.CALC_ID).
+#: Excel's calculation engine id of Microsoft 365 (written by the build and every refresh).
 CALC_ID = 191029
 
 #: Per owned sheet the row whose cells give the style of new data cells.
-TEMPLATE_ROW: dict[str, int] = {S.VALIDATIE: S.VAL_HEADER_ROW + 1, S.VASTSTELLING: S.VS_FIRST_ROW,
-                                S.LOGBOEK: S.LOG_HEADER_ROW + 1}
+TEMPLATE_ROW: dict[str, int] = {s.name: s.first_row for s in specs.OWNED}
 
 _REMOVE = object()  # a cleared cell that disappears from the XML (style and all)
 
@@ -212,7 +212,7 @@ class PackageBook:
         t1 = time.perf_counter()
         results = ev.evaluate_all()
         t2 = time.perf_counter()
-        mr, mc = 3, 2  # Uitkomsten!B3
+        mr, mc = coordinate_to_tuple(S.MODEL_CELL)
         handle = results.get((S.UITKOMSTEN, mr, mc))
         if not isinstance(handle, str) or isinstance(handle, XlErr) \
                 or not handle.startswith("MPP "):

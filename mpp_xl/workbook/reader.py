@@ -334,8 +334,12 @@ def realisaties_from_rows(rows: list[list[object]]) -> pd.DataFrame:
     try:
         return realisaties_from_frame(df.drop(columns="_regel"), f"blad {S.REALISATIE}")
     except MppError as e:  # point at the sheet row instead of the CSV line
-        msg = re.sub(r"regel (\d+)", lambda m: f"rij {int(m.group(1)) - 2 + S.REAL_FIRST_ROW}",
-                     str(e))
+        # CSV line N is the (N-1)th record (line 1 the header); empty rows were skipped
+        def row(m: re.Match[str]) -> str:
+            n = int(m.group(1)) - 2
+            return f"rij {recs[n]['_regel'] if 0 <= n < len(recs) else m.group(1)}"
+
+        msg = re.sub(r"regel (\d+)", row, str(e))
         raise MppError(msg) from None
 
 

@@ -49,7 +49,6 @@ REAL_BT_HEADERS = ("Reeks", "Jaar", "Realisatie", "Min", "Medio", "Max",
                    "Fout (medio − realisatie)", "Procent / pp", "Binnen band")
 
 # --- header block of a parameter sheet (1-based rows, column B holds the value)
-ROW_TITLE, ROW_CONTACT, ROW_STATUS, ROW_NOTE = 1, 2, 3, 4
 CONTACT_CELL = "B2"
 STATUS_CELL = "B3"
 

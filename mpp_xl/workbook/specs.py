@@ -11,8 +11,9 @@ as well.
 
 Every writer reads the same declarations:
 
-* the build (:mod:`mpp_xl.workbook.builder`, openpyxl): :func:`write_frame` and
-  ``write_spec`` for every sheet, the dynamic tables and charts beside them;
+* the build (:mod:`mpp_xl.workbook.builder`, openpyxl): ``write_frame`` for every
+  sheet's fixed part (``write_spec`` adds an owned sheet's table), then the
+  dynamic tables and charts; Toelichting and xlwings.conf from their texts here;
 * the one refresh (:mod:`mpp_xl.workbook.refresh_core`) over the package on
   disk and over the Excel Book: positions, columns and the counter formulas;
 * the row heights of the refreshed XML (:mod:`mpp_xl.workbook.package_book`).
@@ -233,7 +234,6 @@ LOGBOEK = SheetSpec(
 
 #: Every owned sheet, in workbook order.
 OWNED: tuple[SheetSpec, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
-SPECS: dict[str, SheetSpec] = {s.name: s for s in OWNED}
 
 
 def column(spec: SheetSpec, header: str) -> int:

@@ -378,3 +378,14 @@ def test_old_workbook_without_analysis_sheets_still_refreshes(tmp_path: Path,
     wb.save(p)
     res = refresh_workbook(p)
     assert res.n_errors == 0 and res.meldingen == []
+
+
+def test_realisatie_error_names_the_sheet_row_past_empty_rows() -> None:
+    """Empty input rows are skipped; the message still names the row on the sheet."""
+    from mpp_xl.core.problems import MppError
+    from mpp_xl.workbook.reader import realisaties_from_rows
+
+    rows = [["coa_bezetting", 2024, 60000, None], [None] * 4, [None] * 4,
+            ["coa_bezetting", 2025, "veel", None]]
+    with pytest.raises(MppError, match=rf"rij {S.REAL_FIRST_ROW + 3}\b"):
+        realisaties_from_rows(rows)
