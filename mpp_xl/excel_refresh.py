@@ -228,8 +228,24 @@ class XlwingsBook:
         return Path(full).parent
 
     def set_kinds(self, sheet: str, kinds: dict[tuple[int, int], str]) -> None:
-        """The kinds of analysis cells as their number formats."""
+        """The kinds of analysis cells: number format, font and fill
+        (:data:`mpp_xl.workbook.specs.KIND_FONTS`, ``KIND_FILLS``), one call per
+        property and column run of a kind."""
         self.set_formats(sheet, {rc: specs.KINDS[k] for rc, k in kinds.items()})
+        by_kind: dict[str, list[tuple[int, int]]] = {}
+        for rc, k in kinds.items():
+            by_kind.setdefault(k, []).append(rc)
+        sh = self.book.sheets[sheet]
+        for kind, cells in by_kind.items():
+            font, fill = specs.KIND_FONTS.get(kind, specs.PLAIN), specs.KIND_FILLS.get(kind)
+            for top, bottom, col in _runs(cells):
+                try:
+                    rng = sh.range((top, col), (bottom, col))
+                    rng.font.bold, rng.font.italic = font.bold, font.italic
+                    rng.font.size, rng.font.color = font.size, f"#{font.color}"
+                    rng.color = None if fill is None else f"#{fill}"
+                except Exception:  # noqa: BLE001 - fonts are cosmetic: try the others
+                    continue
 
     def set_formats(self, sheet: str, formats: dict[tuple[int, int], str]) -> None:
         """Number formats per cell, one call per format and column run."""

@@ -59,6 +59,30 @@ KIND_ORDER: tuple[str, ...] = tuple(KINDS)
 
 
 @dataclass(frozen=True)
+class KindFont:
+    """The font of a content kind: bold, italic, size (points), colour (hex RGB)."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float = 11
+    color: str = "000000"
+
+
+#: Fonts of the content kinds; every other kind is :data:`PLAIN` (Calibri 11). The build
+#: writes them into the hidden style row, the Excel button sets them on the cells.
+KIND_FONTS: dict[str, KindFont] = {
+    "titel": KindFont(bold=True, size=14, color="1F4E79"),
+    "kop": KindFont(bold=True, size=12, color="1F4E79"),
+    "kolomkop": KindFont(bold=True, color="FFFFFF"),
+    "notitie": KindFont(italic=True, color="595959"),
+    "waarschuwing": KindFont(bold=True, color="C00000"),
+}
+PLAIN = KindFont()
+#: Fills of the content kinds (hex RGB); the others have none.
+KIND_FILLS: dict[str, str] = {"kolomkop": "1F4E79"}
+
+
+@dataclass(frozen=True)
 class Cell:
     """A fixed cell: its value (text or formula) and kind (the style: "titel",
     "label" bold, "nadruk" bold 12 pt, "kop" a blue heading, "uitkomst_kop" a

@@ -160,12 +160,42 @@ class _Range:
 
     number_format = ""
 
+    def _cells(self) -> list[tuple[int, int]]:
+        (r0, c0), (r1, c1) = self.first, self.last
+        return [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+
+    @property
+    def font(self) -> _Font:
+        return _Font(self)
+
+    @property
+    def color(self) -> object:
+        return None
+
+    @color.setter
+    def color(self, value: object) -> None:
+        for rc in self._cells():
+            self.sheet.fills[rc] = value
+
+
+class _Font:
+    """xlwings' Font: every property set lands on each cell of the range."""
+
+    def __init__(self, rng: _Range) -> None:
+        object.__setattr__(self, "rng", rng)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        for rc in self.rng._cells():  # noqa: SLF001
+            self.rng.sheet.fonts.setdefault(rc, {})[name] = value
+
 
 class _Sheet:
     def __init__(self, book: _XwBook, name: str) -> None:
         self.book, self.name = book, name
         self.cells = book.fake.cells[name]
         self.api = _Api(name in book.fake.protected)
+        self.fonts: dict[tuple[int, int], dict[str, object]] = {}
+        self.fills: dict[tuple[int, int], object] = {}
 
     def com_value(self, r: int, c: int) -> object:
         v = self.cells.get((r, c))
@@ -252,3 +282,31 @@ def test_button_modules_import_without_posix_only_modules() -> None:
                           text=True, timeout=120, check=False,
                           env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_xlwings_adapter_styles_analysis_cells_like_the_style_row(book: FakeBook) -> None:
+    """The button sets each analysis cell's font and fill by its kind; the kinds'
+    fonts are the ones the build wrote into the hidden style row of the shipped
+    workbook (which the headless refresh copies), read back with openpyxl."""
+    import openpyxl
+
+    from mpp_xl.excel_refresh import XlwingsBook
+    from mpp_xl.workbook import sheets as S
+    from mpp_xl.workbook import specs
+
+    ws = openpyxl.load_workbook(SHIPPED)[S.REALISATIE]
+    for j, kind in enumerate(specs.KIND_ORDER, start=1):
+        f, want = ws.cell(specs.STYLE_ROW, j).font, specs.KIND_FONTS.get(kind, specs.PLAIN)
+        assert (bool(f.b), bool(f.i), f.sz) == (want.bold, want.italic, want.size), kind
+        rgb = f.color.rgb if f.color is not None and isinstance(f.color.rgb, str) else "000000"
+        assert rgb[-6:] == want.color, kind
+    xb = _XwBook(book)
+    refresh(XlwingsBook(xb), now=NOW)
+    real = xb._sheets[S.REALISATIE]  # noqa: SLF001
+    summary = real.fonts[(S.REAL_SUMMARY_ROW, S.REAL_BT_COL)]
+    assert summary["italic"] is True or summary["color"] == "#C00000"
+    first = real.fonts[(S.REAL_FIRST_ROW, S.REAL_BT_COL)]  # a series name: plain
+    assert (first["bold"], first["italic"], first["size"]) == (False, False, 11)
+    bij = xb._sheets[S.BIJSTELLING]  # noqa: SLF001
+    assert bij.fonts and all(f["bold"] is False for f in bij.fonts.values())  # plain text
+    assert set(real.fills.values()) <= {None}
