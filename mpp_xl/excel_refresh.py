@@ -29,7 +29,7 @@ input table (so the outcome panel beside the inputs is never read as input).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -229,36 +229,21 @@ class XlwingsBook:
 
     def set_kinds(self, sheet: str, kinds: dict[tuple[int, int], str]) -> None:
         """The kinds of analysis cells: number format, font and fill
-        (:data:`mpp_xl.workbook.specs.KIND_FONTS`, ``KIND_FILLS``), one call per
-        property and column run of a kind."""
-        self.set_formats(sheet, {rc: specs.KINDS[k] for rc, k in kinds.items()})
-        by_kind: dict[str, list[tuple[int, int]]] = {}
-        for rc, k in kinds.items():
-            by_kind.setdefault(k, []).append(rc)
-        sh = self.book.sheets[sheet]
-        for kind, cells in by_kind.items():
+        (:data:`mpp_xl.workbook.specs.KINDS`, ``KIND_FONTS``, ``KIND_FILLS``)."""
+
+        def style(rng: Any, kind: str) -> None:
             font, fill = specs.KIND_FONTS.get(kind, specs.PLAIN), specs.KIND_FILLS.get(kind)
-            for top, bottom, col in _runs(cells):
-                try:
-                    rng = sh.range((top, col), (bottom, col))
-                    rng.font.bold, rng.font.italic = font.bold, font.italic
-                    rng.font.size, rng.font.color = font.size, f"#{font.color}"
-                    rng.color = None if fill is None else f"#{fill}"
-                except Exception:  # noqa: BLE001 - fonts are cosmetic: try the others
-                    continue
+            rng.number_format = specs.KINDS[kind]
+            rng.font.bold, rng.font.italic = font.bold, font.italic
+            rng.font.size, rng.font.color = font.size, f"#{font.color}"
+            rng.color = None if fill is None else f"#{fill}"
+
+        _per_run(self.book.sheets[sheet], kinds, style)
 
     def set_formats(self, sheet: str, formats: dict[tuple[int, int], str]) -> None:
-        """Number formats per cell, one call per format and column run."""
-        by_fmt: dict[str, list[tuple[int, int]]] = {}
-        for rc, f in formats.items():
-            by_fmt.setdefault(f, []).append(rc)
-        sh = self.book.sheets[sheet]
-        for fmt, cells in by_fmt.items():
-            for top, bottom, col in _runs(cells):
-                try:
-                    sh.range((top, col), (bottom, col)).number_format = fmt
-                except Exception:  # noqa: BLE001 - formats are cosmetic: try the others
-                    continue
+        """Number formats per cell."""
+        _per_run(self.book.sheets[sheet], formats,
+                 lambda rng, fmt: setattr(rng, "number_format", fmt))
 
     def calculate(self) -> None:
         app = self.book.app
@@ -286,6 +271,22 @@ def refresh_caller() -> RefreshResult:
     elif result.meldingen:
         app.alert("\n".join(result.meldingen), title="MPP vernieuwen")
     return result
+
+
+def _per_run(sh: Any, keyed: dict[tuple[int, int], str],
+             apply: Callable[[Any, str], None]) -> None:
+    """``apply(range, key)`` once per key and vertical run of cells with that key
+    (one COM call per property and run, not per cell); a failing run is skipped:
+    formats are cosmetic."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for rc, key in keyed.items():
+        groups.setdefault(key, []).append(rc)
+    for key, cells in groups.items():
+        for top, bottom, col in _runs(cells):
+            try:
+                apply(sh.range((top, col), (bottom, col)), key)
+            except Exception:  # noqa: BLE001, S112 - cosmetic: try the other runs
+                continue
 
 
 def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:

@@ -88,6 +88,12 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None,
             out[(row, 0)] = (line, kind)
             row += 1
 
+    def put_row(cells: list[tuple[object, str]]) -> None:
+        nonlocal row
+        for j, cell in enumerate(cells):
+            out[(row, j)] = cell
+        row += 1
+
     if not (vorige or "").strip():
         put("Geen vorige MPP opgegeven. Vul op het blad Kader bij vorige_mpp (kolom 'Alle "
             "jaren') het bestand van de vorige MPP in: een werkmap (.xlsm/.xlsx) of een CSV "
@@ -135,19 +141,14 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None,
     if d.empty:
         put("Geen verschillen.")
     else:
-        for j, h in enumerate(BIJ_DIFF_HEADERS):
-            out[(row, j)] = (h, "kolomkop")
-        row += 1
+        put_row([(h, "kolomkop") for h in BIJ_DIFF_HEADERS])
         for rec in d.to_dict("records"):
             vk, dk = series_formats(rec["reeks"])
             pct = rec["procent"]
-            vals = [(rec["reeks"], "cel"), (rec["scenario"], "cel"),
-                    (float(rec["jaar"]), "jaar"), (float(rec["oud"]), vk),
-                    (float(rec["nieuw"]), vk), (float(rec["verschil"]), dk),
-                    (None if pct is None or pct != pct else float(pct), "procent")]
-            for j, v in enumerate(vals):
-                out[(row, j)] = v
-            row += 1
+            put_row([(rec["reeks"], "cel"), (rec["scenario"], "cel"),
+                     (float(rec["jaar"]), "jaar"), (float(rec["oud"]), vk),
+                     (float(rec["nieuw"]), vk), (float(rec["verschil"]), dk),
+                     (None if pct is None or pct != pct else float(pct), "procent")])
     row += 1
 
     out[(row, 0)] = ("Gewijzigde aannames", "kop")
@@ -157,18 +158,13 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None,
     if ch.empty:
         put("Geen gewijzigde aannames.")
     else:
-        for j, h in enumerate(BIJ_ASSUMPTION_HEADERS):
-            out[(row, j)] = (h, "kolomkop")
-        row += 1
+        put_row([(h, "kolomkop") for h in BIJ_ASSUMPTION_HEADERS])
         for rec in ch.head(BIJ_MAX_ASSUMPTIONS).to_dict("records"):
             kind = _param_kind(rec["parameter"])
             jaar = rec["jaar"]
             jaar_v = None if jaar is None or jaar != jaar or jaar == "" else float(jaar)
-            vals = [(rec["parameter"], "cel"), (rec["scenario"], "cel"), (jaar_v, "jaar"),
-                    (_plain(rec["oud"]), kind), (_plain(rec["nieuw"]), kind)]
-            for j, v in enumerate(vals):
-                out[(row, j)] = v
-            row += 1
+            put_row([(rec["parameter"], "cel"), (rec["scenario"], "cel"), (jaar_v, "jaar"),
+                     (_plain(rec["oud"]), kind), (_plain(rec["nieuw"]), kind)])
         if len(ch) > BIJ_MAX_ASSUMPTIONS:
             put(f"… en nog {len(ch) - BIJ_MAX_ASSUMPTIONS} gewijzigde waarden; zie "
                 "'mpp vergelijk --aannames-csv'.", "notitie")

@@ -60,7 +60,6 @@ from .styles import (
     FONT_NAME,
     FONT_SIZE,
     HEADER_FILL,
-    HEADER_FONT,
     INPUT_FILL,
     INPUT_FONT,
     MARGIN_LR_IN,
@@ -471,21 +470,21 @@ def _grafieken(ws: Worksheet, uit: Worksheet, pos: dict[str, TablePos]) -> None:
 
 
 # --- Onzekerheid, Bijstelling, Realisatie -------------------------------------------------
+#: The content kinds of table values: boxed like the other tables.
+_BOXED_KINDS = ("aantal", "aantal_verschil", "fractie", "fractie_verschil", "procent",
+                "procentpunt", "jaar", "getal", "cel")
+
+
 def _kind_styles() -> dict[str, dict[str, object]]:
     """Style attributes per content kind (:data:`mpp_xl.workbook.specs.KINDS`)."""
     out: dict[str, dict[str, object]] = {k: {"number_format": f} for k, f in specs.KINDS.items()}
-    out["titel"]["font"] = TITLE_FONT
-    out["kop"]["font"] = FRAME_FONTS["kop"]
-    out["kolomkop"].update(font=HEADER_FONT, fill=HEADER_FILL, border=BOX,
+    for k, style in out.items():
+        style["font"] = kind_font(k)  # plain: Calibri 11, the template's default is smaller
+        if k in _BOXED_KINDS:
+            style["border"] = BOX
+    out["kolomkop"].update(fill=HEADER_FILL, border=BOX,
                            alignment=Alignment(horizontal="center", vertical="center",
                                                wrap_text=True))
-    out["notitie"]["font"] = FRAME_FONTS["notitie"]
-    out["waarschuwing"]["font"] = Font(bold=True, color="C00000")
-    for k in ("tekst", "aantal", "aantal_verschil", "fractie", "fractie_verschil", "procent",
-              "procentpunt", "jaar", "getal", "cel"):
-        out[k]["font"] = Font(name="Calibri", size=11)  # the template's default is smaller
-        if k != "tekst":
-            out[k]["border"] = BOX
     return out
 
 
@@ -815,12 +814,11 @@ def _order_signals(ws: Worksheet, pos: dict[str, TablePos], top: int) -> int:
 
 
 # --- frames and owned sheets, written from their spec ----------------------------------------
-#: Fonts of the frame cells by kind (:class:`mpp_xl.workbook.specs.Cell`); None: the default.
-FRAME_FONTS: dict[str, Font | None] = {
-    "titel": TITLE_FONT, "label": BOLD, "nadruk": Font(bold=True, size=12),
-    "kop": Font(bold=True, size=12, color="1F4E79"),
-    "uitkomst_kop": Font(bold=True, size=12, color="375623"),
-    "notitie": Font(italic=True, color="595959"), "tekst": None}
+def kind_font(kind: str) -> Font:
+    """The openpyxl font of a kind (:data:`mpp_xl.workbook.specs.KIND_FONTS`)."""
+    f = specs.KIND_FONTS.get(kind, specs.PLAIN)
+    return Font(name=FONT_NAME, size=f.size, bold=f.bold or None, italic=f.italic or None,
+                color=None if f.color == specs.PLAIN.color else f.color)
 
 
 def write_frame(ws: Worksheet, frame: Frame) -> None:
@@ -830,9 +828,8 @@ def write_frame(ws: Worksheet, frame: Frame) -> None:
     for ref, cell in frame.cells.items():
         c = ws[ref]
         c.value = cell.value
-        font = FRAME_FONTS[cell.kind]
-        if font is not None:
-            c.font = font
+        if cell.kind != "tekst":  # plain frame text keeps the sheet's default font
+            c.font = kind_font(cell.kind)
         if cell.span:
             last = c.column + cell.span - 1
             ws.merge_cells(start_row=c.row, start_column=c.column, end_row=c.row, end_column=last)

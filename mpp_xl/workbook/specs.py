@@ -68,14 +68,19 @@ class KindFont:
     color: str = "000000"
 
 
-#: Fonts of the content kinds; every other kind is :data:`PLAIN` (Calibri 11). The build
-#: writes them into the hidden style row, the Excel button sets them on the cells.
+#: Fonts by kind, of the frame cells (:class:`Cell`) and the content cells (:data:`KINDS`);
+#: every other content kind is :data:`PLAIN` (Calibri 11), a frame's "tekst" keeps the
+#: sheet's default. The build writes the content fonts into the hidden style row, the
+#: Excel button sets them on the cells.
 KIND_FONTS: dict[str, KindFont] = {
     "titel": KindFont(bold=True, size=14, color="1F4E79"),
     "kop": KindFont(bold=True, size=12, color="1F4E79"),
     "kolomkop": KindFont(bold=True, color="FFFFFF"),
     "notitie": KindFont(italic=True, color="595959"),
     "waarschuwing": KindFont(bold=True, color="C00000"),
+    "label": KindFont(bold=True),
+    "nadruk": KindFont(bold=True, size=12),
+    "uitkomst_kop": KindFont(bold=True, size=12, color="375623"),
 }
 PLAIN = KindFont()
 #: Fills of the content kinds (hex RGB); the others have none.
@@ -188,7 +193,8 @@ class SheetSpec(Frame):
     @property
     def note_rows(self) -> tuple[int, ...]:
         """Rows of merged notes in column A (their heights follow the text)."""
-        return tuple(int(r[1:]) for r, c in self.cells.items() if c.span and r[0] == "A")
+        return tuple(int(r[1:]) for r, c in self.cells.items()
+                     if c.span and r[0] == "A" and r[1:].isdigit())
 
 
 def _columns(headers: tuple[str, ...], widths: tuple[float, ...], wrap: tuple[int, ...],
