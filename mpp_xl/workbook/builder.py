@@ -27,6 +27,7 @@ from openpyxl.chart import AreaChart, BarChart, LineChart, Reference, Series
 from openpyxl.chart.legend import LegendEntry
 from openpyxl.compat import safe_string as _SAFE_STRING  # noqa: E402
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -52,6 +53,7 @@ from . import sheets as S
 from .buttons import add_buttons
 from .refresh import CALC_ID
 from .refresh_core import current_user
+from .round_id import PROP_RONDE, make_round_id
 from .specs import Frame, SheetSpec
 from .styles import (
     BOLD,
@@ -933,10 +935,12 @@ def _conf(ws: Worksheet, interpreter: str | None = None) -> None:
 
 # --- entry point ---------------------------------------------------------------
 def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = None,
-                   interpreter: str | None = None) -> Workbook:
+                   interpreter: str | None = None, round_id: str | None = None) -> Workbook:
     """The master workbook (openpyxl) for ``assumptions``; not yet saved.
     ``realisaties`` (reeks, jaar, waarde, bron) prefill the Realisatie sheet;
-    ``interpreter`` is xlwings.conf's Interpreter_Win (see :func:`default_interpreter`)."""
+    ``interpreter`` is xlwings.conf's Interpreter_Win (see :func:`default_interpreter`);
+    ``round_id`` the round id (:mod:`mpp_xl.workbook.round_id`; default: a new one
+    for the assumptions' MPP version)."""
 
     tables, years = _tables(assumptions)
     start, end = _horizon(assumptions)
@@ -949,6 +953,8 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
             herkomst = str(r.waarde)
 
     wb = openpyxl.load_workbook(TEMPLATE, keep_vba=True)
+    wb.custom_doc_props.append(StringProperty(
+        name=PROP_RONDE, value=round_id or make_round_id(version)))
     first, conf = wb.worksheets[0], wb.worksheets[1]
     first.title = S.TOELICHTING
     for row in first.iter_rows():
@@ -1109,15 +1115,16 @@ def _version_ref(kader: Worksheet) -> str:
 
 
 def build(assumptions: Assumptions, out: str | Path,
-          realisaties: pd.DataFrame | None = None, interpreter: str | None = None) -> Path:
+          realisaties: pd.DataFrame | None = None, interpreter: str | None = None,
+          round_id: str | None = None) -> Path:
     """Build and save the master workbook atomically (.xlsm: with the xlwings VBA
     and a refresh button on Uitkomsten and every partner sheet);
     ``realisaties`` (a checked table, see :mod:`mpp_xl.analysis.backtest`) prefill Realisatie;
-    ``interpreter``: xlwings.conf's Interpreter_Win."""
+    ``interpreter``: xlwings.conf's Interpreter_Win; ``round_id``: see :func:`build_workbook`."""
     out = Path(out)
     if out.suffix.lower() not in (".xlsm", ".xlsx"):
         raise MppError(f"{out.name}: kies een werkmap met extensie .xlsm (met macro's) of .xlsx.")
-    wb = build_workbook(assumptions, realisaties, interpreter)
+    wb = build_workbook(assumptions, realisaties, interpreter, round_id)
     macros = out.suffix.lower() == ".xlsm"
     if not macros:
         _strip_vba(wb)

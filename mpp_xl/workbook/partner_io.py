@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from defusedxml import ElementTree as DET
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Border, Font, Side
 
@@ -52,7 +51,7 @@ from .reader import (
     table_width,
 )
 from .refresh import SignOff, read_signoffs, refresh_bytes, update_file
-from .xlsxio import Package, set_cells
+from .xlsxio import Package, custom_properties, set_cells
 
 #: Custom document properties of a partner file (``docProps/custom.xml``).
 PROP_PARTNER = "mpp_partner"
@@ -61,7 +60,6 @@ PROP_EXPORT = "mpp_export"  # 'jjjj-mm-dd uu:mm:ss', local time of the export
 #: The fingerprint of the partner's sheet in the master at export time
 #: (:func:`master_sheet_fingerprint`). Missing in files exported before it existed.
 PROP_FINGERPRINT = "mpp_vingerafdruk_master"
-_CUSTOM_PART = "docProps/custom.xml"
 
 
 def is_partner_file(pkg: Package) -> bool:
@@ -76,24 +74,6 @@ def _partner_of(pkg: Package) -> str:
         raise MppError(f"{pkg.name} is geen partnerbestand: het moet precies één partnerblad "
                        f"hebben (gevonden: {', '.join(found) or 'geen'}).")
     return found[0]
-
-
-def custom_properties(pkg: Package) -> dict[str, str]:
-    """The custom document properties (name -> text) of a workbook; empty when
-    it has none or the part cannot be parsed."""
-    raw = pkg.parts.get(_CUSTOM_PART)
-    if not raw:
-        return {}
-    try:
-        root = DET.fromstring(raw)
-    except Exception:  # noqa: BLE001 - a damaged part only loses the information
-        return {}
-    out: dict[str, str] = {}
-    for prop in root:
-        name = prop.get("name")
-        if name and len(prop):
-            out[name] = (prop[0].text or "").strip()
-    return out
 
 
 def master_sheet_fingerprint(data: bytes, name: str, partner: str) -> str:

@@ -456,3 +456,25 @@ def set_row_heights(xml: bytes, heights: Mapping[int, float]) -> bytes:
 
 
 _ROW_OPEN = re.compile(rb"<row\b([^>]*)>")
+
+
+#: The custom document properties part (name -> text, see :func:`custom_properties`).
+CUSTOM_PART = "docProps/custom.xml"
+
+
+def custom_properties(pkg: Package) -> dict[str, str]:
+    """The custom document properties (name -> text) of a workbook; empty when
+    it has none or the part cannot be parsed."""
+    raw = pkg.parts.get(CUSTOM_PART)
+    if not raw:
+        return {}
+    try:
+        root = DET.fromstring(raw)
+    except Exception:  # noqa: BLE001 - a damaged part only loses the information
+        return {}
+    out: dict[str, str] = {}
+    for prop in root:
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = (prop[0].text or "").strip()
+    return out
