@@ -45,10 +45,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems: list[Problem]
     if _partner_file(path):
         from ..workbook.partner_io import validate_partner_file
+        from ..workbook.partner_provenance import read_provenance, summary
+        from ..workbook.xlsxio import Package
 
         partner, problems = validate_partner_file(path)
         print(f"{path.name} is het partnerbestand van {partner}; alleen blad {partner} is "
               "gecontroleerd (de andere bladen staan in de masterwerkmap).")
+        print(summary(read_provenance(Package.open(path))))
     else:
         a = read_assumptions(path)
         problems = list(a.validate())

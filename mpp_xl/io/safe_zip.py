@@ -99,6 +99,7 @@ def _check_stream(fh: BinaryIO, size: int, name: str, suffix: str) -> None:
         with zipfile.ZipFile(fh) as z:
             infos = z.infolist()
             _check_sizes(name, infos)
+            _check_names(name, infos)
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
                 if "content.xml" in names and "mimetype" in names:
@@ -135,6 +136,49 @@ def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise MppError(f"{name} wordt niet gelezen: uitgepakt {nl_number(total / 1e6)} MB "
                        "(te groot voor een MPP-werkmap).")
+
+
+#: A valid package part name segment (ECMA-376 part 2, 9.1.1): RFC 3986
+#: pchar characters (percent-escapes allowed), not '.' or '..', not ending in '.'.
+_SEGMENT = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@%\[\]]+")
+
+
+def part_name_problem(entry: str) -> str | None:
+    """Why a zip entry name is not a valid package part name (Dutch), or None.
+    A directory entry (``xl/``, no data) is tolerated: some zip tools write them."""
+    if not entry or entry.startswith("/") or "\\" in entry:
+        return "geen geldige onderdeelnaam (leeg, begint met / of bevat \\)"
+    segments = entry.split("/")
+    if segments[-1] == "":
+        segments = segments[:-1]
+    for seg in segments:
+        if seg in ("", ".", "..") or seg.endswith("."):
+            return "geen geldige onderdeelnaam (leeg deel, '.' of '..')"
+        if not _SEGMENT.fullmatch(seg):
+            return "geen geldige onderdeelnaam (teken dat niet in een onderdeelnaam mag)"
+        if re.search(r"%(?:2[fF]|5[cC])", seg) or re.search(r"%(?![0-9A-Fa-f]{2})", seg):
+            return "geen geldige onderdeelnaam (gecodeerde / of \\, of een losse %)"
+    return None
+
+
+def _check_names(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Every entry a valid part name, and no name twice (part names are
+    case-insensitive): two entries of one name are read differently by
+    different programs (Python's zipfile takes the last, others the first)."""
+    seen: dict[str, str] = {}
+    for i in infos:
+        why = part_name_problem(i.filename)
+        if why is not None:
+            raise MppError(f"{name} wordt niet gelezen: onderdeel {i.filename!r} heeft {why}. "
+                           "Excel schrijft zulke namen niet; het bestand is beschadigd of "
+                           "bewerkt met een ander programma.")
+        key = i.filename.lower()
+        if key in seen:
+            raise MppError(f"{name} wordt niet gelezen: het onderdeel {i.filename} staat er "
+                           f"twee keer in (ook als {seen[key]}). Verschillende programma's "
+                           "lezen dan verschillende inhoud; Excel schrijft dat nooit. Sla het "
+                           "bestand opnieuw op in Excel.")
+        seen[key] = i.filename
 
 
 def _check_member(fh: BinaryIO, size: int, name: str, info: zipfile.ZipInfo) -> None:

@@ -27,7 +27,8 @@ OPTIONS = {"-h", "--hulp", "-o", "--uitvoer", "--csv", "--overschrijf", "--force
            "--trekkingen", "--zaad", "--percentielen", "--naam", "--datum", "--vervang",
            "--partner", "--json", "--png-map", "--vorige", "--aannames-csv", "--top",
            "--parameter", "--jaar", "--scenario", "--reeks", "--doeljaar", "--doel",
-           "--schrijf", "--realisaties", "--interpreter", "--methode", "--debug", "--versie"}
+           "--schrijf", "--realisaties", "--interpreter", "--methode", "--debug", "--versie",
+           "--overschrijf-masterwijzigingen"}
 #: English words that must never be a documented option.
 ENGLISH = {"--output", "--draws", "--seed", "--percentiles", "--name", "--date", "--replace",
            "--force", "--overwrite", "--png-dir", "--previous", "--year", "--series",
