@@ -1,6 +1,7 @@
 """The ``mpp`` command line. Each sub-command lives in ``mpp_xl.commands``
 and registers itself; this module only dispatches and turns errors into
-Dutch messages and exit codes (0 ok, 2 bad input, 1 unexpected)."""
+Dutch messages and exit codes (0 ok, 2 bad input or a file-system fault
+such as no permission, a full disk or a file in use, 1 unexpected)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `mpp reeksen | head`: the reader has gone, that's fine
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
+    except OSError as e:  # file system: no permission, disk full, file in use (exit 2)
+        if args.debug:
+            raise
+        from .io.output import fs_error_message
+
+        print(f"Fout: {fs_error_message(e, None, 'gelezen of bijgewerkt')}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as e:  # never a traceback for the user
         if args.debug:
             raise
