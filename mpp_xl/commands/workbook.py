@@ -252,6 +252,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         check_not_open(out_path)
         saved = backup(out_path, out_path.read_bytes(), dt.datetime.now())
     out = export_partner(args.workbook, partner, out_path)
+    from ..workbook.round_id import round_id_of
+    from ..workbook.xlsxio import Package
+
+    if round_id_of(Package.open(args.workbook)) is None:
+        print(f"Let op: {Path(args.workbook).name} heeft geen ronde-id (gebouwd met een oudere "
+              "versie van mpp). Het partnerbestand kan dan alleen terug in een master zonder "
+              "ronde-id met dezelfde bestandsnaam; zie docs/hardening.md.", file=sys.stderr)
     if saved is not None:
         print(f"Het vorige {out_path.name} is bewaard als {saved}.")
     print(f"Partnerbestand {out} geschreven. Voeg het na invullen samen met: "
