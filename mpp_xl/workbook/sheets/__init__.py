@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..core.problems import Problem
-from ..core.registry import PARTNERS, SHEETS
+from ...core.problems import Problem
+from ...core.registry import PARTNERS, SHEETS
 
 TOELICHTING = "Toelichting"
 KADER = "Kader"
