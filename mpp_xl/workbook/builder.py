@@ -35,7 +35,7 @@ from . import specs
 from .buttons import add_buttons
 from .frames import write_spec
 from .printing import page_setup
-from .refresh import CALC_ID
+from .refresh_file import CALC_ID
 from .round_id import PROP_RONDE, make_round_id
 from .saving import save_exact, strip_vba
 from .sheets import (

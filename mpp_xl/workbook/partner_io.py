@@ -49,7 +49,7 @@ from .reader import (
     rows_from_blocks,
     table_width,
 )
-from .refresh import SignOff, read_signoffs, refresh_bytes, update_file
+from .refresh_file import SignOff, read_signoffs, refresh_bytes, update_file
 from .saving import save_exact
 from .xlsxio import Package, custom_properties, set_cells
 

@@ -1,5 +1,6 @@
-"""Styles, header cells, result formulas and print scaling of the sheet
-builder (:mod:`mpp_xl.workbook.builder`) and the partner files."""
+"""Styles, header cells, result formulas, print scaling and the fonts and fills
+by content kind of the sheet modules (:mod:`mpp_xl.workbook.sheets`) and the
+partner files."""
 
 from __future__ import annotations
 

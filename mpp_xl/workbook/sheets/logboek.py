@@ -12,7 +12,7 @@ from ...core.assumptions import Assumptions
 from ...core.problems import MppError
 from .. import specs
 from ..frames import write_spec
-from ..refresh_core import current_user
+from ..refresh import current_user
 
 
 def write(ws: Worksheet, assumptions: Assumptions) -> None:

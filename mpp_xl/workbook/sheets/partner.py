@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...core.assumptions import Assumptions, _parse_number, _parse_year
+from ...core.assumptions import Assumptions
 from ...core.problems import MppError
 from ...core.registry import (
     ALL_SCENARIOS,
@@ -24,6 +24,7 @@ from ...core.registry import (
     normalise_scenario,
     parameters_of,
 )
+from ...core.rows import _parse_number, _parse_year
 from ...core.series import SERIES
 from .. import layout, specs
 from .. import sheets as S
