@@ -22,13 +22,7 @@ import numpy as np
 
 from .numbers import nl_value
 from .problems import WAARSCHUWING, Problem, Regel
-from .registry import (
-    ALL_SCENARIOS,
-    PARAMETERS,
-    SCENARIOS,
-    Parameter,
-    normalise_scenario,
-)
+from .registry import ALL_SCENARIOS, PARAMETERS, SCENARIOS, Parameter, normalise_scenario
 from .rows import (
     _DATE_TEXT,
     JUMP_WARNING,

@@ -44,7 +44,7 @@ class TablePos:
 
 
 def status_colours(ws: Worksheet, rng: str, ok: str, fail: str,
-                    fail_fill: PatternFill = CHECK_FAIL_FILL) -> None:
+                   fail_fill: PatternFill = CHECK_FAIL_FILL) -> None:
     ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{ok}"'],
                                                   fill=CHECK_OK_FILL))
     ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{fail}"'],

@@ -6,13 +6,9 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import specs
-from ..frames import (
-    write_frame,
-)
+from ..frames import write_frame
 from ..printing import print_columns
-from ..styles import (
-    style_row,
-)
+from ..styles import style_row
 
 
 def write(ws: Worksheet) -> None:

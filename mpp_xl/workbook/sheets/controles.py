@@ -10,21 +10,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...core.series import SERIES
 from .. import sheets as S
 from .. import specs
-from ..frames import (
-    CHECK_SIGNAL_FILL,
-    TablePos,
-    status_colours,
-    write_frame,
-)
-from ..styles import (
-    BOLD,
-    BOX,
-    WRAP,
-    fixed_scale,
-    header,
-    header_height,
-    scale_for,
-)
+from ..frames import CHECK_SIGNAL_FILL, TablePos, status_colours, write_frame
+from ..styles import BOLD, BOX, WRAP, fixed_scale, header, header_height, scale_for
 
 
 def _block(pos: TablePos, first: int = 0, last: int = 0) -> str:

@@ -8,14 +8,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.series import SERIES
 from .. import specs
-from ..frames import (
-    TablePos,
-    write_frame,
-)
+from ..frames import TablePos, write_frame
 
 
 def chart_common(ch: AreaChart | BarChart | LineChart, title: str, num_fmt: str = "#,##0",
-                  x_title: str | None = "jaar") -> None:
+                 x_title: str | None = "jaar") -> None:
     ch.title = title
     ch.height, ch.width = 8.5, 16
     ch.y_axis.numFmt = num_fmt

@@ -8,21 +8,12 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...core.registry import (
-    SCENARIOS,
-)
+from ...core.registry import SCENARIOS
 from ...core.series import SERIES
 from .. import sheets as S
 from .. import specs
-from ..frames import (
-    TablePos,
-    write_frame,
-)
-from ..styles import (
-    BOX,
-    header,
-    series_formula,
-)
+from ..frames import TablePos, write_frame
+from ..styles import BOX, header, series_formula
 from .grafieken import chart_common
 
 
@@ -91,7 +82,7 @@ def _fan_chart(ws: Worksheet, reeks: str, pos: TablePos) -> AreaChart:
     area = AreaChart()
     area.grouping = "stacked"
     chart_common(area, f"{s.label} ({'per 1 jan' if s.is_stock else 'per jaar'})",
-                  "0%" if s.unit == "fractie" else "#,##0", x_title=None)
+                 "0%" if s.unit == "fractie" else "#,##0", x_title=None)
     base = Series(ref(2), title="P12,5")
     base.graphicalProperties.noFill = True
     base.graphicalProperties.line.noFill = True

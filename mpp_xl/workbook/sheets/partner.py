@@ -28,9 +28,7 @@ from ...core.rows import _parse_number, _parse_year
 from ...core.series import SERIES
 from .. import layout, specs
 from .. import sheets as S
-from ..frames import (
-    write_frame,
-)
+from ..frames import write_frame
 from ..printing import column_strips
 from ..styles import (
     BOX,
@@ -207,7 +205,7 @@ def _key_width(sheet: str) -> float:
 
 
 def write(ws: Worksheet, sheet: str, table: Table, years: list[int],
-                 version: str) -> SheetInfo:
+          version: str) -> SheetInfo:
     ycols = {y: layout.FIRST_YEAR_COL + i for i, y in enumerate(years)}
     key_width = _key_width(sheet)
     col_help = layout.FIRST_YEAR_COL + len(years)

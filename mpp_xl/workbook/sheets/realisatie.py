@@ -9,19 +9,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...core.series import SERIES
 from .. import sheets as S
 from .. import specs
-from ..frames import (
-    write_frame,
-)
+from ..frames import write_frame
 from ..printing import print_columns
-from ..styles import (
-    BOX,
-    INPUT_FILL,
-    INPUT_FONT,
-    OUT_HEADER_FILL,
-    UNLOCKED,
-    header,
-    style_row,
-)
+from ..styles import BOX, INPUT_FILL, INPUT_FONT, OUT_HEADER_FILL, UNLOCKED, header, style_row
 
 
 def write(ws: Worksheet, realisaties: pd.DataFrame | None = None) -> None:

@@ -8,9 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import specs
-from ..styles import (
-    TITLE_FONT,
-)
+from ..styles import TITLE_FONT
 
 
 def write(ws: Worksheet, version: str, herkomst: str = "") -> None:

@@ -7,30 +7,18 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...core.registry import (
-    SCENARIOS,
-)
+from ...core.registry import SCENARIOS
 from ...core.series import SERIES
 from .. import sheets as S
 from .. import specs
-from ..frames import (
-    TablePos,
-    write_frame,
-)
+from ..frames import TablePos, write_frame
 from ..printing import row_breaks_for_blocks
-from ..styles import (
-    BOX,
-    fixed_scale,
-    header,
-    scale_for,
-    series_formula,
-    units,
-)
+from ..styles import BOX, fixed_scale, header, scale_for, series_formula, units
 from .partner import SheetInfo
 
 
 def write(ws: Worksheet, infos: list[SheetInfo], years: list[int],
-                version_ref: str) -> dict[str, TablePos]:
+          version_ref: str) -> dict[str, TablePos]:
     args = ",".join(i.range_ref for i in infos)
     write_frame(ws, specs.uitkomsten_frame(version_ref, f"=MPP_MODEL({args})", years[-1]))
     # the notes wrap inside the printed width (A:F); row heights for the page breaks
