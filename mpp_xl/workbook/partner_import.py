@@ -48,7 +48,7 @@ from .partner_provenance import (
     state,
 )
 from .reader import ERROR_NL, read_blocks, read_bytes_assumptions
-from .refresh import SignOff, read_signoffs, refresh_bytes, update_file
+from .refresh_file import SignOff, read_signoffs, refresh_bytes, update_file
 from .round_id import round_id_of
 from .xlsxio import Cell, Package, XlErr, set_cells
 

@@ -35,7 +35,6 @@ from ..io.package_checks import check_untrusted_package
 from ..io.safe_zip import check_workbook_bytes
 from . import layout
 from . import sheets as S
-from .builder import save_exact
 from .partner_provenance import (
     NO_ROUND,
     PROP_EXPORT,
@@ -53,8 +52,9 @@ from .reader import (
     rows_from_blocks,
     table_width,
 )
-from .refresh import SignOff, update_file
+from .refresh_file import SignOff, update_file
 from .round_id import PROP_RONDE_MASTER, round_id_of
+from .saving import save_exact
 from .xlsxio import Package, set_cells
 
 __all__ = ["PROP_EXPORT", "PROP_FINGERPRINT", "PROP_MASTER", "PROP_PARTNER", "block_years",
