@@ -20,7 +20,9 @@ comes from outside and only its values may ever reach the master
 - no drawing, VML shape or form control carries a macro;
 - every cell of a worksheet has an address (``r``) and no address occurs
   twice: readers that fill in a missing address differ, and a duplicate
-  address is read as the first or the last copy depending on the program.
+  address is read as the first or the last copy depending on the program;
+  cells are written without a namespace prefix (``<c>``, not ``<x:c>``), as
+  Excel and LibreOffice write them.
 
 customXml parts (SharePoint and OneDrive add them), comments, printer
 settings, themes and the calculation chain are allowed: nothing of them is
@@ -89,6 +91,7 @@ _MACRO_ELEM = re.compile(rb"<(?:\w+:)?FmlaMacro\b", re.I)
 _CELL_OPEN = re.compile(rb"<c\b([^>]*?)/?>")
 _R_ATTR = re.compile(rb'\sr="([^"]*)"')
 _ROW_OPEN = re.compile(rb"<row\b([^>]*?)/?>")
+_PREFIXED = re.compile(rb"<\w+:(?:sheetData|row|c)\b")
 
 
 def _content_types(z: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
@@ -190,6 +193,10 @@ def _name_problems(raw: bytes) -> list[str]:
 
 def _cell_address_problems(part: str, xml: bytes) -> list[str]:
     out: list[str] = []
+    if _PREFIXED.search(xml):
+        # valid XML, but not how Excel or LibreOffice write a sheet; readers differ
+        out.append(f"{part}: de cellen staan in XML met een voorvoegsel (zoals <x:c>), "
+                   "niet zoals Excel of LibreOffice ze schrijven")
     for m in _ROW_OPEN.finditer(xml):
         if not _R_ATTR.search(b" " + m.group(1)):
             out.append(f"{part}: een rij zonder rijnummer (r)")

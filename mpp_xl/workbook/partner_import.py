@@ -27,6 +27,7 @@ A partner file is untrusted input (docs/hardening.md, "Partnerbestanden"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,11 +163,32 @@ def _refusal(pfile: Path, master: Path, own: str, issues: list[str]) -> str:
             "overgenomen (tenzij u ook --overschrijf-masterwijzigingen geeft).")
 
 
+#: Excel's limit on the length of a cell's text (characters).
+MAX_TEXT = 32_767
+#: Characters XML 1.0 does not allow (a file with them in the master would be
+#: "repaired" by Excel); a partner file can carry them as character references.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text_problem(v: object) -> str | None:
+    if not isinstance(v, str):
+        return None
+    if len(v) > MAX_TEXT:
+        return f"tekst van {nl_number(len(v))} tekens (Excel staat er {nl_number(MAX_TEXT)} toe)"
+    if _BAD_CHARS.search(v):
+        return "tekst met een stuurteken dat in een werkmap niet mag"
+    return None
+
+
 def _value_of(pfile: Path, own: str, p: Cell | None, theirs: State,
               problems: list[str], warnings: list[str]) -> object:
     """The plain value to write for the file's cell (values only)."""
     kind, v = theirs
     if kind == "v":
+        why = _text_problem(v)
+        if why is not None and p is not None:
+            problems.append(f"{pfile.name}, {own}!{p.ref}: {why}")
+            return None
         return v
     assert p is not None
     if kind == "e" or isinstance(p.value, XlErr):
@@ -178,6 +200,10 @@ def _value_of(pfile: Path, own: str, p: Cell | None, theirs: State,
         problems.append(f"{pfile.name}, {own}!{p.ref}: formule ={v} zonder opgeslagen waarde "
                         "(het bestand is niet in Excel of LibreOffice opgeslagen); typ de waarde "
                         "in, of open het bestand en sla het op")
+        return None
+    why = _text_problem(p.value)
+    if why is not None:
+        problems.append(f"{pfile.name}, {own}!{p.ref}: {why} (formule ={v})")
         return None
     warnings.append(f"{pfile.name}, {own}!{p.ref}: de formule ={v} is niet overgenomen, alleen "
                     f"de waarde die zij toont ({show(('v', p.value))}).")
@@ -234,7 +260,7 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         _check_shape(pfile, master, own, mblock, pblock)
         targets = _plan(mpkg, ppkg, own, mblock, pfile, prov,
                         fp_ok=prov.fingerprint == current_fp,
-                        overwrite_master=overwrite_master, summary=summary)
+                        overwrite_master=overwrite_master, summary=summary, pblock=pblock)
         # a file whose cells all equal the master's (e.g. imported before) reverts
         # nothing: only then a changed fingerprint is no reason to refuse
         if stale and (summary.taken or summary.kept):
@@ -289,9 +315,28 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         raise
 
 
+def _check_readers_agree(pfile: Path, own: str, pblock: list[list[object]],
+                         pcells: dict[tuple[int, int], Cell], width: int) -> None:
+    """Every value python-calamine sees in the input table (``pblock``) is a
+    cell our own XML scan sees too: the values taken come from the scan, the
+    checks before from calamine. A file the two read differently (prefixed
+    XML, cells our scan cannot place) is refused instead of merged as empty."""
+    for i, row in enumerate(pblock[1:], start=layout.HEADER_ROW + 1):
+        for j, v in enumerate(row[:width], start=1):
+            if layout.is_empty(v) or j < layout.COL_ALL:
+                continue
+            p = pcells.get((i, j))
+            if p is None or (p.value is None and p.formula is None):
+                raise MppError(f"{pfile.name} kan niet eenduidig worden gelezen: blad {own} rij "
+                               f"{i} kolom {j} heeft een waarde die niet bij een celadres "
+                               "hoort (de werkmap is niet met Excel of LibreOffice "
+                               "opgeslagen). Er is niets samengevoegd; open het bestand in "
+                               "Excel en sla het opnieuw op.")
+
+
 def _plan(mpkg: Package, ppkg: Package, own: str, mblock: list[list[object]], pfile: Path,
           prov: Provenance, *, fp_ok: bool, overwrite_master: bool,
-          summary: PartnerImport) -> dict[str, object]:
+          summary: PartnerImport, pblock: list[list[object]]) -> dict[str, object]:
     """The values to write (ref -> value), filling ``summary.taken``/``kept``;
     raises MppError on cells that cannot be taken as values."""
     width = len(mblock[0])
@@ -302,6 +347,7 @@ def _plan(mpkg: Package, ppkg: Package, own: str, mblock: list[list[object]], pf
                 p.value not in (None, ""):
             raise MppError(f"Cel {own}!{p.ref} van het partnerbestand {pfile.name} hoort niet bij "
                            "een invoercel van de master; er is niets samengevoegd.")
+    _check_readers_agree(pfile, own, pblock, pcells, width)
     header = list(mblock[0])
     problems: list[str] = []
     warnings: list[str] = []

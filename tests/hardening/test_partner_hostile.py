@@ -165,3 +165,23 @@ def test_accepted_import_adds_nothing_but_the_values(
         assert values_a[k][1] == values_b[k][1], f"style of {k} changed"
     assert values_a[pc.TAAK_2024][0] == 18000 and values_a[pc.COUNT][0] == 36000
     assert values_a[pc.BRON][0] == "=1+1" and wb_a["COA"][pc.BRON].data_type == "s"
+
+
+def test_every_partner_case_is_documented() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "hardening.md").read_text(encoding="utf-8")
+    missing = [n for n in CASES if f"`{n}`" not in doc]
+    assert not missing, f"not in docs/hardening.md: {missing}"
+
+
+def test_readers_that_disagree_refuse_the_file() -> None:
+    """Defence in depth behind the package checks: a value calamine sees in
+    the input table without a cell our XML scan can place is refused."""
+    from mpp_xl.core.problems import MppError
+    from mpp_xl.workbook.partner_import import _check_readers_agree
+
+    block: list[list[object]] = [["parameter", "", "", "Scenario", "Alle jaren"],
+                                 ["coa_start_asielzoekers", "", "", "alle", 99999.0]]
+    with pytest.raises(MppError, match="niet eenduidig.*rij 7 kolom 5"):
+        _check_readers_agree(Path("COA.xlsx"), "COA", block, {}, 5)
+    _check_readers_agree(Path("COA.xlsx"), "COA", [block[0], ["x", "", "", "alle", None]],
+                         {}, 5)
