@@ -169,3 +169,27 @@ def test_forced_import_keeps_a_cell_both_changed_unless_asked(
                         "--overschrijf-masterwijzigingen")
     assert rc == 0, err
     assert _value(master, "COA", ref) == 0.2
+
+
+@pytest.mark.libreoffice
+def test_partner_file_saved_by_libreoffice_imports_values(
+        master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real save by another program keeps the provenance (mpp_basis_*,
+    mpp_ronde_master) and passes the package checks; a formula the partner
+    typed arrives as its value."""
+    from .test_libreoffice import _soffice
+
+    f = _export(capsys, master, tmp_path / "COA.xlsx")
+    ref = cell_of(f, "COA", "snijverlies")
+    count = cell_of(f, "COA", "coa_start_asielzoekers")
+    edit_cells(f, "COA", {ref: (0.2, None), count: (None, "36000+900")})
+    saved = _soffice(tmp_path, f, "xlsx")  # LibreOffice computes and stores 36900
+    props = _props(saved)
+    assert props[PROP_RONDE_MASTER] == _props(master)[PROP_RONDE]
+    assert decode_basis(props) == decode_basis(_props(f))
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(saved))
+    assert rc == 0, err
+    assert _value(master, "COA", ref) == 0.2 and _value(master, "COA", count) == 36900
+    assert f"COA!{count}: de formule =36000+900 is niet overgenomen" in err
+    ws = openpyxl.load_workbook(master, keep_vba=True)["COA"]
+    assert ws[count].data_type == "n" and ws[count].value == 36900
