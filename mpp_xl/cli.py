@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from . import __version__, commands
 from .commands import CommandMap, MppParser, hidden_strings, option, order_help
 from .core.problems import MppError, ValidationError, format_problems
+from .io.fs_errors import fs_error_message
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -105,8 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as e:  # file system: no permission, disk full, file in use (exit 2)
         if args.debug:
             raise
-        from .io.output import fs_error_message
-
         print(f"Fout: {fs_error_message(e, None, 'gelezen of bijgewerkt')}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as e:  # never a traceback for the user

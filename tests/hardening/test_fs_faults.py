@@ -158,3 +158,26 @@ def test_master_in_use_by_another_program(master: Path, filled: Path,
         rc, text = run_cli(args)
         _check_refused(rc, text, master, before, listing, "in gebruik", backup_kept=True)
         assert "Sluit het bestand" in text
+
+
+@pytest.mark.parametrize(("error", "fragment"), [
+    (OSError(errno.ENOSPC, "No space left on device"), "is vol"),
+    (OSError(errno.EROFS, "Read-only file system"), "alleen gelezen"),
+    (PermissionError(errno.EACCES, "Permission denied"), "geen toegang"),
+    (OSError(errno.EBUSY, "Device or resource busy"), "in gebruik"),
+    (OSError(errno.EIO, "Input/output error"), "Input/output error"),
+])
+def test_each_fault_gets_its_own_advice(error: OSError, fragment: str) -> None:
+    from mpp_xl.io.fs_errors import fs_error_message
+
+    text = fs_error_message(error, Path("map/MPP.xlsm"))
+    assert fragment in text and "MPP.xlsm kon niet worden geschreven" in text
+    assert "Er is niets gewijzigd" in text
+
+
+def test_windows_sharing_violation_is_named_as_file_in_use() -> None:
+    from mpp_xl.io.fs_errors import fs_error_message
+
+    e = PermissionError(errno.EACCES, "The process cannot access the file")
+    e.winerror = 32  # type: ignore[attr-defined]  # set by Python on Windows
+    assert "een ander programma heeft het bestand in gebruik" in fs_error_message(e, None)
