@@ -43,6 +43,7 @@ from ..core.problems import MppError
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 #: The content type of a plain workbook part (.xlsx).
 PLAIN_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -146,10 +147,11 @@ def untrusted_package_problems(data: bytes) -> list[str]:
             elif ct is None:
                 problems.append(f"onderdeel {part} heeft geen inhoudstype in "
                                 "[Content_Types].xml")
+        sheets = _sheet_names(z)
         for part in parts:
             low = part.lower()
             if low.endswith(".rels"):
-                problems += _rels_problems(part, z.read(part))
+                problems += _rels_problems(part, z.read(part), z, sheets)
             elif low.endswith(".vml") or low.startswith(("xl/drawings/", "xl/ctrlprops/")):
                 blob = z.read(part)
                 if _MACRO_ATTR.search(blob) or _MACRO_ELEM.search(blob):
@@ -162,7 +164,39 @@ def untrusted_package_problems(data: bytes) -> list[str]:
     return problems
 
 
-def _rels_problems(part: str, raw: bytes) -> list[str]:
+def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet name (empty when unreadable)."""
+    try:
+        wb = DET.fromstring(z.read("xl/workbook.xml"))
+        rels = DET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - Package reports a damaged workbook itself
+        return {}
+    target = {r.get("Id"): r.get("Target") or "" for r in rels.iter(f"{_REL_NS}Relationship")}
+    out = {}
+    for sh in wb.iter(f"{_MAIN_NS}sheet"):
+        t = target.get(sh.get(f"{{{_R_NS}}}id"), "")
+        path = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+        out[path] = sh.get("name", "")
+    return out
+
+
+def _where(part: str, rid: str, z: zipfile.ZipFile, sheets: dict[str, str]) -> str:
+    """'blad COA, cel L7' for a hyperlink relationship of a worksheet, else the part."""
+    folder, name = posixpath.split(part)
+    source = posixpath.join(posixpath.dirname(folder), name[:-len(".rels")])
+    if source in sheets:
+        xml = z.read(source) if source in z.namelist() else b""
+        for m in re.finditer(rb"<hyperlink\b[^>]*>", xml):
+            if f'"{rid}"'.encode() in m.group(0):
+                ref = re.search(rb'\bref="([^"]+)"', m.group(0))
+                if ref:
+                    return f"blad {sheets[source]}, cel {ref.group(1).decode()}"
+        return f"blad {sheets[source]} ({part})"
+    return f"onderdeel {part}"
+
+
+def _rels_problems(part: str, raw: bytes, z: zipfile.ZipFile,
+                   sheets: dict[str, str]) -> list[str]:
     try:
         root = DET.fromstring(raw)
     except Exception:  # noqa: BLE001
@@ -173,7 +207,10 @@ def _rels_problems(part: str, raw: bytes) -> list[str]:
     for r in root.iter(f"{_REL_NS}Relationship"):
         target = r.get("Target") or ""
         if (r.get("TargetMode") or "").lower() == "external":
-            out.append(f"onderdeel {part} verwijst naar iets buiten het bestand ({target})")
+            kind = (r.get("Type") or "").rsplit("/", 1)[-1]
+            what = "een hyperlink" if kind == "hyperlink" else "een koppeling"
+            out.append(f"{_where(part, r.get('Id') or '', z, sheets)}: {what} naar buiten het "
+                       f"bestand ({target})")
             continue
         path = target[1:] if target.startswith("/") else posixpath.join(base, target)
         if posixpath.normpath(path).startswith("../") or "://" in target:
@@ -215,17 +252,24 @@ def _cell_address_problems(part: str, xml: bytes) -> list[str]:
     return out
 
 
-def check_untrusted_package(data: bytes, name: str,
-                            consequence: str = "Er is niets samengevoegd. ") -> None:
+#: What to do after a refused import (Dutch).
+IMPORT_ADVICE = ("Er is niets samengevoegd. Vraag de partner de waarden over te nemen in een "
+                 "nieuw geëxporteerd partnerbestand (mpp exporteer-partner), zonder koppelingen "
+                 "(typ een webadres als tekst) en zonder macro's.")
+#: What to do when a partner checks the file (``mpp valideer``).
+VALIDATE_ADVICE = ("De coördinator kan het zo niet samenvoegen. Neem de waarden over in het "
+                   "partnerbestand zoals het is geëxporteerd, zonder koppelingen (typ een "
+                   "webadres als tekst) en zonder macro's.")
+
+
+def check_untrusted_package(data: bytes, name: str, advice: str = IMPORT_ADVICE) -> None:
     """Raise :class:`MppError` naming every problem of
     :func:`untrusted_package_problems`; the file is then not read at all.
-    ``consequence``: the sentence saying what did not happen."""
+    ``advice``: what happens now and what to do (Dutch)."""
     problems = untrusted_package_problems(data)
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise MppError(
             f"{name} wordt niet gelezen: een partnerbestand is een gewone Excel-werkmap "
             f"(.xlsx) met alleen waarden, zonder macro's of koppelingen naar buiten.\n{lines}\n"
-            f"{consequence}Vraag de partner de waarden over te nemen in een nieuw "
-            "geëxporteerd partnerbestand (mpp exporteer-partner), zonder koppelingen "
-            "(typ een webadres als tekst) en zonder macro's.")
+            f"{advice}")

@@ -31,7 +31,7 @@ from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
 from ..core.signoff import normalise_partner
 from ..io.output import atomic_write
-from ..io.package_checks import check_untrusted_package
+from ..io.package_checks import VALIDATE_ADVICE, check_untrusted_package
 from ..io.safe_zip import check_workbook_bytes
 from . import layout
 from . import sheets as S
@@ -178,7 +178,7 @@ def validate_partner_file(path: str | Path) -> tuple[str, list[Problem]]:
     path = Path(path)
     data = path.read_bytes()
     check_workbook_bytes(data, path.name)
-    check_untrusted_package(data, path.name, "")
+    check_untrusted_package(data, path.name, VALIDATE_ADVICE)
     pkg = Package(data, path.name)
     own = partner_of(pkg)
     blocks = read_blocks(data, path.name, (own,), pkg)

@@ -307,7 +307,7 @@ def cases() -> list[PartnerCase]:
         c("gegevensverbinding", "a data connection (refresh on load from a web address)",
           connection, 2, "gegevensverbinding"),
         c("hyperlink_extern", "a hyperlink on a Bron cell to a web address", external_hyperlink,
-          2, "buiten het bestand"),
+          2, "een hyperlink naar buiten het bestand", f"blad COA, cel {BRON}"),
         c("relatie_buiten_pakket", "a relationship climbing out of the package (../../..)",
           climbing_target, 2, "buiten het bestand"),
         c("naam_extern", "a defined name referring to another workbook", external_name, 2,
