@@ -256,6 +256,10 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         stale = stale_issue(prov, own, pfile.name, master.name, current_fp)
         if issues and not force:  # another round or master: before comparing the tables
             raise MppError(_refusal(pfile, master, own, issues + ([stale] if stale else [])))
+        if not issues and prov.master not in (None, master.name):
+            summary.warnings.append(
+                f"{pfile.name} is geëxporteerd uit {prov.master}; {master.name} is dezelfde "
+                f"master (zelfde ronde-id) onder een andere naam.")
         mblock = read_blocks(mdata, master.name, (own,), mpkg)[own]
         _check_shape(pfile, master, own, mblock, pblock)
         targets = _plan(mpkg, ppkg, own, mblock, pfile, prov,
