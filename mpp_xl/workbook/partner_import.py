@@ -273,6 +273,12 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
             issues.append(stale)
         summary.forced = issues
         so = file_signoff(ppkg, own)
+        if so is not None:  # the sign-off's texts go to Vaststelling: the same limits
+            for key, ref in S.PF_SIGN_CELLS.items():
+                why = _text_problem(getattr(so, key))
+                if why is not None:
+                    raise MppError(f"{pfile.name}, {own}!{ref} (vaststelling): {why}; er is "
+                                   "niets samengevoegd.")
         have = read_signoffs(mpkg).get(own)
         note = f"Partnerbestand {pfile.name} samengevoegd: {len(targets)} cel(len) gewijzigd."
         if summary.kept:

@@ -360,6 +360,9 @@ def cases() -> list[PartnerCase]:
           2, "stuurteken", f"COA!{BRON}"),
         c("tekst_te_lang", "a Bron text of 40,000 characters (Excel allows 32,767)",
           lambda b: coa(b, {BRON: text(BRON, "x" * 40_000)}), 2, "32.767", f"COA!{BRON}"),
+        c("vaststelling_stuurteken", "a sign-off whose name holds a control character",
+          lambda b: coa(b, {"E2": '<c r="E2"{s} t="inlineStr"><is><t>Piet&#1;</t></is></c>',
+                            "E4": text("E4", "0" * 64)}), 2, "stuurteken", "COA!E2"),
         c("voorvoegsel_xml", "a cell written as <x:c> (prefixed SpreadsheetML)",
           lambda b: coa(b, {COUNT: f'<x:c r="{COUNT}" xmlns:x="http://schemas.openxmlformats.'
                                    'org/spreadsheetml/2006/main"><x:v>99999</x:v></x:c>'}),
