@@ -10,7 +10,12 @@ before any library inflates or parses them.
   (which Python's zipfile would silently truncate but other readers, e.g. the
   Rust zip reader inside python-calamine, would inflate in full) is caught too;
 - XML parts with a DOCTYPE or ENTITY declaration anywhere are refused (entity
-  bombs, external entities): Excel never writes them.
+  bombs, external entities): Excel never writes them;
+- every entry name is a valid package part name, and no name occurs twice
+  (also not in another case): readers disagree on which copy they read;
+- a file named .xlsx whose workbook part is macro-enabled, a template or an
+  add-in is refused (untrusted partner files get more checks, see
+  :mod:`mpp_xl.io.package_checks`).
 
 Every path that opens a workbook goes through :func:`check_workbook_bytes` or
 :func:`check_workbook_file`: ``read_assumptions`` (validate, run, compare,
@@ -112,6 +117,10 @@ def _check_stream(fh: BinaryIO, size: int, name: str, suffix: str) -> None:
         fh.seek(0)
         for i in infos:
             _check_member(fh, size, name, i)
+        if suffix == ".xlsx":
+            fh.seek(0)
+            with zipfile.ZipFile(fh) as z:
+                _check_xlsx_kind(name, z.read("[Content_Types].xml"))
     except zipfile.BadZipFile as e:
         raise MppError(f"{name} is een beschadigde werkmap ({e}).") from e
     except (EOFError, zlib.error, struct.error) as e:
@@ -119,6 +128,34 @@ def _check_stream(fh: BinaryIO, size: int, name: str, suffix: str) -> None:
                        f"uitgepakt: {e}).") from e
     except (OSError, NotImplementedError, RuntimeError) as e:
         raise MppError(f"{name} kan niet worden gelezen ({type(e).__name__}: {e}).") from e
+
+
+_WORKBOOK_TYPE = re.compile(
+    rb'<Override\b[^>]*PartName="/xl/workbook\.xml"[^>]*ContentType="([^"]+)"'
+    rb'|<Override\b[^>]*ContentType="([^"]+)"[^>]*PartName="/xl/workbook\.xml"', re.I)
+#: What a workbook part that is not a plain workbook is (content type in lower case).
+_NOT_XLSX = {
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": ("een werkmap met macro's", ".xlsm"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml":
+        ("een sjabloon", ".xltx"),
+    "application/vnd.ms-excel.template.macroenabled.main+xml":
+        ("een sjabloon met macro's", ".xltm"),
+    "application/vnd.ms-excel.addin.macroenabled.main+xml":
+        ("een invoegtoepassing met macro's", ".xlam"),
+}
+
+
+def _check_xlsx_kind(name: str, content_types: bytes) -> None:
+    """An .xlsx name on a macro-enabled workbook, a template or an add-in is
+    refused: Excel itself will not open such a file, and the name hides the
+    macros."""
+    m = _WORKBOOK_TYPE.search(content_types)
+    kind = (m.group(1) or m.group(2)).decode("latin-1").lower() if m else ""
+    if kind in _NOT_XLSX:
+        what, ext = _NOT_XLSX[kind]
+        raise MppError(f"{name} heet .xlsx, maar is {what} ({ext}); Excel opent het zo niet, "
+                       "en de naam verbergt wat erin zit. Het bestand wordt niet gelezen. Sla "
+                       "het in Excel op als gewone Excel-werkmap (.xlsx).")
 
 
 def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
