@@ -240,7 +240,12 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         raise MppError(f"{pfile.name} is het partnerbestand van {own}, niet van "
                        f"{normalise_partner(partner)}; er is niets samengevoegd.")
     prov = read_provenance(ppkg)
-    pblock = read_blocks(data, pfile.name, (own,), ppkg)[own]
+    try:
+        pblock = read_blocks(data, pfile.name, (own,), ppkg)[own]
+    except ValidationError as e:
+        e.args = (f"Blad {own} van {pfile.name} heeft niet de opbouw van een partnerblad; er is "
+                  "niets samengevoegd.",)
+        raise
     summary = PartnerImport(own, exported=prov.exported)
 
     def change(mdata: bytes) -> tuple[bytes | None, Any]:
@@ -320,8 +325,8 @@ def import_partner(master: str | Path, pfile: str | Path, partner: str | None = 
         return update_file(master, change)  # type: ignore[no-any-return]
     except ValidationError as e:
         e.args = (f"{pfile.name} samenvoegen in {master.name} geeft fouten in de aannames; er "
-                  "is niets samengevoegd. De cellen hieronder staan op het blad van de partner "
-                  f"in {pfile.name}.",)
+                  f"is niets samengevoegd. Een melding op blad {own} gaat over een cel uit "
+                  f"{pfile.name}.",)
         raise
 
 

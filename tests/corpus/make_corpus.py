@@ -76,7 +76,7 @@ class Case:
 def sheet_part(data: bytes, sheet: str) -> str:
     from mpp_xl.workbook.xlsxio import Package
 
-    return Package(data, "x.xlsx").sheet_paths[sheet]
+    return Package(data, "x.xlsm").sheet_paths[sheet]  # .xlsm: any kind of workbook
 
 
 def rezip(data: bytes, change: dict[str, bytes | None | Callable[[bytes], bytes]],
