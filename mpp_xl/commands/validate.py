@@ -52,6 +52,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{path.name} is het partnerbestand van {partner}; alleen blad {partner} is "
               "gecontroleerd (de andere bladen staan in de masterwerkmap).")
         print(summary(read_provenance(Package.open(path))))
+        from ..workbook.partner_io import formula_inputs
+
+        for ref, f in formula_inputs(path):
+            print(f"Let op: {ref} bevat de formule ={f}; bij samenvoegen neemt de coördinator "
+                  "alleen de waarde over die zij toont.")
     else:
         a = read_assumptions(path)
         problems = list(a.validate())

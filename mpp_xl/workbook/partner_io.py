@@ -58,7 +58,7 @@ from .saving import save_exact
 from .xlsxio import Package, set_cells
 
 __all__ = ["PROP_EXPORT", "PROP_FINGERPRINT", "PROP_MASTER", "PROP_PARTNER", "block_years",
-           "export_partner", "is_partner_file", "master_sheet_fingerprint",
+           "export_partner", "formula_inputs", "is_partner_file", "master_sheet_fingerprint",
            "partner_fingerprint", "sign_partner_file", "validate_partner_file"]
 
 
@@ -240,3 +240,15 @@ def file_signoff(pkg: Package, partner: str) -> SignOff | None:
         return None
     return SignOff(partner, str(vals["name"] or ""), str(vals["date"] or ""),
                    str(vals["fingerprint"]))
+
+
+def formula_inputs(path: str | Path) -> list[tuple[str, str]]:
+    """(sheet!cell, formula) of every input cell of a partner file holding a
+    formula: on import only the value it shows is taken (docs/hardening.md)."""
+    path = Path(path)
+    pkg = Package.open(path)
+    own = partner_of(pkg)
+    width = table_width(read_blocks(pkg.data, path.name, (own,), pkg)[own][0])
+    return [(f"{own}!{c.ref}", pkg.formula_text(own, c))
+            for c in input_cells(pkg, own, width) if c.formula is not None]
+

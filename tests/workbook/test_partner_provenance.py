@@ -80,6 +80,12 @@ def test_valideer_shows_the_round(master: Path, tmp_path: Path,
     rc, out, _ = _run(capsys, "valideer", str(f))
     assert rc == 0
     assert f"ronde 2024-2 ({rid})" in out and f"geëxporteerd uit {master.name}" in out
+    assert "formule" not in out
+    ref = cell_of(f, "COA", "coa_start_asielzoekers")
+    edit_cells(f, "COA", {ref: (36900.0, "36000+900")})  # as Excel saves a typed formula
+    rc, out, _ = _run(capsys, "valideer", str(f))
+    assert rc == 0
+    assert f"Let op: COA!{ref} bevat de formule =36000+900" in out and "alleen de waarde" in out
 
 
 def test_file_from_another_round_is_refused_naming_both(
