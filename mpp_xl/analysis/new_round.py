@@ -161,8 +161,7 @@ def start_stocks(mf: MonthlyForecast, real: pd.DataFrame | None, start: int, lab
     med = mf.scenarios.index("medio")
     fc = {p: float(mf.stock_on(s, start)[med]) for p, s in START_STOCKS.items()}
     when = f"1 jan {start}"
-    from_fc = (f"Prognose MPP {label} (medio) voor {when}, in alle scenario's gelijk; "
-               "doorgetrokken")
+    from_fc = f"Prognose MPP {label} (medio) voor {when}, in alle scenario's gelijk"
     out: dict[str, tuple[float, str]] = {}
     for p, s in START_STOCKS.items():
         if p in _COA or p in _IND:
