@@ -32,7 +32,7 @@ from .builder import build
 from .package_book import PackageBook
 from .partner_io import is_partner_file
 from .reader import read_bytes_assumptions, realisatie_rows_from_package, realisaties_from_rows
-from .refresh import check_not_open, refresh_bytes
+from .refresh import backup, check_not_open, refresh_bytes
 from .refresh_core import ACTION_REFUSED
 from .round_id import make_round_id, round_id_of
 from .xlsxio import Package
@@ -179,6 +179,8 @@ def new_round(old_path: str | Path, out: str | Path, req: RoundRequest,
         new_data, result = refresh_bytes(built.read_bytes(), out.name, now=now,
                                          action=ACTION_NEW_ROUND, note=note, user=user,
                                          base_dir=out.resolve().parent)
+    if out.exists():  # --overschrijf: the replaced file is kept in .backup/, as by mpp bouw
+        backup(out, out.read_bytes(), now or dt.datetime.now())
     atomic_write(out, lambda p: p.write_bytes(new_data))
     return NewRoundResult(out, round_id, old_round, new_fp, old_fp, nr.startjaar, nr.eindjaar,
                           nr.herkomst, list(result.meldingen))
