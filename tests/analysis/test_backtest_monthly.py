@@ -101,3 +101,22 @@ def test_cli_terugtoets_months(tmp_path: Path) -> None:
     assert running["gerealiseerd"].iloc[0] == 5800
     p.write_text("reeks,jaar,maand,waarde\ninstroom_eerste,2025,13,3000\n", encoding="utf-8")
     assert main(["terugtoets", str(EXAMPLE_CSV), str(p)]) == 2
+
+
+def test_sheet_layout_shows_months(example: Assumptions) -> None:
+    from mpp_xl.analysis.sheet_content import backtest_layout
+
+    real = realisaties_from_frame(pd.DataFrame({
+        "reeks": ["instroom_eerste", "instroom_eerste", "instroom_totaal"],
+        "jaar": ["2025", "2025", "2024"], "maand": ["1", "2", ""],
+        "waarde": ["3000", "2800", "45000"]}))
+    eerste = _input("eerste_aanvragen", 2025)
+    summary, table, _ = backtest_layout(lambda: real, run(example),
+                                        lambda: run_monthly(example.resolve()))
+    assert [table[(r, 1)][0] for r in range(3)] == [2024.0, "2025-01", "2025-02"]
+    assert table[(1, 4)][0] == pytest.approx(eerste["medio"] / 12)
+    want = 5800 + 10 * eerste["medio"] / 12
+    assert f"verwacht {round(want):,}".replace(",", ".") in summary[0]
+    # without the monthly forecast: the year rows only, as before
+    _, table2, _ = backtest_layout(lambda: real, run(example))
+    assert {r for r, _ in table2} == {0}
