@@ -2,7 +2,8 @@
 
 Reads the old master (which must be a valid, refreshed master), carries its
 assumptions with :mod:`mpp_xl.analysis.new_round`, builds the new master
-through the normal builder with a fresh round id, refreshes it once (so
+through the normal builder with a fresh round id (keeping the old master's
+xlwings interpreter), refreshes it once (so
 Bijstelling already compares with the old master, named in Kader's
 ``vorige_mpp``) with a Logboek entry for the round change that names both
 rounds and fingerprints, and writes it atomically. The old master is only
@@ -68,6 +69,16 @@ def _last_refresh_fingerprint(book: PackageBook) -> str | None:
             if action in _NOT_A_REFRESH or action == "Actie":
                 continue
             return str(r[3]).strip()
+    return None
+
+
+def _interpreter(book: PackageBook, names: list[str]) -> str | None:
+    """The old master's Interpreter_Win (xlwings.conf), kept for the new round."""
+    if S.CONF not in names:
+        return None
+    for r in book.read(S.CONF):
+        if len(r) >= 2 and r[0] == "Interpreter_Win" and r[1] not in (None, ""):
+            return str(r[1])
     return None
 
 
@@ -175,7 +186,10 @@ def new_round(old_path: str | Path, out: str | Path, req: RoundRequest,
             "terug naar concept.")
     sheet_real = _merge_realisations(_old_realisations(pkg), real)
     with tempfile.TemporaryDirectory(prefix=".mpp-ronde-", dir=out.parent) as tmp:
-        built = build(a_new, Path(tmp) / out.name, realisaties=sheet_real, round_id=round_id)
+        interpreter = _interpreter(PackageBook(data, old_path.name, pkg=pkg),
+                                   list(pkg.sheet_paths))
+        built = build(a_new, Path(tmp) / out.name, realisaties=sheet_real,
+                      interpreter=interpreter, round_id=round_id)
         new_data, result = refresh_bytes(built.read_bytes(), out.name, now=now,
                                          action=ACTION_NEW_ROUND, note=note, user=user,
                                          base_dir=out.resolve().parent)

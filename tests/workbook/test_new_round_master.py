@@ -152,3 +152,17 @@ def test_refusals(case: str, needle: str, refreshed_master: Path, built_master: 
     assert needle in err
     assert "Traceback" not in err
     assert {p.name: _sha(p) for p in tmp_path.iterdir()} == before  # nothing written
+
+
+def test_interpreter_kept(refreshed_master: Path, tmp_path: Path) -> None:
+    from tests.workbook.helpers import edit_cells
+
+    old = tmp_path / "oud.xlsm"
+    shutil.copy(refreshed_master, old)
+    edit_cells(old, "xlwings.conf", {"B1": (r"C:\Python311\python.exe", None)})
+    new = tmp_path / "nieuw.xlsx"
+    assert main(["nieuwe-ronde", str(old), "--versie", "2025-1", "--peildatum", "2025-01-01",
+                 "-o", str(new)]) == 0
+    ws = openpyxl.load_workbook(new, read_only=True)["xlwings.conf"]
+    assert next(ws.iter_rows(max_row=1, values_only=True))[:2] == (
+        "Interpreter_Win", r"C:\Python311\python.exe")
