@@ -8,7 +8,9 @@ Bijstelling already compares with the old master, named in Kader's
 ``vorige_mpp``) with a Logboek entry for the round change that names both
 rounds and fingerprints, and writes it atomically. The old master is only
 read. Sign-offs start empty: every partner is "concept" in the new round.
-Every problem is collected first; on any problem nothing is written.
+Start stocks and history use the realisations file, and for what it does not
+give the realisations on the old master's Realisatie sheet. Every problem is
+collected first; on any problem nothing is written.
 """
 
 from __future__ import annotations
@@ -103,6 +105,20 @@ def _merge_realisations(old: pd.DataFrame | None, new: pd.DataFrame | None
     return both.drop_duplicates(["reeks", "jaar"], keep="first").reset_index(drop=True)
 
 
+def _for_carry(real: pd.DataFrame | None, sheet: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The realisations for start stocks and history: the file's rows, then those on the
+    old master's Realisatie sheet (known series only) for what the file does not give."""
+    if sheet is None or sheet.empty:
+        return real
+    sheet = sheet[sheet["reeks"].isin(REALISATION_SERIES)]
+    if real is None or real.empty:
+        return sheet.reset_index(drop=True)
+    both = pd.concat([real, sheet], ignore_index=True)
+    key = both["maand"].fillna(0).astype(int) if "maand" in both.columns else 0
+    both = both.assign(_m=key).drop_duplicates(["reeks", "jaar", "_m"], keep="first")
+    return both.drop(columns="_m").reset_index(drop=True)
+
+
 def new_round(old_path: str | Path, out: str | Path, req: RoundRequest,
               realisaties: str | Path | None = None, overwrite: bool = False,
               now: dt.datetime | None = None, user: str | None = None) -> NewRoundResult:
@@ -173,7 +189,9 @@ def new_round(old_path: str | Path, out: str | Path, req: RoundRequest,
     old_version = str(resolved.text.get("mpp_versie", "") or "").strip() or "?"
     vorige_bron = (f"MPP {old_version}: {old_path.name}, ronde {old_round}, vingerafdruk "
                    f"{old_fp[:16]}")
-    nr = carry(a_old, resolved, run_monthly(resolved), real, req, rel, vorige_bron)
+    sheet_old = _old_realisations(pkg)
+    nr = carry(a_old, resolved, run_monthly(resolved), _for_carry(real, sheet_old), req, rel,
+               vorige_bron)
     a_new: Assumptions = nr.assumptions(source=f"MPP {old_version} ({old_path.name})")
     new_problems, new_resolved = a_new.check()
     if new_resolved is None:
@@ -184,7 +202,7 @@ def new_round(old_path: str | Path, out: str | Path, req: RoundRequest,
             f"{old_path.name}, ronde {old_round} (vingerafdruk {old_fp[:16]}); horizon "
             f"{nr.startjaar}–{nr.eindjaar}, peildatum {req.peildatum}; alle vaststellingen "
             "terug naar concept.")
-    sheet_real = _merge_realisations(_old_realisations(pkg), real)
+    sheet_real = _merge_realisations(sheet_old, real)
     with tempfile.TemporaryDirectory(prefix=".mpp-ronde-", dir=out.parent) as tmp:
         interpreter = _interpreter(PackageBook(data, old_path.name, pkg=pkg),
                                    list(pkg.sheet_paths))

@@ -166,3 +166,21 @@ def test_interpreter_kept(refreshed_master: Path, tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(new, read_only=True)["xlwings.conf"]
     assert next(ws.iter_rows(max_row=1, values_only=True))[:2] == (
         "Interpreter_Win", r"C:\Python311\python.exe")
+
+
+def test_realisation_from_old_sheet(refreshed_master: Path, tmp_path: Path) -> None:
+    """Without --realisaties a start stock realised on the old Realisatie sheet is used."""
+    from tests.workbook.helpers import edit_cells
+
+    old = tmp_path / "oud.xlsm"
+    shutil.copy(refreshed_master, old)
+    edit_cells(old, "Realisatie", {"A7": ("dtv_caseload", None), "B7": (2025, None),
+                                   "C7": (11111, None), "D7": ("DT&V jaarcijfers", None)})
+    new = tmp_path / "nieuw.xlsx"
+    assert main(["nieuwe-ronde", str(old), "--versie", "2025-1", "--peildatum", "2025-01-01",
+                 "-o", str(new)]) == 0
+    fc = run(read_assumptions(new))
+    assert [fc.value("dtv_caseload", 2025, s) for s in ("min", "medio", "max")] == [11111] * 3
+    ws = openpyxl.load_workbook(new, read_only=True)["DTV"]
+    bron = next(r for r in ws.iter_rows(values_only=True) if r and r[0] == "dtv_caseload_start")
+    assert "Realisatie 1 jan 2025 (DT&V jaarcijfers)" in bron
