@@ -156,13 +156,13 @@ def new_round(old_path: str | Path, out: str | Path, req: RoundRequest,
     errors, resolved = a_old.check()
     n_err = sum(p.is_error for p in errors)
     if resolved is None:
-        raise MppError(f"{old_path.name} bevat {n_err} fout(en) in de aannames; herstel ze "
-                       f"(mpp valideer {old_path.name}) en ververs, dan kan de nieuwe ronde "
-                       "beginnen. Er is niets geschreven.")
-    old_fp = fingerprint(resolved)
-    if S.LOGBOEK not in pkg.sheet_paths:
+        problems.append(f"{old_path.name} bevat {n_err} fout(en) in de aannames; herstel ze "
+                        f"(mpp valideer {old_path.name}) en ververs, dan kan de nieuwe ronde "
+                        "beginnen.")
+    old_fp = fingerprint(resolved) if resolved is not None else ""
+    if resolved is not None and S.LOGBOEK not in pkg.sheet_paths:
         problems.append(f"{old_path.name} heeft geen blad Logboek; bouw en ververs de master.")
-    else:
+    elif resolved is not None:
         last = _last_refresh_fingerprint(PackageBook(data, old_path.name, pkg=pkg))
         if last is None:
             problems.append(f"{old_path.name} is nog nooit ververst; ververs hem eerst (mpp "
@@ -177,8 +177,9 @@ def new_round(old_path: str | Path, out: str | Path, req: RoundRequest,
             real = read_realisaties(realisaties, REALISATION_SERIES)
         except MppError as e:
             problems.append(str(e))
-    problems += check_request(resolved, req)
-    if problems:
+    if resolved is not None:
+        problems += check_request(resolved, req)
+    if problems or resolved is None:
         raise MppError("Geen nieuwe ronde gemaakt; er is niets geschreven:\n"
                        + "\n".join(f"- {p}" for p in problems))
 
