@@ -127,15 +127,22 @@ def test_vergelijk_old_new(rolled: tuple[Path, Path, str], tmp_path: Path) -> No
     ("bestaat", "bestaat al"),
     ("ongeververst", "nog nooit ververst"),
     ("fout", "fout(en) in de aannames"),
+    ("gewijzigd", "gewijzigd sinds de laatste verversing"),
+    ("partner", "is een partnerbestand"),
 ])
 def test_refusals(case: str, needle: str, refreshed_master: Path, built_master: Path,
                   tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = tmp_path / "oud.xlsm"
     shutil.copy(built_master if case == "ongeververst" else refreshed_master, old)
-    if case == "fout":
+    if case in ("fout", "gewijzigd"):
         from tests.workbook.helpers import cell_of, edit_cells
 
-        edit_cells(old, "IND", {cell_of(old, "IND", "ind_min_werkvoorraad"): (-5, None)})
+        value = -5 if case == "fout" else 5
+        edit_cells(old, "IND", {cell_of(old, "IND", "ind_min_werkvoorraad"): (value, None)})
+    if case == "partner":
+        assert main(["exporteer-partner", str(refreshed_master), "--partner", "IND", "-o",
+                     str(tmp_path / "IND.xlsx")]) == 0
+        old = tmp_path / "IND.xlsx"
     real = tmp_path / "r.csv"
     rows = {"reeks": "bestaat_niet,2025,,1,x", "maand": "instroom_eerste,2025,13,1,x"}
     real.write_text("reeks,jaar,maand,waarde,bron\n" + rows.get(case, "dtv_caseload,2025,,1,x")
