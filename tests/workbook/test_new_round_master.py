@@ -191,3 +191,18 @@ def test_realisation_from_old_sheet(refreshed_master: Path, tmp_path: Path) -> N
     ws = openpyxl.load_workbook(new, read_only=True)["DTV"]
     bron = next(r for r in ws.iter_rows(values_only=True) if r and r[0] == "dtv_caseload_start")
     assert "Realisatie 1 jan 2025 (DT&V jaarcijfers)" in bron
+
+
+def test_partner_file_of_old_round_refused(rolled: tuple[Path, Path, str], tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """An IND file exported from the old master is not merged into the new one."""
+    old, new, _ = rolled
+    ind = tmp_path / "IND.xlsx"
+    assert main(["exporteer-partner", str(old), "--partner", "IND", "-o", str(ind)]) == 0
+    target = tmp_path / "nieuw.xlsm"
+    shutil.copy(new, target)
+    before = _sha(target)
+    capsys.readouterr()
+    assert main(["importeer-partner", str(target), str(ind)]) == 2
+    assert "IND.xlsx" in capsys.readouterr().err
+    assert _sha(target) == before
