@@ -35,8 +35,8 @@ from .builder import build
 from .package_book import PackageBook
 from .partner_io import is_partner_file
 from .reader import read_bytes_assumptions, realisatie_rows_from_package, realisaties_from_rows
-from .refresh import backup, check_not_open, refresh_bytes
-from .refresh_core import ACTION_REFUSED
+from .refresh import ACTION_REFUSED
+from .refresh_file import backup, check_not_open, refresh_bytes
 from .round_id import make_round_id, round_id_of
 from .xlsxio import Package
 
