@@ -72,8 +72,8 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
             continue
         maand = _month(rec.get("maand"))
         if maand is False:
-            bad.append(f"{line}: maand '{rec.get('maand')}' ligt niet tussen 1 en 12 (laat de "
-                       "maand leeg voor een jaartotaal of een voorraad per 1 januari)")
+            bad.append(f"{line}: maand '{_shown(rec.get('maand'))}' ligt niet tussen 1 en 12 "
+                       "(laat de maand leeg voor een jaartotaal of een voorraad per 1 januari)")
             continue
         if waarde is None:
             bad.append(f"{line}: waarde '{rec['waarde']}' is geen getal")
@@ -95,6 +95,12 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
         pairs = [f"{r} {j}" + (f"-{m:02d}" if m else "") for r, j, m in twice]
         raise MppError(f"{source}: dubbele realisatie voor " + ", ".join(pairs) + ".")
     return out
+
+
+def _shown(v: object) -> str:
+    """A cell value in a message: 13.0 (a whole number read from a sheet) as 13."""
+    f = _number(v)
+    return str(int(f)) if f is not None and float(f).is_integer() else str(v).strip()
 
 
 def _month(v: object) -> int | None | bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.backtest import read_realisaties, yearly
+from ..analysis.backtest import read_realisaties
 from ..analysis.monthly import run_monthly
 from ..analysis.new_round import REALISATION_SERIES, RoundRequest, carry, check_request
 from ..core.assumptions import Assumptions, fingerprint
@@ -95,14 +95,15 @@ def _old_realisations(pkg: Package) -> pd.DataFrame | None:
 
 def _merge_realisations(old: pd.DataFrame | None, new: pd.DataFrame | None
                         ) -> pd.DataFrame | None:
-    """The yearly realisations for the new master's Realisatie sheet: the old
-    master's, with the new file's rows replacing the same series and year."""
-    frames = [f for f in (yearly(new) if new is not None else None,
-                          yearly(old) if old is not None else None) if f is not None]
+    """The realisations for the new master's Realisatie sheet: the old master's,
+    with the new file's rows replacing the same series, year and month."""
+    frames = [f for f in (new, old) if f is not None]
     if not frames:
         return None
     both = pd.concat(frames, ignore_index=True)
-    return both.drop_duplicates(["reeks", "jaar"], keep="first").reset_index(drop=True)
+    month = both["maand"].fillna(0).astype(int) if "maand" in both.columns else 0
+    both = both.assign(_m=month).drop_duplicates(["reeks", "jaar", "_m"], keep="first")
+    return both.drop(columns="_m").reset_index(drop=True)
 
 
 def _for_carry(real: pd.DataFrame | None, sheet: pd.DataFrame | None) -> pd.DataFrame | None:
