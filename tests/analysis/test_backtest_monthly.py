@@ -120,3 +120,22 @@ def test_sheet_layout_shows_months(example: Assumptions) -> None:
     # without the monthly forecast: the year rows only, as before
     _, table2, _ = backtest_layout(lambda: real, run(example))
     assert {r for r, _ in table2} == {0}
+
+
+def test_cli_rapport_rondes(tmp_path: Path) -> None:
+    from mpp_xl.cli import main
+
+    pdf, png = tmp_path / "r.pdf", tmp_path / "png"
+    other = ROOT / "referentie" / "mpp_2024_2_reproductie_aannames.csv"
+    real = ROOT / "referentie" / "realisaties.csv"
+    bad = tmp_path / "bestaat_niet.xlsm"
+    assert main(["rapport", str(EXAMPLE_CSV), "-o", str(pdf), "--trekkingen", "100",
+                 "--rondes", str(bad)]) == 2
+    assert not pdf.exists()
+    assert main(["rapport", str(EXAMPLE_CSV), "-o", str(pdf), "--trekkingen", "100",
+                 "--png-map", str(png), "--rondes", str(other), "--realisaties", str(real)]) == 0
+    names = sorted(p.name for p in png.iterdir())
+    assert [n for n in names if "rondes_" in n] == sorted(
+        f"{i:02d}_rondes_{k}.png" for i, k in enumerate(
+            ("instroom_eerste", "instroom_totaal", "ind_werkvoorraad", "coa_bezetting",
+             "nidos_caseload", "dtv_caseload"), start=len(names) - 5))
