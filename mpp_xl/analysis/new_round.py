@@ -119,10 +119,10 @@ def check_request(old: Resolved, req: RoundRequest) -> list[str]:
         out.append(f"--peildatum {new_date.isoformat()} ligt niet na de peildatum van de "
                    f"vorige ronde ({old_date.isoformat()}).")
     start, end = horizon(old, req)
-    if not old.startjaar < start <= old.eindjaar + 1:
+    if not old.startjaar <= start <= old.eindjaar + 1:
         out.append(f"Startjaar {start} kan niet: de vorige ronde rekent {old.startjaar}–"
                    f"{old.eindjaar} (voorraden t/m 1 jan {old.eindjaar + 1}); het nieuwe "
-                   f"startjaar ligt tussen {old.startjaar + 1} en {old.eindjaar + 1}.")
+                   f"startjaar ligt tussen {old.startjaar} en {old.eindjaar + 1}.")
     if not start <= end <= start + 15:
         out.append(f"Eindjaar {end} kan niet bij startjaar {start}: kies een eindjaar van "
                    f"{start} t/m {start + 15}.")

@@ -153,6 +153,7 @@ def test_kader_of_the_new_round(old: tuple[Assumptions, Forecast]) -> None:
     (RoundRequest("2025-1", "1-1-2025"), "geen datum"),
     (RoundRequest("2024-2", "2025-01-01"), "versie van de vorige ronde"),
     (RoundRequest("2025-1", "2025-01-01", startjaar=2031), "Startjaar 2031 kan niet"),
+    (RoundRequest("2025-1", "2025-01-01", startjaar=2023), "Startjaar 2023 kan niet"),
     (RoundRequest("2025-1", "2025-01-01", eindjaar=2050), "Eindjaar 2050 kan niet"),
 ])
 def test_request_refused(old: tuple[Assumptions, Forecast], req: RoundRequest,
@@ -186,3 +187,18 @@ def test_monthly_realisations_checked(tmp_path: Path) -> None:
     real = read_realisaties(p)
     assert list(real["maand"]) == [3, None]
     assert np.array_equal(real["waarde"].to_numpy(), [1.0, 2.0])
+
+
+def test_same_start_year_keeps_start_stocks(old: tuple[Assumptions, Forecast]) -> None:
+    """A second round in the same year (e.g. 2024-2 after 2024-1) may keep the start
+    year: the start stocks are then the old ones, history is carried unchanged."""
+    a, old_fc = old
+    nr, fc = _roll(old, None, RoundRequest("2024-3", "2024-12-01", startjaar=2024))
+    assert (fc.startjaar, fc.eindjaar) == (2024, 2028)
+    for reeks in ("ind_werkvoorraad", "coa_bezetting", "dtv_caseload"):
+        for s in ("min", "medio", "max"):
+            assert fc.value(reeks, 2024, s) == pytest.approx(
+                old_fc.value(reeks, 2024, "medio"), rel=1e-12)
+    hist = {r.parameter: r for r in nr.rows if r.parameter.endswith("_historie")}
+    assert float(hist["ind_inwilligingen_eerste_historie"].waarde) == 13280  # type: ignore[arg-type]
+    assert hist["ind_inwilligingen_eerste_historie"].bron.startswith("doorgetrokken uit MPP")
