@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mpp_xl.analysis.backtest import read_realisaties, realisaties_from_frame
 from mpp_xl.analysis.forecast import Forecast, run
@@ -202,3 +204,32 @@ def test_same_start_year_keeps_start_stocks(old: tuple[Assumptions, Forecast]) -
     hist = {r.parameter: r for r in nr.rows if r.parameter.endswith("_historie")}
     assert float(hist["ind_inwilligingen_eerste_historie"].waarde) == 13280  # type: ignore[arg-type]
     assert hist["ind_inwilligingen_eerste_historie"].bron.startswith("doorgetrokken uit MPP")
+
+
+#: The example as the old round, for the property test (hypothesis runs it many times).
+_OLD = (Assumptions.from_csv(EXAMPLE_CSV), run(Assumptions.from_csv(EXAMPLE_CSV)))
+_OLD_MONTHLY = run_monthly(_OLD[0].resolve())
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(2024, 2029), st.integers(0, 12))
+def test_carry_property_any_horizon(start: int, length: int) -> None:
+    """For any allowed horizon: every per-year row has exactly the new years; a year in
+    the old horizon keeps its value, a later year takes the old last year's value."""
+    a, old_fc = _OLD
+    r = a.resolve()
+    end = start + length
+    nr = carry(a, r, _OLD_MONTHLY, None, RoundRequest("2025-1", "2025-01-01", start, end),
+               "oud.xlsm", "x")
+    src = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)
+    per_year = src[src["jaar"] != ""]
+    new = pd.DataFrame([x.__dict__ for x in nr.rows])
+    for (key, scen), grp in per_year.groupby(["parameter", "scenario"]):
+        old_vals = dict(zip(grp["jaar"].astype(int), grp["waarde"].astype(float), strict=True))
+        mine = new[(new["parameter"] == key) & (new["scenario"] == scen)]
+        got = dict(zip(mine["jaar"].astype(int), mine["waarde"].astype(float), strict=True))
+        assert set(got) == set(range(start, end + 1)), key
+        for y, v in got.items():
+            assert v == old_vals[min(y, 2028)], (key, y)
+    assert check_request(r, RoundRequest("2025-1", "2025-01-01", start, end)) == []
+    assert old_fc.startjaar == 2024
