@@ -77,9 +77,12 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
     name = fn.__name__
     if fn.__doc__:
         fn.__doc__ = " ".join(inspect.cleandoc(fn.__doc__).split())
+    count_message = _count_check(fn)
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> Any:
+        if (msg := count_message(len(args))) is not None:
+            return msg
         for a in args:  # an error argument propagates first, as in native functions
             if a is not None and type(a) is not float and (code := single_error(a)):
                 return code
@@ -95,6 +98,34 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
                     "meld dit bij het MPP-team.")
 
     return wrapper
+
+
+def _count_check(fn: Callable[..., Any]) -> Callable[[int], str | None]:
+    """A check of the number of arguments: None when ``n`` fits the signature
+    of ``fn``, else the Dutch message for the cell (a server or a hand-made
+    call may send too many or too few; Excel itself never does)."""
+    params = list(inspect.signature(fn).parameters.values())
+    var = any(p.kind is p.VAR_POSITIONAL for p in params)
+    fixed = [p for p in params if p.kind is not p.VAR_POSITIONAL]
+    n_min = sum(p.default is p.empty for p in fixed)
+    n_max = None if var else len(fixed)
+    names = "; ".join(p.name + ("..." if p.kind is p.VAR_POSITIONAL else "") for p in params)
+    if n_max is None:
+        wanted = f"minstens {n_min}"
+    elif n_min == n_max:
+        wanted = f"{n_max}"
+    else:
+        wanted = f"{n_min} tot {n_max}"
+    noun = "argument" if (n_max or n_min) == 1 else "argumenten"
+
+    def check(n: int) -> str | None:
+        if n >= n_min and (n_max is None or n <= n_max):
+            return None
+        if n_max == 0:
+            return f"{fn.__name__} heeft geen argumenten, niet {n}."
+        return f"{fn.__name__} verwacht {wanted} {noun} ({names}), niet {n}."
+
+    return check
 
 
 def _register(fn: Callable[..., Any], docs: dict[str, str]) -> Callable[..., Any]:

@@ -1,0 +1,188 @@
+"""Load test of the xlwings Server app over real HTTP (loopback only).
+
+Starts uvicorn (one worker) on 127.0.0.1 with a free port, drives it with the
+shipped workbook's Office.js payloads and stops it again. Every phase has a
+fixed count and the whole run a time limit (``--max-seconds``): it stops by
+itself. Phases:
+
+1. sequential latency (one kept-alive connection): a cached series call
+   (``MPP_COA_BEZETTING`` with the model cell) and a cached ``MPP_MODEL``
+   (the master's ~7,000 cells); the ratio is the "fast path" figure;
+2. concurrent latency and throughput: ``--clients`` threads, each on its own
+   connection, mixed calls (4 series calls : 1 ``MPP_MODEL``);
+3. a cheap call while a refresh runs: series latency during refreshes;
+4. refreshes (``MPP_VERNIEUWEN``): latency and the server's RSS every 10.
+
+Run: python benchmarks/server_load.py [--refreshes 100] [--clients 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.udfs.http_support import (  # noqa: E402
+    CALL,
+    REFRESH,
+    SHIPPED,
+    book_payload,
+    call_payload,
+    model_ranges,
+    post,
+    range_values,
+    run_server,
+)
+
+SESSION = {"X-MPP-Sessie": "laadtest-0123456789abcdef"}
+
+
+def pct(xs: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of ``xs`` in ms."""
+    s = sorted(xs)
+    k = max(0, min(len(s) - 1, int(round(p / 100 * len(s) + 0.5)) - 1))
+    return s[k] * 1000
+
+
+def row(name: str, xs: list[float]) -> str:
+    return (f"| {name} | {len(xs)} | {pct(xs, 50):.1f} | {pct(xs, 95):.1f} | "
+            f"{pct(xs, 99):.1f} | {max(xs) * 1000:.1f} |")
+
+
+def timed(conn: Any, path: str, payload: object, expect: object = None) -> float:
+    t = time.perf_counter()
+    status, body = post(conn, path, payload, SESSION)
+    dt = time.perf_counter() - t
+    if status != 200 or (expect is not None and body["result"] != expect):
+        raise SystemExit(f"unexpected answer {status}: {str(body)[:300]}")
+    return dt
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--series", type=int, default=300, help="sequential series calls")
+    ap.add_argument("--models", type=int, default=60, help="sequential cached MPP_MODEL")
+    ap.add_argument("--clients", type=int, default=4, help="concurrent clients")
+    ap.add_argument("--per-client", type=int, default=100, help="calls per client")
+    ap.add_argument("--refreshes", type=int, default=100, help="refreshes (RSS phase)")
+    ap.add_argument("--max-seconds", type=float, default=300, help="time limit of the run")
+    a = ap.parse_args()
+    deadline = time.monotonic() + a.max_seconds
+
+    import openpyxl
+
+    values = openpyxl.load_workbook(SHIPPED, data_only=True)
+    formulas = openpyxl.load_workbook(SHIPPED)
+    blocks = [range_values(values, r) for r in model_ranges(formulas)]
+    model_call = call_payload("MPP_MODEL", [blocks], "Uitkomsten!B3")
+    book = book_payload(values)
+    import json
+
+    sizes = (len(json.dumps(model_call)), len(json.dumps(book)))
+
+    out: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp, run_server(Path(tmp)) as srv:
+        conn = srv.connection()
+        rss0 = srv.rss_mb()
+        _, handle = post(conn, CALL, model_call, SESSION)
+        series = call_payload("MPP_COA_BEZETTING", [[[2026]], [["medio"]], handle["result"]],
+                              "Uitkomsten!C9")
+        expect = post(conn, CALL, series, SESSION)[1]["result"]
+        for _ in range(5):  # warm-up
+            timed(conn, CALL, series, expect)
+            timed(conn, CALL, model_call, handle["result"])
+
+        seq_series = [timed(conn, CALL, series, expect) for _ in range(a.series)
+                      if time.monotonic() < deadline]
+        seq_model = [timed(conn, CALL, model_call, handle["result"]) for _ in range(a.models)
+                     if time.monotonic() < deadline]
+
+        lat: list[float] = []
+        lock = threading.Lock()
+
+        def client(i: int) -> None:
+            c = srv.connection()
+            mine = []
+            for k in range(a.per_client):
+                if time.monotonic() > deadline:
+                    break
+                if k % 5 == 4:
+                    mine.append(timed(c, CALL, model_call, handle["result"]))
+                else:
+                    mine.append(timed(c, CALL, series, expect))
+            c.close()
+            with lock:
+                lat.extend(mine)
+
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(a.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+
+        # a cheap call while refreshes run (a second connection)
+        during: list[float] = []
+        busy = threading.Event()
+
+        def refresher() -> None:
+            c = srv.connection()
+            busy.set()
+            for _ in range(3):
+                timed(c, REFRESH, book)
+            busy.clear()
+            c.close()
+
+        rt = threading.Thread(target=refresher)
+        rt.start()
+        busy.wait(10)
+        while busy.is_set() and time.monotonic() < deadline:
+            during.append(timed(conn, CALL, series, expect))
+            time.sleep(0.02)
+        rt.join()
+
+        refreshes: list[float] = []
+        rss: list[tuple[int, float]] = [(0, srv.rss_mb())]
+        for i in range(1, a.refreshes + 1):
+            if time.monotonic() > deadline:
+                break
+            refreshes.append(timed(conn, REFRESH, book))
+            if i % 10 == 0:
+                rss.append((i, srv.rss_mb()))
+        conn.close()
+
+    out.append(f"Payload: MPP_MODEL {sizes[0] / 1e6:.2f} MB, refresh {sizes[1] / 1e6:.2f} MB; "
+               f"RSS na start {rss0:.0f} MB.")
+    out.append("")
+    out.append("| aanroep | n | p50 ms | p95 ms | p99 ms | max ms |")
+    out.append("|---|---|---|---|---|---|")
+    out.append(row("reeks (sequentieel)", seq_series))
+    out.append(row("MPP_MODEL uit cache (sequentieel)", seq_model))
+    out.append(row(f"gemengd, {a.clients} clients tegelijk", lat))
+    if during:
+        out.append(row("reeks tijdens een vernieuwing", during))
+    out.append(row("MPP_VERNIEUWEN (sequentieel)", refreshes))
+    ratio = statistics.median(seq_model) / statistics.median(seq_series)
+    out.append("")
+    out.append(f"MPP_MODEL uit cache / reeks (mediaan): {ratio:.1f}x")
+    out.append(f"Doorvoer gemengd: {len(lat) / wall:.0f} aanroepen/s "
+               f"({len(lat)} in {wall:.1f} s, {a.clients} clients)")
+    out.append("RSS (MB) na n vernieuwingen: " + ", ".join(f"{n}: {m:.1f}" for n, m in rss))
+    if len(rss) > 2:
+        out.append(f"Groei na opwarmen (na {rss[1][0]} tot {rss[-1][0]}): "
+                   f"{rss[-1][1] - rss[1][1]:+.1f} MB")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
