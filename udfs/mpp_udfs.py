@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -57,6 +58,14 @@ from udfs.udf_args import (
 )
 
 logger = logging.getLogger(__name__)
+
+#: On a server shared by several users (``XLWINGS_ON_SERVER=true``: this app or
+#: the official xlwings-server project) a call runs in no session unless the
+#: app names one (``model_cache.use_session``): without a model argument it
+#: then asks for the model cell instead of using another user's model. The
+#: classic Excel UDF server serves one user: the process is the session.
+if os.environ.get("XLWINGS_ON_SERVER") == "true":
+    model_cache.set_default_session(model_cache.NO_SESSION)
 
 #: Excel name -> function, for the headless refresh (``formulas``) and tests.
 CATALOGUE: dict[str, Callable[..., Any]] = {}

@@ -327,6 +327,8 @@ def create_app() -> Any:
         short Dutch JSON answers (4xx/5xx) with one log line, no traceback."""
         try:
             return await work
+        except server_http.TooLarge:
+            raise  # BodyLimit answers 413
         except server_calls.BadRequest as e:
             log.info("%s geweigerd (%s): %s", what, e.status, e.message)
             return error(e.status, e.message)

@@ -55,8 +55,9 @@ def too_large_message(limit: int = MAX_BODY_BYTES) -> str:
             "geef kleinere bereiken mee (MPP_SERVER_MAX_MB op de server).")
 
 
-class _TooLarge(Exception):
-    pass
+class TooLarge(Exception):
+    """A streamed body went past the limit (raised from ``receive``; the app
+    must let it through to :class:`BodyLimit`)."""
 
 
 class BodyLimit:
@@ -98,7 +99,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise TooLarge
             return message
 
         async def tracked(message: Message) -> None:
@@ -109,7 +110,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted, tracked)
-        except _TooLarge:
+        except TooLarge:
             if started:
                 raise
             await self._refuse(send, 413, too_large_message(self.max_bytes))

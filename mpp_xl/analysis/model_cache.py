@@ -132,8 +132,10 @@ _by_short: dict[str, Entry] = {}
 _raw: OrderedDict[bytes, str] = OrderedDict()  # raw content hash -> fingerprint / key
 _sessions: OrderedDict[str, str] = OrderedDict()  # session -> key of its current model
 _bytes = 0  # sum of the kept entries' nbytes
+_UNSET = "\0unset"
 _session: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "mpp_model_session", default=LOCAL_SESSION)
+    "mpp_model_session", default=_UNSET)
+_default_session: list[str | None] = [LOCAL_SESSION]
 
 #: Counters for tests and benchmarks: engine runs and raw-cache hits.
 stats: dict[str, int] = {"engine_runs": 0, "raw_hits": 0, "fingerprint_hits": 0}
@@ -169,8 +171,17 @@ def use_session(session: str | None) -> Iterator[None]:
 
 
 def session() -> str | None:
-    """The session of the running call (:data:`LOCAL_SESSION` unless set)."""
-    return _session.get()
+    """The session of the running call: the one set by :func:`use_session`, else
+    the process default (:data:`LOCAL_SESSION` unless :func:`set_default_session`)."""
+    s = _session.get()
+    return _default_session[0] if s == _UNSET else s
+
+
+def set_default_session(default: str | None) -> None:
+    """The session of calls outside :func:`use_session`: :data:`LOCAL_SESSION`
+    for a process that serves one user; :data:`NO_SESSION` on a server shared
+    by several users (``udfs.mpp_udfs`` sets it under ``XLWINGS_ON_SERVER``)."""
+    _default_session[0] = default
 
 
 def _key(entry: Entry) -> str:
@@ -178,7 +189,7 @@ def _key(entry: Entry) -> str:
 
 
 def _make_current(entry: Entry) -> None:
-    s = _session.get()
+    s = session()
     if s is NO_SESSION:
         return
     _sessions[s] = _key(entry)
@@ -338,7 +349,7 @@ def model_from_assumptions(a: Assumptions, make_current: bool = True) -> Entry:
 def current() -> Entry | None:
     """The session's most recent model (from MPP_MODEL or a refresh) while it
     is still in the cache, else None."""
-    s = _session.get()
+    s = session()
     key = _sessions.get(s) if s is not NO_SESSION else None  # one dict read: no lock
     return _models.get(key) if key is not None else None
 
@@ -354,7 +365,7 @@ def lookup(model: object) -> Entry:
     session's current model). Raises :class:`ArgError` with a Dutch message
     when unknown, or when there is no session (:data:`NO_SESSION`)."""
     if model is None:
-        s = _session.get()
+        s = session()
         if s is NO_SESSION:
             raise ArgError(NO_SESSION_MESSAGE)
         key = _sessions.get(s)  # plain dict reads: no lock, never waits for a model run
