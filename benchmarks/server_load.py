@@ -14,6 +14,7 @@ itself. Phases:
 4. refreshes (``MPP_VERNIEUWEN``): latency and the server's RSS every 10.
 
 Run: python benchmarks/server_load.py [--refreshes 100] [--clients 4]
+     [--code /path/to/other/checkout]   (e.g. the baseline before a change)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from tests.udfs.http_support import (  # noqa: E402
     model_ranges,
     post,
     range_values,
+    raw_request,
     run_server,
 )
 
@@ -59,8 +61,17 @@ def row(name: str, xs: list[float]) -> str:
 
 
 def timed(conn: Any, path: str, payload: object, expect: object = None) -> float:
+    """Seconds for one call; a connection the server closed after its idle
+    time-out (uvicorn: 5 s) is opened again first (not timed)."""
+    import http.client
+
     t = time.perf_counter()
-    status, body = post(conn, path, payload, SESSION)
+    try:
+        status, body = post(conn, path, payload, SESSION)
+    except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+        conn.close()
+        t = time.perf_counter()
+        status, body = post(conn, path, payload, SESSION)
     dt = time.perf_counter() - t
     if status != 200 or (expect is not None and body["result"] != expect):
         raise SystemExit(f"unexpected answer {status}: {str(body)[:300]}")
@@ -75,6 +86,8 @@ def main() -> None:
     ap.add_argument("--per-client", type=int, default=100, help="calls per client")
     ap.add_argument("--refreshes", type=int, default=100, help="refreshes (RSS phase)")
     ap.add_argument("--max-seconds", type=float, default=300, help="time limit of the run")
+    ap.add_argument("--code", type=Path, default=ROOT,
+                    help="checkout whose udfs.server_app is served (default: this one)")
     a = ap.parse_args()
     deadline = time.monotonic() + a.max_seconds
 
@@ -90,7 +103,7 @@ def main() -> None:
     sizes = (len(json.dumps(model_call)), len(json.dumps(book)))
 
     out: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp, run_server(Path(tmp)) as srv:
+    with tempfile.TemporaryDirectory() as tmp, run_server(Path(tmp), code=a.code) as srv:
         conn = srv.connection()
         rss0 = srv.rss_mb()
         _, handle = post(conn, CALL, model_call, SESSION)
@@ -151,6 +164,24 @@ def main() -> None:
             time.sleep(0.02)
         rt.join()
 
+        # a 12 MB request: with a Content-Length, and streamed (chunked)
+        big: list[tuple[str, float, str]] = []
+        size = 12 * 1024 * 1024
+        base_head = (f"POST {CALL} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\n")
+        mb = b"[" * (1024 * 1024)
+        chunk = f"{len(mb):x}\r\n".encode() + mb + b"\r\n"
+        for what, head, chunks in (
+                ("Content-Length 12 MB", base_head + f"Content-Length: {size}\r\n\r\n",
+                 [mb] * 12),
+                ("chunked 12 MB", base_head + "Transfer-Encoding: chunked\r\n\r\n",
+                 [chunk] * 12)):
+            t = time.perf_counter()
+            answer = raw_request(srv, head, iter(chunks), limit=60)
+            big.append((what, time.perf_counter() - t,
+                        answer.split(b"\r\n", 1)[0].decode(errors="replace")))
+        after_big = timed(conn, CALL, series, expect)
+
         refreshes: list[float] = []
         rss: list[tuple[int, float]] = [(0, srv.rss_mb())]
         for i in range(1, a.refreshes + 1):
@@ -161,6 +192,7 @@ def main() -> None:
                 rss.append((i, srv.rss_mb()))
         conn.close()
 
+    out.append(f"Code: {a.code}")
     out.append(f"Payload: MPP_MODEL {sizes[0] / 1e6:.2f} MB, refresh {sizes[1] / 1e6:.2f} MB; "
                f"RSS na start {rss0:.0f} MB.")
     out.append("")
@@ -177,6 +209,9 @@ def main() -> None:
     out.append(f"MPP_MODEL uit cache / reeks (mediaan): {ratio:.1f}x")
     out.append(f"Doorvoer gemengd: {len(lat) / wall:.0f} aanroepen/s "
                f"({len(lat)} in {wall:.1f} s, {a.clients} clients)")
+    for what, dt, status in big:
+        out.append(f"Verzoek {what}: '{status}' na {dt * 1000:.0f} ms")
+    out.append(f"Volgende aanroep daarna: {after_big * 1000:.1f} ms")
     out.append("RSS (MB) na n vernieuwingen: " + ", ".join(f"{n}: {m:.1f}" for n, m in rss))
     if len(rss) > 2:
         out.append(f"Groei na opwarmen (na {rss[1][0]} tot {rss[-1][0]}): "

@@ -24,6 +24,14 @@ function. ``/xlwings/mpp-callbacks.js`` registers the client callback that
 lifts and restores sheet protection around the refresh's writes
 (:data:`PROTECTION_CALLBACK`).
 
+Several users share one process, so (docs/udfs.md, "Meerdere gebruikers"):
+a call without a model argument uses the model of its own workbook session
+(user, workbook name and the client's random ``X-MPP-Sessie`` token;
+:mod:`udfs.server_calls`) or asks for the model cell; a request body over the
+size limit gets 413 before parsing, and the work of every request runs in a
+worker thread with a time limit (:mod:`udfs.server_http`); a malformed request
+gets a Dutch 4xx; the book made for a refresh is always closed.
+
 ``XLWINGS_ON_SERVER=true`` must be set before xlwings is first imported: it
 decides whether ``@xw.func`` registers custom functions. This module sets
 the default itself, so importing it first is enough.

@@ -55,17 +55,18 @@ class Server:
 
 @contextmanager
 def run_server(log_dir: Path, env: dict[str, str] | None = None,
-               start_timeout: float = 60) -> Iterator[Server]:
-    """uvicorn with ``udfs.server_app:app`` on 127.0.0.1; stopped on exit."""
+               start_timeout: float = 60, code: Path = ROOT) -> Iterator[Server]:
+    """uvicorn with ``udfs.server_app:app`` of the checkout ``code`` (default:
+    this one) on 127.0.0.1; stopped on exit."""
     port = free_port()
     log = log_dir / f"uvicorn_{port}.log"
     full_env = dict(os.environ, XLWINGS_ON_SERVER="true",
-                    XLWINGS_LICENSE_KEY="noncommercial", PYTHONPATH=str(ROOT), **(env or {}))
+                    XLWINGS_LICENSE_KEY="noncommercial", PYTHONPATH=str(code), **(env or {}))
     out: IO[bytes] = open(log, "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "udfs.server_app:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "info", "--no-access-log"],
-        cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+        cwd=code, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     server = Server("127.0.0.1", port, proc.pid, log)
     try:
         deadline = time.monotonic() + start_timeout
@@ -105,6 +106,36 @@ def post(conn: http.client.HTTPConnection, path: str, payload: object,
         return r.status, json.loads(data)
     except ValueError:
         return r.status, data.decode(errors="replace")
+
+
+def raw_request(srv: Server, head: str, chunks: Iterator[bytes], limit: float = 5) -> bytes:
+    """Send a request head and body chunks over a plain socket (until the
+    server stops reading), then read the answer; at most ``limit`` s in all."""
+    s = socket.create_connection((srv.host, srv.port), timeout=limit)
+    deadline = time.monotonic() + limit
+    try:
+        s.sendall(head.encode())
+        s.settimeout(0.5)
+        for chunk in chunks:
+            if time.monotonic() > deadline:
+                break
+            try:
+                s.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                break
+        s.settimeout(max(0.1, deadline - time.monotonic()))
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+                data = s.recv(65536)
+                if not data:
+                    break
+                answer += data
+        except (ConnectionResetError, TimeoutError):
+            pass
+        return answer
+    finally:
+        s.close()
 
 
 # --- the shipped workbook as Office.js sends it ------------------------------------

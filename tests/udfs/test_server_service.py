@@ -11,7 +11,6 @@ import importlib.util
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import textwrap
@@ -41,6 +40,7 @@ from .http_support import (  # noqa: E402
     model_ranges,
     post,
     range_values,
+    raw_request,
     run_server,
 )
 
@@ -158,42 +158,12 @@ def test_wrong_argument_counts_answered_in_the_cell(srv: Server) -> None:
     conn.close()
 
 
-def _raw_request(srv: Server, head: str, chunks: Iterator[bytes]) -> bytes:
-    """Send a request head and body chunks (until the server stops reading),
-    then read the answer; at most 5 s in all."""
-    s = socket.create_connection((srv.host, srv.port), timeout=5)
-    deadline = time.monotonic() + 5
-    try:
-        s.sendall(head.encode())
-        s.settimeout(0.5)
-        for chunk in chunks:
-            if time.monotonic() > deadline:
-                break
-            try:
-                s.sendall(chunk)
-            except (BrokenPipeError, ConnectionResetError, TimeoutError):
-                break
-        s.settimeout(max(0.1, deadline - time.monotonic()))
-        answer = b""
-        try:
-            while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
-                data = s.recv(65536)
-                if not data:
-                    break
-                answer += data
-        except (ConnectionResetError, TimeoutError):
-            pass
-        return answer
-    finally:
-        s.close()
-
-
 def test_oversized_request_refused_before_parsing(srv: Server) -> None:
     size = 12 * 1024 * 1024
     head = (f"POST {CALL} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Content-Length: {size}\r\n\r\n")
     t0 = time.monotonic()
-    answer = _raw_request(srv, head, iter([b"[" * 65536]))
+    answer = raw_request(srv, head, iter([b"[" * 65536]))
     status_line, _, rest = answer.partition(b"\r\n")
     assert status_line.startswith(b"HTTP/1.1 413"), answer[:300]
     assert b"connection: close" in rest.lower()
@@ -203,7 +173,7 @@ def test_oversized_request_refused_before_parsing(srv: Server) -> None:
             "Transfer-Encoding: chunked\r\n\r\n")
     mb = b"[" * (1024 * 1024)
     chunk = f"{len(mb):x}\r\n".encode() + mb + b"\r\n"
-    answer = _raw_request(srv, head, iter([chunk] * 12))
+    answer = raw_request(srv, head, iter([chunk] * 12))
     assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
     assert time.monotonic() - t0 < 30  # a bound on the test, not a speed claim
     conn = srv.connection()  # the server answers the next call
