@@ -50,6 +50,7 @@ from typing import Any  # noqa: E402
 import xlwings as xw  # noqa: E402
 
 from mpp_xl.analysis import model_cache  # noqa: E402
+from mpp_xl.core.problems import MppError  # noqa: E402
 from mpp_xl.excel_refresh import XlwingsBook, refresh  # noqa: E402
 from mpp_xl.workbook.refresh_core import (  # noqa: E402
     UNKNOWN_REQUEST_USER,
@@ -213,24 +214,25 @@ async function base(funcName, isStreaming, ...rest) {
   if (typeof globalThis.getAuth === "function") {
     headers["Authorization"] = await globalThis.getAuth();
   }
+  let response;
   try {
-    const response = await fetch(window.location.origin + mppCallPath, {
+    response = await fetch(window.location.origin + mppCallPath, {
       method: "POST", headers: headers, body: JSON.stringify(body),
     });
-    if (!response.ok) {
-      const text = await response.text();
-      let message = text;
-      try {
-        message = JSON.parse(text).detail || text;
-      } catch (e) {
-        // not JSON: show the text as it is
-      }
-      return mppFail(message);
-    }
-    return (await response.json()).result;
   } catch (error) {
     return mppFail(error.toString());
   }
+  if (!response.ok) {  // the server's short Dutch message ({"detail": ...})
+    const text = await response.text();
+    let message = text;
+    try {
+      message = JSON.parse(text).detail || text;
+    } catch (e) {
+      // not JSON: show the text as it is
+    }
+    return mppFail(message);
+  }
+  return (await response.json()).result;
 }
 """
 
@@ -340,6 +342,9 @@ def create_app() -> Any:
         except server_calls.BadRequest as e:
             log.info("%s geweigerd (%s): %s", what, e.status, e.message)
             return error(e.status, e.message)
+        except MppError as e:  # the book cannot be refreshed (e.g. a sheet missing)
+            log.info("%s geweigerd (422): %s", what, e)
+            return error(422, str(e))
         except server_http.Timeout:
             log.warning("%s duurde langer dan %g s", what, server_http.TIMEOUT_S)
             return error(504, f"Het verzoek duurde langer dan {server_http.TIMEOUT_S:g} s "

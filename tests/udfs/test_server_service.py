@@ -107,6 +107,14 @@ def test_no_answer_crosses_between_users(srv: Server, shipped: dict[str, Any]) -
         assert _result(post(conn_b, CALL, no_model, hb)) == value_b
         fp_a = _result(post(conn_a, CALL, finger, ha))
         assert isinstance(fp_a, str) and fp_a.startswith(str(handle_a)[-8:])
+    # a refresh sent with a session token makes its model that session's model
+    hc = {"X-MPP-Sessie": "c3" * 16}
+    assert str(_result(post(conn_b, CALL, no_model, hc))).startswith("Nog geen model")
+    status, _ = post(conn_b, REFRESH, shipped["book"], hc)
+    assert status == 200
+    assert _result(post(conn_b, CALL, no_model, hc)) == pytest.approx(
+        shipped["coa_2026"], rel=1e-12)
+    assert _result(post(conn_b, CALL, no_model, hb)) == value_b  # B unchanged
     # the same token in another workbook is another session: no model yet
     other_book = dict(no_model, caller_address="[kopie.xlsm]X!C9")
     assert str(_result(post(conn_a, CALL, other_book, ha))).startswith("Nog geen model")
@@ -129,6 +137,9 @@ MALFORMED: list[tuple[str, str, bytes]] = [
         {"client": "Office.js", "version": "x", "book": {"name": "b.xlsm"},
          "sheets": []}).encode()),
     ("onbekend script", "/xlwings/custom-scripts-call/BESTAAT_NIET", b"{}"),
+    ("werkmap zonder MPP-bladen", REFRESH, json.dumps(
+        {"client": "Office.js", "version": "x", "book": {"name": "b.xlsm"},
+         "sheets": [{"name": "Blad1", "values": [["a", 1]]}]}).encode()),
 ]
 
 
@@ -139,7 +150,7 @@ def test_malformed_requests_get_dutch_4xx_and_keep_alive(srv: Server) -> None:
         status, answer = post(conn, path, body)
         assert 400 <= status < 500, (what, status, answer)
         assert isinstance(answer, dict) and re.search(
-            r"verzoek|func_name|args|functie|script", answer["detail"]), (what, answer)
+            r"verzoek|func_name|args|functie|script|werkmap", answer["detail"]), (what, answer)
         status, answer = post(conn, CALL, good)  # the same kept-alive connection
         assert status == 200 and answer["result"][0][0] == "reeks", what
     conn.close()
