@@ -314,6 +314,7 @@ def create_app() -> Any:
     (:mod:`udfs.server_http`)."""
     import logging
 
+    import anyio
     from fastapi import FastAPI, Request
     from fastapi.middleware.cors import CORSMiddleware
     from fastapi.responses import JSONResponse, PlainTextResponse
@@ -336,7 +337,8 @@ def create_app() -> Any:
         """Await ``work``; malformed requests, time-outs and failures become
         short Dutch JSON answers (4xx/5xx) with one log line, no traceback."""
         try:
-            return await work
+            with anyio.fail_after(server_http.TIMEOUT_S):  # reading the body included
+                return await work
         except server_http.TooLarge:
             raise  # BodyLimit answers 413
         except server_calls.BadRequest as e:
@@ -345,10 +347,11 @@ def create_app() -> Any:
         except MppError as e:  # the book cannot be refreshed (e.g. a sheet missing)
             log.info("%s geweigerd (422): %s", what, e)
             return error(422, str(e))
-        except server_http.Timeout:
+        except (server_http.Timeout, TimeoutError):
             log.warning("%s duurde langer dan %g s", what, server_http.TIMEOUT_S)
-            return error(504, f"Het verzoek duurde langer dan {server_http.TIMEOUT_S:g} s "
-                              "en is afgebroken; probeer het later opnieuw.")
+            limit = f"{server_http.TIMEOUT_S:g}".replace(".", ",")
+            return error(504, f"Het verzoek duurde langer dan {limit} s en is afgebroken; "
+                              "probeer het later opnieuw.")
         except Exception as e:  # noqa: BLE001 - never a traceback to the client or log
             log.error("%s mislukt: %s: %s", what, type(e).__name__, e)
             return error(500, f"Interne fout ({type(e).__name__}); meld dit bij het "

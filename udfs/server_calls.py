@@ -56,6 +56,8 @@ def load_json(body: bytes) -> dict[str, Any]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest(400, "Het verzoek is geen geldige JSON.") from None
+    except RecursionError:
+        raise BadRequest(400, "Het verzoek is te diep genest.") from None
     if not isinstance(data, dict) or not data:
         raise BadRequest(400, "Het verzoek is leeg of geen JSON-object.")
     return data

@@ -133,6 +133,7 @@ MALFORMED: list[tuple[str, str, bytes]] = [
     ("onbekende naam", CALL, json.dumps({"func_name": "MPP_BESTAAT_NIET", "args": []}).encode()),
     ("args geen lijst", CALL, json.dumps({"func_name": "MPP_REEKSEN", "args": "x"}).encode()),
     ("geen JSON", CALL, b"{niet: json"),
+    ("te diep genest", CALL, b"[" * 200_000),
     ("werkmap zonder bladen", REFRESH, json.dumps(
         {"client": "Office.js", "version": "x", "book": {"name": "b.xlsm"},
          "sheets": []}).encode()),
