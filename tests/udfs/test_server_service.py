@@ -235,6 +235,8 @@ def test_cheap_call_answered_while_a_band_runs(srv: Server, shipped: dict[str, A
     conn.close()
     assert isinstance(value, float) and isinstance(result[0], float)
     assert not band_done_first
+    # the whole module's requests (413s, malformed ones) left no traceback in the log
+    assert "Traceback" not in srv.log.read_text(errors="replace")
 
 
 # --- in process: argument conversion, the refresh's book, the time limit ---------------
