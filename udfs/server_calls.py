@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mpp_xl.analysis import model_cache
-from mpp_xl.workbook.refresh_core import current_user
+from mpp_xl.workbook.refresh import current_user
 
 from . import mpp_udfs
 
