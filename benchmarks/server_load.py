@@ -11,7 +11,11 @@ itself. Phases:
 2. concurrent latency and throughput: ``--clients`` threads, each on its own
    connection, mixed calls (4 series calls : 1 ``MPP_MODEL``);
 3. a cheap call while a refresh runs: series latency during refreshes;
-4. refreshes (``MPP_VERNIEUWEN``): latency and the server's RSS every 10.
+4. isolation: ``--users`` clients at once, each with its own session token and
+   assumptions, each computing its model and asking without a model argument:
+   how many answers came from another user's model;
+5. requests of 12 MB (with and without ``Content-Length``): time to the 413;
+6. refreshes (``MPP_VERNIEUWEN``): latency and the server's RSS every 10.
 
 Run: python benchmarks/server_load.py [--refreshes 100] [--clients 4]
      [--code /path/to/other/checkout]   (e.g. the baseline before a change)
@@ -20,6 +24,7 @@ Run: python benchmarks/server_load.py [--refreshes 100] [--clients 4]
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import sys
 import tempfile
@@ -46,6 +51,16 @@ from tests.udfs.http_support import (  # noqa: E402
 )
 
 SESSION = {"X-MPP-Sessie": "laadtest-0123456789abcdef"}
+
+
+def bump_first_number(blocks: list[list[list[Any]]], factor: float) -> None:
+    """Scale the first numeric input of the COA block (another user's assumptions)."""
+    coa = next(b for b in blocks if any(str(r[0]).startswith("coa_") for r in b if r))
+    for r in coa[1:]:
+        for j in range(1, len(r)):
+            if type(r[j]) in (int, float) and r[j] > 10:
+                r[j] = r[j] * factor
+                return
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -85,6 +100,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4, help="concurrent clients")
     ap.add_argument("--per-client", type=int, default=100, help="calls per client")
     ap.add_argument("--refreshes", type=int, default=100, help="refreshes (RSS phase)")
+    ap.add_argument("--users", type=int, default=8, help="users in the isolation phase")
+    ap.add_argument("--isolation-calls", type=int, default=25,
+                    help="calls without model argument per user")
     ap.add_argument("--max-seconds", type=float, default=300, help="time limit of the run")
     ap.add_argument("--code", type=Path, default=ROOT,
                     help="checkout whose udfs.server_app is served (default: this one)")
@@ -143,6 +161,36 @@ def main() -> None:
         for t in threads:
             t.join()
         wall = time.perf_counter() - t0
+
+        # isolation: each client its own session and assumptions, asked without model
+        crossed = [0, 0]  # wrong answers, answers
+
+        def user(i: int) -> None:
+            c = srv.connection()
+            head = {"X-MPP-Sessie": f"gebruiker-{i:02d}-0123456789abcdef"}
+            mine = copy.deepcopy(blocks)
+            bump_first_number(mine, 1.0 + (i + 1) / 100)
+            h = post(c, CALL, call_payload("MPP_MODEL", [mine], "Uitkomsten!B3"), head)[1]
+            own = post(c, CALL, call_payload("MPP_COA_BEZETTING", [[[2026]], [["medio"]],
+                                                                   h["result"]], "X!C9"),
+                       head)[1]["result"]
+            bare = call_payload("MPP_COA_BEZETTING", [[[2026]], [["medio"]], [[""]]], "X!C9")
+            wrong = 0
+            for _ in range(a.isolation_calls):
+                if time.monotonic() > deadline:
+                    break
+                post(c, CALL, call_payload("MPP_MODEL", [mine], "Uitkomsten!B3"), head)
+                wrong += post(c, CALL, bare, head)[1]["result"] != own
+            c.close()
+            with lock:
+                crossed[0] += wrong
+                crossed[1] += a.isolation_calls
+
+        users = [threading.Thread(target=user, args=(i,)) for i in range(a.users)]
+        for t in users:
+            t.start()
+        for t in users:
+            t.join()
 
         # a cheap call while refreshes run (a second connection)
         during: list[float] = []
@@ -209,6 +257,8 @@ def main() -> None:
     out.append(f"MPP_MODEL uit cache / reeks (mediaan): {ratio:.1f}x")
     out.append(f"Doorvoer gemengd: {len(lat) / wall:.0f} aanroepen/s "
                f"({len(lat)} in {wall:.1f} s, {a.clients} clients)")
+    out.append(f"Isolatie: {crossed[0]} van {crossed[1]} aanroepen zonder modelargument "
+               f"gaven het model van een andere gebruiker ({a.users} gebruikers tegelijk)")
     for what, dt, status in big:
         out.append(f"Verzoek {what}: '{status}' na {dt * 1000:.0f} ms")
     out.append(f"Volgende aanroep daarna: {after_big * 1000:.1f} ms")
