@@ -15,7 +15,10 @@ itself. Phases:
    assumptions, each computing its model and asking without a model argument:
    how many answers came from another user's model;
 5. requests of 12 MB (with and without ``Content-Length``): time to the 413;
-6. refreshes (``MPP_VERNIEUWEN``): latency and the server's RSS every 10.
+6. refreshes (``MPP_VERNIEUWEN``): latency and the server's RSS every 10;
+7. in process, no HTTP: a cached ``MPP_MODEL`` through xlwings' own
+   ``custom_functions_call`` (the official xlwings-server project's path) with
+   and without pyodide recorded as absent.
 
 Run: python benchmarks/server_load.py [--refreshes 100] [--clients 4]
      [--code /path/to/other/checkout]   (e.g. the baseline before a change)
@@ -91,6 +94,47 @@ def timed(conn: Any, path: str, payload: object, expect: object = None) -> float
     if status != 200 or (expect is not None and body["result"] != expect):
         raise SystemExit(f"unexpected answer {status}: {str(body)[:300]}")
     return dt
+
+
+XLWINGS_PATH = """
+import asyncio, json, sys, timeit
+import openpyxl
+from xlwings import server
+import udfs.mpp_udfs as U
+sys.path.append(sys.argv[1])  # this checkout's tests/udfs (for --code another one)
+from http_support import SHIPPED, call_payload, model_ranges, range_values
+v = openpyxl.load_workbook(SHIPPED, data_only=True)
+f = openpyxl.load_workbook(SHIPPED)
+data = call_payload("MPP_MODEL", [[range_values(v, r) for r in model_ranges(f)]], "U!B3")
+text = json.dumps(data)
+def call():
+    return asyncio.run(server.custom_functions_call(json.loads(text), U))
+seeded = sys.modules.pop("pyodide", "?")
+call()
+before = timeit.timeit(call, number=10) / 10
+if seeded is None:
+    sys.modules["pyodide"] = None
+call()
+after = timeit.timeit(call, number=10) / 10
+print(json.dumps([before, after, seeded is None]))
+"""
+
+
+def xlwings_path(code: Path) -> tuple[float, float, bool]:
+    """A cached MPP_MODEL through xlwings' own ``custom_functions_call`` (as in the
+    official xlwings-server project), in process: without and with pyodide
+    recorded as absent (udfs.mpp_udfs); seconds per call."""
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial",
+               PYTHONPATH=str(code))
+    out = subprocess.run([sys.executable, "-c", XLWINGS_PATH, str(ROOT / "tests" / "udfs")],
+                         cwd=code, env=env,
+                         capture_output=True, text=True, timeout=300, check=True)
+    before, after, seeded = json.loads(out.stdout.strip().splitlines()[-1])
+    return before, after, seeded
 
 
 def main() -> None:
@@ -240,6 +284,7 @@ def main() -> None:
                 rss.append((i, srv.rss_mb()))
         conn.close()
 
+    xl_before, xl_after, seeded = xlwings_path(a.code)
     out.append(f"Code: {a.code}")
     out.append(f"Payload: MPP_MODEL {sizes[0] / 1e6:.2f} MB, refresh {sizes[1] / 1e6:.2f} MB; "
                f"RSS na start {rss0:.0f} MB.")
@@ -262,6 +307,10 @@ def main() -> None:
     for what, dt, status in big:
         out.append(f"Verzoek {what}: '{status}' na {dt * 1000:.0f} ms")
     out.append(f"Volgende aanroep daarna: {after_big * 1000:.1f} ms")
+    out.append(f"MPP_MODEL uit cache via xlwings' eigen custom_functions_call (in het "
+               f"proces): {xl_before * 1000:.1f} ms met de import van pyodide per cel, "
+               + (f"{xl_after * 1000:.1f} ms met pyodide als afwezig genoteerd"
+                  if seeded else "(deze code noteert pyodide niet als afwezig)"))
     out.append("RSS (MB) na n vernieuwingen: " + ", ".join(f"{n}: {m:.1f}" for n, m in rss))
     if len(rss) > 2:
         out.append(f"Groei na opwarmen (na {rss[1][0]} tot {rss[-1][0]}): "

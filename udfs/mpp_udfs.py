@@ -30,9 +30,11 @@ Conventions:
 from __future__ import annotations
 
 import functools
+import importlib.util
 import inspect
 import logging
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -66,6 +68,25 @@ logger = logging.getLogger(__name__)
 #: classic Excel UDF server serves one user: the process is the session.
 if os.environ.get("XLWINGS_ON_SERVER") == "true":
     model_cache.set_default_session(model_cache.NO_SESSION)
+
+
+def _record_missing_pyodide() -> None:
+    """xlwings 0.37.8 (``xlwings.utils.is_jsnull``) tries ``from pyodide.ffi
+    import JsNull`` once per cell of every argument; outside Pyodide each try
+    searches sys.path again (about 0.15 ms a cell, 200 ms for one MPP_MODEL of
+    the master). Where pyodide is really not installed, record it as absent
+    (``None`` in sys.modules, the import system's own "not importable"): every
+    later try fails at once with the same ModuleNotFoundError, and
+    ``importlib.util.find_spec`` still answers None. No file of xlwings changes.
+    Our own app converts arguments itself (udfs.server_calls); this helps the
+    official xlwings-server project that imports these functions."""
+    if (sys.platform != "emscripten" and "pyodide" not in sys.modules
+            and importlib.util.find_spec("pyodide") is None):
+        sys.modules["pyodide"] = None  # type: ignore[assignment]
+
+
+if os.environ.get("XLWINGS_ON_SERVER") == "true":
+    _record_missing_pyodide()
 
 #: Excel name -> function, for the headless refresh (``formulas``) and tests.
 CATALOGUE: dict[str, Callable[..., Any]] = {}

@@ -56,6 +56,15 @@ CHILD = textwrap.dedent("""
     with model_cache.use_session(None):
         out["no_session"] = U.MPP_COA_BEZETTING(2027, "max")
     out["default_session"] = model_cache.session()
+    # pyodide (absent here) recorded as absent: xlwings' per-cell import fails at once
+    import importlib.util
+    out["pyodide"] = [sys.modules.get("pyodide", "?") is None,
+                      importlib.util.find_spec("pyodide") is None]
+    try:
+        from pyodide.ffi import JsNull  # noqa: F401
+        out["pyodide_import"] = "importeerbaar"
+    except ImportError as e:
+        out["pyodide_import"] = type(e).__name__
     out["empty_model"] = call("MPP_COA_BEZETTING", [[[2027]], [["max"]], [[None]]])
     out["tabel"] = call("MPP_TABEL", [[["ind_werkvoorraad"]], handle])
     out["waarde"] = call("MPP_WAARDE", [[["COA_BEZETTING"]], [[2025]], [["min"]]])
@@ -136,6 +145,8 @@ def test_calls_equal_engine(served: dict, engine_forecast: Forecast) -> None:
     assert served["empty_model"] == served["no_model"]
     assert served["no_session"].startswith("Geef de modelcel mee")
     assert served["default_session"] is None
+    assert served["pyodide"] == [True, True]
+    assert served["pyodide_import"] == "ModuleNotFoundError"
     assert served["waarde"] == [[engine_forecast.value("coa_bezetting", 2025, "min")]]
     tabel = served["tabel"]
     assert tabel[0] == ["jaar", "min", "medio", "max"]
