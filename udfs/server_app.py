@@ -272,11 +272,18 @@ def custom_functions_code(call_path: str = "/xlwings/custom-functions-call") -> 
 
 def _serve_call(body: bytes, headers: Mapping[str, str]) -> tuple[dict[str, Any],
                                                                    server_calls.Call, object]:
-    """Parse, check and run one custom-function call (in a worker thread)."""
+    """Parse, check and run one custom-function call (in a worker thread); a
+    byte-identical repeat of an answered MPP_MODEL call whose model is still
+    kept is answered from :func:`server_calls.known_model_call`."""
+    known = server_calls.known_model_call(body, headers)
+    if known is not None:
+        return known
     data = server_calls.load_json(body)
     call = server_calls.prepare_call(data)
     session = server_calls.session_key(headers, server_calls.book_of(data.get("caller_address")))
-    return data, call, server_calls.run_call(call, session)
+    result = server_calls.run_call(call, session)
+    server_calls.remember_model_call(body, data, call, result)
+    return data, call, result
 
 
 def _serve_script(script_name: str, body: bytes, headers: Mapping[str, str]) -> Any:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -169,6 +171,53 @@ def run_call(call: Call, session: str | None) -> object:
     """Run ``call`` with ``session`` as the model session (in a worker thread)."""
     with model_cache.use_session(session):
         return call.function(*call.args)
+
+
+# --- unchanged MPP_MODEL requests ---------------------------------------------------
+#: Request bodies of MPP_MODEL calls already answered (BLAKE2b of the body ->
+#: the model's handle, the workbook's name, the runtime); the same bytes ask
+#: for the same content, so such a call skips JSON, conversion and hashing.
+MAX_KNOWN_BODIES = 256
+_known: OrderedDict[bytes, tuple[str, str | None, str]] = OrderedDict()
+_known_lock = threading.Lock()
+
+
+def _body_key(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
+def known_model_call(body: bytes, headers: Mapping[str, str]) -> tuple[dict[str, Any],
+                                                                      Call, str] | None:
+    """A byte-identical repeat of an answered ``MPP_MODEL`` request whose model
+    is still kept: (request data for the answer, the call, the handle), with
+    the model made current in this request's session; else None."""
+    key = _body_key(body)
+    with _known_lock:
+        hit = _known.get(key)
+    if hit is None:
+        return None
+    handle, book, runtime = hit
+    with model_cache.use_session(session_key(headers, book)):
+        if not model_cache.touch(handle):
+            with _known_lock:
+                _known.pop(key, None)
+            return None
+    fn = mpp_udfs.CATALOGUE["MPP_MODEL"]
+    return {"runtime": runtime}, Call("MPP_MODEL", fn, [], fn.__xlfunc__["ret"]), handle
+
+
+def remember_model_call(body: bytes, data: dict[str, Any], call: Call, result: object) -> None:
+    """Keep an answered ``MPP_MODEL`` request for :func:`known_model_call`."""
+    if call.name != "MPP_MODEL" or not isinstance(result, str):
+        return
+    if not model_cache.is_kept(result):
+        return
+    runtime = data.get("runtime", "1.1")
+    with _known_lock:
+        _known[_body_key(body)] = (result, book_of(data.get("caller_address")),
+                                   runtime if isinstance(runtime, str) else "1.1")
+        while len(_known) > MAX_KNOWN_BODIES:
+            _known.popitem(last=False)
 
 
 # --- the refresh script's book -------------------------------------------------------

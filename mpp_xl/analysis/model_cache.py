@@ -346,6 +346,26 @@ def model_from_assumptions(a: Assumptions, make_current: bool = True) -> Entry:
     return entry
 
 
+def touch(handle: str) -> bool:
+    """Mark the kept model with this handle as used and make it the session's
+    current model, as an unchanged ``MPP_MODEL`` call would; False when it is
+    no longer kept (the caller then computes it again)."""
+    with _lock:
+        entry = _by_handle.get(handle)
+        if entry is None or _models.get(_key(entry)) is not entry:
+            return False
+        stats["raw_hits"] += 1
+        _models.move_to_end(_key(entry))
+        _make_current(entry)
+        return True
+
+
+def is_kept(handle: str) -> bool:
+    """Whether a model with this handle is in the cache."""
+    entry = _by_handle.get(handle)
+    return entry is not None and _models.get(_key(entry)) is entry
+
+
 def current() -> Entry | None:
     """The session's most recent model (from MPP_MODEL or a refresh) while it
     is still in the cache, else None."""

@@ -115,6 +115,13 @@ def test_no_answer_crosses_between_users(srv: Server, shipped: dict[str, Any]) -
     assert _result(post(conn_b, CALL, no_model, hc)) == pytest.approx(
         shipped["coa_2026"], rel=1e-12)
     assert _result(post(conn_b, CALL, no_model, hb)) == value_b  # B unchanged
+    # a byte-identical repeat of A's MPP_MODEL request from a new session (answered
+    # without parsing) makes that model the new session's model
+    hd = {"X-MPP-Sessie": "d4" * 16}
+    assert _result(post(conn_b, CALL, model_a, hd)) == handle_a
+    assert _result(post(conn_b, CALL, no_model, hd)) == pytest.approx(
+        shipped["coa_2026"], rel=1e-12)
+    assert _result(post(conn_b, CALL, no_model, hb)) == value_b
     # the same token in another workbook is another session: no model yet
     other_book = dict(no_model, caller_address="[kopie.xlsm]X!C9")
     assert str(_result(post(conn_a, CALL, other_book, ha))).startswith("Nog geen model")
@@ -263,6 +270,24 @@ CHILD = textwrap.dedent("""
     out["vararg"] = server_calls.prepare_call(
         {"func_name": "MPP_MODEL", "args": [[block, [[err]]]]}).args
 
+    # a repeated MPP_MODEL body: answered from the known bodies while the model is
+    # kept, computed again (same handle) once the cache forgot it
+    from mpp_xl.analysis import model_cache
+    from tests.udfs.http_support import call_payload, model_ranges, range_values
+    wb_v = openpyxl.load_workbook(SHIPPED, data_only=True)
+    blocks = [range_values(wb_v, r) for r in model_ranges(openpyxl.load_workbook(SHIPPED))]
+    body = json.dumps(call_payload("MPP_MODEL", [blocks], "U!B3")).encode()
+    head = {"X-MPP-Sessie": "e5" * 16}
+    first = APP._serve_call(body, head)[2]
+    runs = model_cache.stats["engine_runs"]
+    again = APP._serve_call(body, head)[2]
+    known = server_calls.known_model_call(body, head) is not None
+    model_cache.clear()
+    after_clear = server_calls.known_model_call(body, head)
+    recomputed = APP._serve_call(body, head)[2]
+    out["known"] = [first == again == recomputed, runs, known, after_clear is None,
+                    model_cache.stats["engine_runs"]]
+
     remote = xw.apps  # noqa
     from xlwings.main import engines
     books = engines["remote"].apps.active.books
@@ -301,6 +326,12 @@ def test_own_argument_conversion_equals_xlwings(child: dict[str, Any]) -> None:
     assert child["scalars"][0] == child["scalars"][1]
     # a repeating parameter: one argument per range, each 2-D
     assert child["vararg"] == [theirs, [["#N/A"]]]
+
+
+def test_repeated_model_request_is_known_until_evicted(child: dict[str, Any]) -> None:
+    same, runs, known, forgotten, runs_after = child["known"]
+    assert same and runs == 1 and known and forgotten
+    assert runs_after == 1  # the cleared cache computed the model once more
 
 
 def test_refresh_closes_its_book(child: dict[str, Any]) -> None:
