@@ -16,7 +16,10 @@ here, which run in a worker thread:
   JsNull`` and fails outside Pyodide: a failing import per cell, about 200 ms
   for the master's ~7,000 cells of one ``MPP_MODEL`` call;
 - :func:`session_key` names the workbook session whose "current model" a call
-  without a model argument may use (:mod:`mpp_xl.analysis.model_cache`).
+  without a model argument may use (:mod:`mpp_xl.analysis.model_cache`);
+- :func:`known_model_call` answers a byte-identical repeat of an answered
+  ``MPP_MODEL`` request (Excel recalculating an unchanged model cell) without
+  parsing it again, as long as its model is kept.
 """
 
 from __future__ import annotations
