@@ -34,6 +34,7 @@ from typing import Any
 from ..core.problems import MppError
 from ..io.output import atomic_write
 from . import sheets as S
+from .buttons import restore_buttons
 from .package_book import CALC_ID, PackageBook, no_full_calc_on_load
 from .refresh_core import (
     ACTION_REFRESH,
@@ -235,7 +236,11 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
     result = refresh(book, now=now, user=user, signoffs=signoffs, action=action, note=note,
                      refuse_errors=True, source=name)
     t_calc = time.perf_counter()
-    out = book.to_bytes()
+    out, restored = restore_buttons(book.to_bytes())
+    if restored:
+        result.meldingen.append(
+            f"knop Vernieuwen ontbrak en is teruggezet op {', '.join(restored)} "
+            "(bewerken met bijvoorbeeld openpyxl laat de knoppen weg).")
     stats = dict(book.stats)
     stats["lezen_s"] = max(0.0, t_calc - t0 - stats.get("voorbereiden_s", 0.0)
                            - stats.get("rekenen_s", 0.0))
