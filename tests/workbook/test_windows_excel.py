@@ -213,6 +213,25 @@ def test_values_copy_has_no_formulas_macros_or_buttons(master: Path, tmp_path: P
         wb = ET.fromstring(z.read("xl/workbook.xml"))
         assert wb.find(f"{NS_MAIN}calcPr").get("fullCalcOnLoad") in (None, "0")  # type: ignore[union-attr]
     assert shape_macros(out) == {}
+    # xlwings.conf is gone (its readers have no Python); the rest is intact
+    sheets = pc.CalamineWorkbook.from_path(str(out)).sheet_names
+    master_sheets = pc.CalamineWorkbook.from_path(str(master)).sheet_names
+    assert S.CONF in master_sheets and S.CONF not in sheets
+    assert sheets == [s for s in master_sheets if s != S.CONF]
+    with zipfile.ZipFile(out) as z:
+        wb = ET.fromstring(z.read("xl/workbook.xml"))
+        assert set(_sheet_parts(z).values()) <= set(z.namelist())
+        names = wb.findall(f".//{NS_MAIN}definedName")
+        assert names
+        for d in names:  # a print area still belongs to the sheet it names
+            lid = d.get("localSheetId")
+            if lid is not None:
+                assert (d.text or "").startswith(f"'{sheets[int(lid)]}'!"), (lid, d.text)
+        parts = [n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+        assert len(parts) == len(sheets)  # the conf sheet's part went too
+        ct = z.read("[Content_Types].xml").decode()
+        assert all(f'PartName="/{p}"' in ct for p in parts)
+        assert len(re.findall(r'PartName="/xl/worksheets/sheet\d+\.xml"', ct)) == len(parts)
     refs = _chart_refs(out)
     assert refs and all(any(p is not None for p in pts) for _, _, pts in refs)
 
