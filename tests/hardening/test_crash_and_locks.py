@@ -138,6 +138,19 @@ def test_no_lock_file_stays_after_a_command(workbook: Path, tmp_path: Path) -> N
     assert _sidecars(tmp_path) == []
 
 
+
+def test_no_lock_file_after_bouw_and_ververs_of_a_master(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE_CSV
+
+    out = tmp_path / "MPP 2025-1 concept v2.xlsm"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["bouw", str(EXAMPLE_CSV), "-o", str(out)]) == 0
+        assert _sidecars(tmp_path) == []
+        assert main(["ververs", str(out)]) == 0
+    assert _sidecars(tmp_path) == []
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_a_lock_on_a_removed_sidecar_is_taken_again(workbook: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The race of removing the sidecar: an update opens it, the holder removes
