@@ -160,7 +160,7 @@ def file_values(path: Path, sheets: Sequence[str]) -> dict[str, dict[tuple[int, 
 def same(a: object, b: object) -> bool:
     """One cell in Excel (``a``) against the headless refresh (``b``)."""
     if isinstance(a, bool) or isinstance(b, bool):
-        return a == b
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, int | float) and isinstance(b, int | float):
         if math.isnan(a) or math.isnan(b):
             return math.isnan(a) and math.isnan(b)

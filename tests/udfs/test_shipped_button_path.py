@@ -13,9 +13,9 @@ import pytest
 
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.registry import PARTNERS, SHEETS
-from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, read_assumptions, refresh
 from mpp_xl.workbook import layout
 from mpp_xl.workbook import sheets as S
+from mpp_xl.workbook.excel_book import OUTPUT_SHEETS, FakeBook, read_assumptions, refresh
 from mpp_xl.workbook.reader import error_text, read_workbook_assumptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -239,7 +239,7 @@ def test_xlwings_adapter_lifts_and_restores_protection_with_its_options(book: Fa
     """The classic button's adapter (XlwingsBook) on the shipped file's cells: COM's
     Unprotect before the writes, Protect with the sheet's own options after, and
     an untranslated COM error number in an input cell reported as #SPILL! (shown as the Dutch #OVERLOOP!)."""
-    from mpp_xl.excel_refresh import XlwingsBook
+    from mpp_xl.workbook.excel_book import XlwingsBook
 
     xb = _XwBook(book)
     result = refresh(XlwingsBook(xb), now=NOW)
@@ -289,9 +289,9 @@ def test_xlwings_adapter_styles_analysis_cells_like_the_style_row(book: FakeBook
     workbook (which the headless refresh copies), read back with openpyxl."""
     import openpyxl
 
-    from mpp_xl.excel_refresh import XlwingsBook
     from mpp_xl.workbook import sheets as S
     from mpp_xl.workbook import specs
+    from mpp_xl.workbook.excel_book import XlwingsBook
 
     ws = openpyxl.load_workbook(SHIPPED)[S.REALISATIE]
     for j, kind in enumerate(specs.KIND_ORDER, start=1):

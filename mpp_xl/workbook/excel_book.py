@@ -1,13 +1,14 @@
 """The refresh button of the workbook in Windows Excel (classic xlwings).
 
 The button "Vernieuwen" (on Uitkomsten and every partner sheet) runs the
-workbook's VBA macro ``SampleCall``: ``RunPython "import mpp_2024_2;
-mpp_2024_2.main()"``; the companion module's ``main()`` calls
-:func:`refresh_caller`. The logic itself talks to a small :class:`Book`
-interface, so it is tested on Linux with :class:`FakeBook`:
+workbook's own VBA macro ``MPP_Vernieuwen``: ``RunPython "import
+mpp_xl.workbook.excel_book as mpp_knop; mpp_knop.refresh_caller()"`` (the
+installed package, so any file name works; see
+``scripts/make_vba_template.py``), i.e. :func:`refresh_caller`. The logic
+itself talks to a small :class:`Book` interface, so it is tested on Linux with :class:`FakeBook`:
 
 The refresh itself is the one of every path,
-:func:`mpp_xl.workbook.refresh_core.refresh` (``mpp ververs`` runs it over
+:func:`mpp_xl.workbook.refresh.refresh` (``mpp ververs`` runs it over
 the package on disk): read the parameter sheets, validate and compute through
 the model cache (so the result also becomes the current model of the
 ``MPP_*`` functions when the UDFs run in the same process, i.e. with ``Use
@@ -35,10 +36,10 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from .io.grid import COM_ERRORS
-from .workbook import refresh_core as core
-from .workbook import specs
-from .workbook.refresh_core import (
+from ..io.grid import COM_ERRORS
+from . import refresh as core
+from . import specs
+from .refresh import (
     OUTPUT_SHEETS,
     REQUIRED_SHEETS,
     Book,
@@ -57,7 +58,7 @@ Block = list[list[Any]]
 
 def refresh(book: Book, now: dt.datetime | None = None, user: str | None = None,
             ) -> RefreshResult:
-    """The one refresh (:func:`mpp_xl.workbook.refresh_core.refresh`) as the
+    """The one refresh (:func:`mpp_xl.workbook.refresh.refresh`) as the
     workbook's button runs it: inputs with errors are written to Validatie
     (nothing is computed). ``user``: the name for the Logboek (on a server:
     the user of the request); default the account running Python."""
@@ -300,5 +301,6 @@ def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     return out
 
 
-#: Entry point for the workbook's companion module: ``main = refresh_caller``.
+#: Former entry point (the companion module of xlwings' ``SampleCall``), kept for
+#: masters built before the button had its own macro.
 main = refresh_caller
