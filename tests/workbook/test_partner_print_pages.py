@@ -127,3 +127,26 @@ def test_partner_rows_have_readable_heights(wb: openpyxl.Workbook, sheet: str) -
         if ws.cell(r, 1).value:
             h = ws.row_dimensions[r].height
             assert h is not None and 15 <= h <= MAX_ROW_PT, (sheet, r, h)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_ind_sheet_on_the_computed_pages(refreshed_master: Path,
+                                                                 tmp_path: Path) -> None:
+    """The page count above, checked once against a renderer: the IND sheet
+    alone (its partner file without Toelichting) converted to PDF."""
+    from mpp_xl.cli import main
+    from tests.workbook.test_libreoffice import _soffice
+
+    part = tmp_path / "ind.xlsx"
+    assert main(["exporteer-partner", str(refreshed_master), "--partner", "IND",
+                 "-o", str(part)]) == 0
+    wb = openpyxl.load_workbook(part)
+    for name in wb.sheetnames:
+        if name != "IND":
+            del wb[name]
+    alone = tmp_path / "ind_alleen.xlsx"
+    wb.save(alone)
+    want, _, _ = page_count(openpyxl.load_workbook(alone)["IND"])
+    pdf = _soffice(tmp_path, alone, "pdf")
+    got = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
+    assert got == want <= MAX_PAGES
