@@ -114,6 +114,19 @@ def test_conf_uses_the_installed_package(built_master: Path) -> None:
     assert conf["Interpreter_Win"] == "python"   # the default when built off Windows
 
 
+
+@pytest.mark.parametrize("which", ["built", "refreshed", "shipped"])
+def test_conf_sheet_is_hidden(which: str, built_master: Path, refreshed_master: Path) -> None:
+    """xlwings.conf is for administrators: hidden (so not printed), every other
+    sheet visible."""
+    path = {"built": built_master, "refreshed": refreshed_master, "shipped": SHIPPED}[which]
+    with zipfile.ZipFile(path) as z:
+        wb = ET.fromstring(z.read("xl/workbook.xml"))
+    states = {s.get("name"): s.get("state", "visible") for s in wb.iter(f"{NS_MAIN}sheet")}
+    assert states.pop(S.CONF) == "hidden"
+    assert set(states.values()) == {"visible"}
+
+
 def test_build_interpreter_option(tmp_path: Path) -> None:
     out = tmp_path / "m.xlsm"
     exe = r"C:\Program Files\Python311\python.exe"
