@@ -156,7 +156,7 @@ def test_a_lock_on_a_removed_sidecar_is_taken_again(workbook: Path,
     """The race of removing the sidecar: an update opens it, the holder removes
     it and leaves, then the update locks the removed file. It must notice and
     lock the sidecar that exists, or two updates would both "hold" the lock."""
-    import mpp_xl.workbook.refresh as R
+    import mpp_xl.workbook.refresh_file as R
 
     lock = workbook.with_name(f".{workbook.name}.lock")
     real, calls = R._lock_nb, []
