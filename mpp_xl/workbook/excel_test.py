@@ -32,6 +32,8 @@ from typing import Any, Protocol
 from ..core.problems import MppError
 from . import sheets as S
 from .buttons import MACRO
+from .excel_book import XlwingsBook
+from .refresh_file import refresh_workbook
 
 Block = list[list[Any]]
 
@@ -213,11 +215,7 @@ def run_excel_test(path: str | Path, excel: Excel,
         hl_copy = d / "headless" / path.name
         shutil.copyfile(path, xl_copy)
         shutil.copyfile(path, hl_copy)
-        if headless is None:
-            from .refresh_file import refresh_workbook
-
-            headless = refresh_workbook
-        headless(hl_copy)
+        (headless or refresh_workbook)(hl_copy)
         mpp_cells = mpp_formula_cells(hl_copy)
         want = file_values(hl_copy, sorted({*mpp_cells, *COMPARED_SHEETS}))
         try:
@@ -295,6 +293,16 @@ def excel_missing_message() -> str | None:
     return None
 
 
+class XlwingsOpenBook(XlwingsBook):
+    """:class:`ExcelBook` over an xlwings Book (the button's reading and writing)."""
+
+    def run_macro(self, name: str) -> None:
+        self.book.macro(name)()
+
+    def close(self) -> None:
+        self.book.close()
+
+
 class XlwingsExcel:
     """:class:`Excel` through xlwings: a new, invisible Excel instance."""
 
@@ -308,18 +316,7 @@ class XlwingsExcel:
         self.app.display_alerts = False
 
     def open(self, path: Path) -> ExcelBook:
-        from .excel_book import XlwingsBook
-
-        book = self.app.books.open(str(path))
-
-        class _Open(XlwingsBook):
-            def run_macro(self, name: str) -> None:
-                self.book.macro(name)()
-
-            def close(self) -> None:
-                self.book.close()
-
-        return _Open(book)
+        return XlwingsOpenBook(self.app.books.open(str(path)))
 
     def quit(self) -> None:
         self.app.quit()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..core.problems import MppError
 from ..io.output import atomic_write
@@ -55,8 +56,6 @@ def _drop_sheet(parts: dict[str, bytes], sheet: str) -> None:
     part (with its relationships) and content type; the defined names local to
     it or referring to it; later sheets' ``localSheetId`` and the active tab
     shift down by one."""
-    from xml.sax.saxutils import escape
-
     wb = parts["xl/workbook.xml"]
     tags = re.findall(rb"<sheet\b[^>]*/>", wb)
     names = [_attr(t, b"name") for t in tags]
