@@ -43,6 +43,7 @@ from ..io.output import atomic_write
 from . import layout
 from . import sheets as S
 from .builder import save_exact
+from .files import is_partner_file
 from .reader import (
     WorkbookAssumptions,
     read_blocks,
@@ -61,11 +62,6 @@ PROP_EXPORT = "mpp_export"  # 'jjjj-mm-dd uu:mm:ss', local time of the export
 #: (:func:`master_sheet_fingerprint`). Missing in files exported before it existed.
 PROP_FINGERPRINT = "mpp_vingerafdruk_master"
 
-
-def is_partner_file(pkg: Package) -> bool:
-    """A partner file (made by ``mpp exporteer-partner``) has neither Vaststelling
-    nor Uitkomsten; the master has both."""
-    return S.VASTSTELLING not in pkg.sheet_paths and S.UITKOMSTEN not in pkg.sheet_paths
 
 
 def _partner_of(pkg: Package) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +57,13 @@ def test_computing_a_csv_loads_no_scipy_or_excel_stack() -> None:
 def test_validating_a_csv_loads_no_excel_or_report_stack() -> None:
     code = f"from mpp_xl.cli import main\nassert main(['valideer', {str(EXAMPLE_CSV)!r}]) == 0"
     assert _loaded(code, EXCEL_STACK) == []
+
+
+def test_refresh_loads_no_excel_stack_nor_scipy_when_bands_are_stored(master: Path) -> None:
+    """The headless refresh: no xlwings/matplotlib (the UDF module's decorators),
+    no openpyxl, no ``formulas`` (the direct evaluator), and, for a workbook whose
+    stored bands belong to its model, no scipy (no Monte Carlo run)."""
+    assert _loaded(_main(["ververs", str(master)]), ("scipy", *EXCEL_STACK)) == []
 
 
 def test_the_probe_sees_heavy_modules() -> None:
