@@ -189,6 +189,12 @@ class Evaluator:
             if fast is not _NO:
                 self.stats["fast"] += 1
                 return fast
+            m = _CALL.match(text)
+            if m and m.group(1).upper() not in self.catalogue:
+                # an MPP_* function this evaluator does not have (the reader of a file whose
+                # formulas have no stored values): #NAME?, as Excel without the add-in
+                self.stats["direct"] += 1
+                return XlErr("#NAME?")
             if self.direct:
                 node = self._direct.get(text, _NO)
                 if node is _NO:
