@@ -16,10 +16,8 @@ that moment; cells hand out read-only proxies).
 
 from __future__ import annotations
 
-from copy import copy
 from typing import Any
 
-from openpyxl.styles.fonts import Font
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.workbook import Workbook
 
@@ -52,26 +50,3 @@ def share_styles(wb: Workbook) -> Workbook:
         if not isinstance(old, SharedStyles):
             setattr(wb, name, SharedStyles(old))
     return wb
-
-
-def name_fonts(wb: Workbook, name: str, size: float) -> None:
-    """Give every styled cell whose font has no name or size the font ``name`` at
-    ``size``, as the build always did, with one replacement font per distinct
-    font of the workbook instead of one copy per cell."""
-    fonts = wb._fonts  # noqa: SLF001 - the style list itself
-    replacement: dict[int, Font | None] = {}
-    for ws in wb.worksheets:
-        for c in ws._cells.values():  # noqa: SLF001 - also styled empty cells
-            if not c.has_style:
-                continue
-            fid = c._style.fontId  # noqa: SLF001 - the cell's index into the list
-            if fid not in replacement:
-                f: Font = fonts[fid]
-                nf = None
-                if f.name is None or f.sz is None:
-                    nf = copy(f)
-                    nf.name, nf.sz = f.name or name, f.sz or size
-                replacement[fid] = nf
-            nf = replacement[fid]
-            if nf is not None:
-                c.font = nf

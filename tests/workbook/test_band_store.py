@@ -14,7 +14,7 @@ import python_calamine as pc
 from mpp_xl.analysis import model_cache
 from mpp_xl.workbook.package_book import PROP_BANDS
 from mpp_xl.workbook.reader import read_assumptions
-from mpp_xl.workbook.refresh import refresh_bytes
+from mpp_xl.workbook.refresh_file import refresh_bytes
 from mpp_xl.workbook.xlsxio import CUSTOM_PART, Package, custom_properties, set_custom_property
 
 NOW = dt.datetime(2026, 12, 7, 12, 0, 0)
@@ -74,7 +74,7 @@ def test_same_model_reuses_every_stored_band_value_exactly(refreshed: bytes) -> 
 def test_a_changed_model_simulates_again(refreshed: bytes) -> None:
     """mc_zaad (Kader) changes the fingerprint: nothing is reused, bands change."""
     from mpp_xl.workbook.package_book import PackageBook
-    from mpp_xl.workbook.refresh_core import refresh
+    from mpp_xl.workbook.refresh import refresh
 
     model_cache.clear()
     book = PackageBook(refreshed, "mpp_test.xlsm")
