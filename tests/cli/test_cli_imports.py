@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import EXAMPLE_CSV
 
 EXCEL_STACK = ("openpyxl", "formulas", "matplotlib", "xlwings")
@@ -38,15 +36,12 @@ def test_parser_loads_nothing_heavy() -> None:
     assert _loaded("from mpp_xl.cli import build_parser\nbuild_parser()") == []
 
 
-def test_help_loads_nothing_heavy() -> None:
-    assert _loaded(_main(["--hulp"])) == []
+def test_help_of_mpp_and_of_every_command_loads_nothing_heavy() -> None:
+    """``mpp --hulp`` and ``mpp OPDRACHT --hulp`` for every command, in one process."""
+    from mpp_xl.commands import HELP_ORDER
 
-
-# One command of each command module (run, validate, workbook, analysis).
-@pytest.mark.parametrize("command", ["reken", "doelzoeken", "valideer", "ververs", "bouw",
-                                     "onzekerheid", "rapport", "vergelijk"])
-def test_command_help_loads_nothing_heavy(command: str) -> None:
-    assert _loaded(_main([command, "--hulp"])) == []
+    code = "".join(_main(argv) for argv in (["--hulp"], *([c, "--hulp"] for c in HELP_ORDER)))
+    assert _loaded(code) == []
 
 
 def test_computing_a_csv_loads_no_scipy_or_excel_stack() -> None:
