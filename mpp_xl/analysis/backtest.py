@@ -5,28 +5,61 @@ Realisations are observed values per series, in the long format
 year or a stock per 1 jan of ``jaar``; with ``maand`` (1–12) a flow's total of
 that month or a stock on the 1st of that month. Extra columns are ignored;
 series the engine does not know are skipped with a message (or refused, when
-the reader is given the known series). Month rows are compared per month by
+the reader is given the known series; :func:`read_realisaties` refuses
+every series outside :data:`REALISATION_SERIES`). Month rows are compared per month by
 :mod:`mpp_xl.analysis.backtest_monthly`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..core.numbers import nl_value
 from ..core.problems import MppError
 from ..core.series import SERIES
 from ..io.output import write_csv
 from .forecast import Forecast
+from .new_round import REALISATION_SERIES
 
 REQUIRED = ("reeks", "jaar", "waarde")
 RESULT_COLUMNS = ("reeks", "jaar", "realisatie", "min", "medio", "max", "fout", "procent",
                   "procentpunt", "binnen_band", "bron")
+
+
+#: Looks like Dutch thousands notation: 70.000, 1.234.567 (not 0.150).
+_THOUSANDS_LIKE = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+
+
+def _thousands_refusal(reeks: str, raw: object) -> str | None:
+    """The error for a count series (every unit but 'fractie') whose value is
+    written with a Dutch thousands point ("70.000"): a count is never 70.0 with
+    three decimals, so reading it as 70 would be silently wrong. Same rule as
+    for count parameters in the assumptions (core/validation.py)."""
+    s = SERIES.get(reeks)
+    if s is not None and s.unit == "fractie":
+        return None
+    text = str(raw).strip()
+    if not _THOUSANDS_LIKE.fullmatch(text):
+        return None
+    whole = text.replace(".", "")
+    read = (f" (het zou als {nl_value(float(text))} gelezen worden)"
+            if text.count(".") == 1 else "")
+    return (f"waarde '{text}' van {reeks} is een aantal met een duizendtallen-punt; in een CSV "
+            f"is de punt het decimaalteken{read}. Bedoelt u {nl_value(float(whole))}: schrijf "
+            f"{whole} (getallen zonder duizendtallen-punten)")
+
+
+def _suggest(name: str, options: Collection[str]) -> str:
+    near = get_close_matches(name.lower(), sorted(options), n=1, cutoff=0.7)
+    return f"bedoelt u '{near[0]}'? " if near else ""
 
 
 def _number(v: object) -> float | None:
@@ -64,7 +97,8 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
         if not reeks or reeks.lower() == "nan":
             continue
         if known is not None and reeks not in known:
-            bad.append(f"{line}: onbekende reeks '{reeks}' (zie 'mpp reeksen')")
+            bad.append(f"{line}: onbekende reeks '{reeks}' ({_suggest(reeks, known)}zie "
+                       "'mpp reeksen')")
             continue
         jaar, waarde = _number(rec["jaar"]), _number(rec["waarde"])
         if jaar is None or not float(jaar).is_integer():
@@ -78,10 +112,19 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
         if waarde is None:
             bad.append(f"{line}: waarde '{rec['waarde']}' is geen getal")
             continue
+        refusal = _thousands_refusal(reeks, rec["waarde"])
+        if refusal:
+            bad.append(f"{line}: {refusal}")
+            continue
         bron = rec.get("bron", "")
         bron = "" if bron is None or (isinstance(bron, float) and np.isnan(bron)) else str(bron)
         rows.append({"reeks": reeks, "jaar": int(jaar), "maand": maand, "waarde": waarde,
                      "bron": bron})
+    count = Counter((r["reeks"], r["jaar"], r["maand"] or 0) for r in rows)
+    twice = sorted(k for k, n in count.items() if n > 1)
+    if twice:
+        pairs = [f"{r} {j}" + (f"-{m:02d}" if m else "") for r, j, m in twice]
+        bad.append("dubbele realisatie voor " + ", ".join(pairs))
     if bad:
         raise MppError(f"{source}: " + "; ".join(bad) + ".")
     out = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object if c == "maand"
@@ -89,11 +132,6 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
                         for c in ("reeks", "jaar", "maand", "waarde", "bron")})
     if not rows:
         out = pd.DataFrame(columns=["reeks", "jaar", "maand", "waarde", "bron"])
-    count = Counter((r["reeks"], r["jaar"], r["maand"] or 0) for r in rows)
-    twice = sorted(k for k, n in count.items() if n > 1)
-    if twice:
-        pairs = [f"{r} {j}" + (f"-{m:02d}" if m else "") for r, j, m in twice]
-        raise MppError(f"{source}: dubbele realisatie voor " + ", ".join(pairs) + ".")
     return out
 
 
@@ -120,9 +158,11 @@ def yearly(real: pd.DataFrame) -> pd.DataFrame:
     return real[real["maand"].isna()].reset_index(drop=True)
 
 
-def read_realisaties(path: str | Path, known: Collection[str] | None = None) -> pd.DataFrame:
+def read_realisaties(path: str | Path,
+                     known: Collection[str] = REALISATION_SERIES) -> pd.DataFrame:
     """Read a realisations CSV (``reeks,jaar[,maand],waarde[,bron]``, UTF-8);
-    ``known``: refuse other series (see :func:`realisaties_from_frame`)."""
+    series outside ``known`` are refused with a typo suggestion (see
+    :func:`realisaties_from_frame`)."""
     path = Path(path)
     if not path.exists():
         raise MppError(f"Bestand niet gevonden: {path}")
@@ -182,8 +222,12 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
     real = yearly(real)
     meldingen: list[str] = []
     unknown = sorted(set(real["reeks"]) - set(forecast.data))
-    if unknown:
-        meldingen.append("Onbekende reeks(en) overgeslagen: " + ", ".join(unknown) + ".")
+    strange = [r for r in unknown if r not in REALISATION_SERIES]
+    if strange:
+        meldingen.append("Onbekende reeks(en) overgeslagen: " + ", ".join(strange) + ".")
+    without = [r for r in unknown if r in REALISATION_SERIES]
+    if without:
+        meldingen.append("Reeks(en) zonder prognose overgeslagen: " + ", ".join(without) + ".")
     scen = {s: forecast.scenarios.index(s) for s in ("min", "medio", "max")
             if s in forecast.scenarios}
     if "medio" not in scen:
