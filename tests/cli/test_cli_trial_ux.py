@@ -82,3 +82,34 @@ def test_terugtoets_and_bouw_refuse(tmp_path: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert all(n in err for n in needles), err
     assert not book.exists()
+
+
+# --- 3. the reference realisations compare like with like -----------------------------------
+REFERENCE = Path(__file__).resolve().parents[2] / "referentie" / "realisaties.csv"
+
+
+def test_reference_realisations_map_to_their_definition() -> None:
+    import pandas as pd
+
+    import mpp_xl
+
+    src = pd.read_csv(REFERENCE, dtype=str, keep_default_na=False)
+    val = {(r.reeks, int(r.jaar)): float(r.waarde) for r in src.itertuples()}
+    # inflow 2024 without hervestiging under its own series; the total adds hervestiging
+    assert val[("instroom_asiel_excl_hervestiging", 2024)] == 45640
+    assert val[("instroom_totaal", 2024)] == 45640 + val[("instroom_hervestiging", 2024)]
+    # IND decisions on first and repeated applications: not the total with nareis
+    assert not (src["reeks"] == "ind_afdoeningen_totaal").any()
+    assert val[("ind_afdoeningen_eerste_herhaald", 2024)] == 40480
+    # no stock at the example's start date: that is an input, not a realisation
+    a = mpp_xl.read_assumptions(EXAMPLE_CSV)
+    start = mpp_xl.run(a).years("coa_bezetting")[0]
+    from mpp_xl.core.series import SERIES
+    stocks_at_start = [k for k in val if SERIES.get(k[0]) is not None
+                       and SERIES[k[0]].is_stock and k[1] == start]
+    assert stocks_at_start == []
+    # the notes are Dutch
+    english = ("approximately", "excluding", "derived", "first applications", "end of",
+               "classic", "figure")
+    notes = " ".join(src["opmerking"]).lower()
+    assert not [w for w in english if w in notes]
