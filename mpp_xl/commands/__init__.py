@@ -132,6 +132,10 @@ def add_command(sub: argparse._SubParsersAction, name: str,  # type: ignore[type
     same parser but is not listed."""
     parser: argparse.ArgumentParser = sub.add_parser(name, **kwargs)
     parser.set_defaults(command=name)  # the documented name, also when called by ``oud``
+    # ``mpp OPDRACHT ... --debug`` as well as ``mpp --debug OPDRACHT``; SUPPRESS keeps the
+    # top-level value when the option is not repeated after the command
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="toon de volledige foutmelding")
     if oud:
         sub._name_parser_map[oud] = parser  # noqa: SLF001 - how argparse stores aliases
         names = sub._name_parser_map  # noqa: SLF001

@@ -113,3 +113,31 @@ def test_reference_realisations_map_to_their_definition() -> None:
                "classic", "figure")
     notes = " ".join(src["opmerking"]).lower()
     assert not [w for w in english if w in notes]
+
+
+# --- 5. --debug after the command ------------------------------------------------------------
+@pytest.mark.parametrize("argv, want", [
+    (["reeksen"], False),
+    (["--debug", "reeksen"], True),
+    (["reeksen", "--debug"], True),
+    (["ververs", "x.xlsm", "--debug"], True),
+    (["--debug", "terugtoets", "a.csv", "b.csv"], True),
+])
+def test_debug_before_or_after_the_command(argv: list[str], want: bool) -> None:
+    from mpp_xl.cli import build_parser
+
+    assert build_parser().parse_args(argv).debug is want
+
+
+def test_debug_after_the_command_shows_the_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import mpp_xl.commands.run as run_cmds
+
+    def boom(args: object) -> int:
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(run_cmds, "cmd_reeksen", boom)
+    assert main(["reeksen"]) == 1
+    assert "Onverwachte fout (RuntimeError): kapot" in capsys.readouterr().err
+    with pytest.raises(RuntimeError, match="kapot"):
+        main(["reeksen", "--debug"])
