@@ -25,6 +25,7 @@ import pandas as pd
 from ..core.numbers import nl_value
 from ..core.problems import MppError
 from ..core.series import SERIES
+from ..io.csv_round import rounded_figures
 from ..io.output import write_csv
 from .forecast import Forecast
 from .new_round import REALISATION_SERIES
@@ -60,6 +61,9 @@ def _thousands_refusal(reeks: str, raw: object) -> str | None:
 def _suggest(name: str, options: Collection[str]) -> str:
     near = get_close_matches(name.lower(), sorted(options), n=1, cutoff=0.7)
     return f"bedoelt u '{near[0]}'? " if near else ""
+#: Columns rounded in the CSV export: figures by the series' unit, and percentages.
+FIGURES = ("realisatie", "min", "medio", "max", "fout")
+PERCENTS = ("procent", "procentpunt")
 
 
 def _number(v: object) -> float | None:
@@ -190,8 +194,9 @@ class Backtest:
     meldingen: list[str] = field(default_factory=list)
 
     def to_csv(self, path: str | Path) -> None:
-        """Atomic CSV export of :attr:`tabel`; ``binnen_band`` as ``ja``/``nee``."""
-        t = self.tabel.copy()
+        """Atomic CSV export of :attr:`tabel`; ``binnen_band`` as ``ja``/``nee``;
+        figures rounded (:func:`mpp_xl.io.csv_round.rounded_figures`)."""
+        t = rounded_figures(self.tabel, FIGURES, PERCENTS)
         t["binnen_band"] = ["ja" if b else "nee" for b in t["binnen_band"]]
         write_csv(t, path)
 

@@ -160,7 +160,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for m in cmp.meldingen:
         print(f"Let op: {m}", file=sys.stderr)
     if args.csv:
-        write_csv(cmp.verschillen, args.csv)
+        from ..io.csv_round import rounded_figures
+
+        write_csv(rounded_figures(cmp.verschillen, ("oud", "nieuw", "verschil"), ("procent",)),
+                  args.csv)
         print(f"Verschillen geschreven naar {args.csv}.")
     if args.aannames_csv:
         write_csv(cmp.aannames, args.aannames_csv)

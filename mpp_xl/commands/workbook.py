@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..core.numbers import nl_decimal
 from ..core.problems import MppError, format_problems
 from ..core.registry import PARTNERS
 from . import add_command, option
@@ -160,7 +161,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     voided = [p for p, s in res.partners.items() if s["signed"] and not s["valid"]]
     print(f"{Path(args.workbook).name} ververst: {res.handle}; "
           f"{int(res.stats['formules'])} formules berekend in "
-          f"{res.stats['rekenen_s']:.1f} s. Status: {res.state} "
+          f"{nl_decimal(res.stats['rekenen_s'], '.1f')} s. Status: {res.state} "
           f"({n_signed} van {len(PARTNERS)} partners geldig vastgesteld).")
     if voided:
         print("Vervallen vaststelling (aannames gewijzigd): " + ", ".join(voided) + ".")

@@ -99,8 +99,8 @@ def rules_markdown() -> str:
     lines = [
         "# Regels van de validatie",
         "",
-        "Generated from `mpp_xl/core/problems.py` by `mpp regels > docs/rules.md`;"
-        " do not edit by hand.",
+        "Gemaakt uit `mpp_xl/core/problems.py` met `mpp regels > docs/rules.md`;"
+        " niet met de hand bewerken.",
         "",
         "Elke melding van `mpp valideer`, het blad Validatie en `MPP_VALIDATIE` noemt "
         "haar regel.",

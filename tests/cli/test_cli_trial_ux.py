@@ -141,3 +141,80 @@ def test_debug_after_the_command_shows_the_traceback(monkeypatch: pytest.MonkeyP
     assert "Onverwachte fout (RuntimeError): kapot" in capsys.readouterr().err
     with pytest.raises(RuntimeError, match="kapot"):
         main(["reeksen", "--debug"])
+
+
+# --- 6. Dutch texts and rounded CSV figures --------------------------------------------------
+def test_generated_docs_say_so_in_dutch() -> None:
+    from mpp_xl.commands.run import parameters_markdown
+    from mpp_xl.core.problems import rules_markdown
+
+    root = Path(__file__).resolve().parents[2]
+    for text, doc in ((parameters_markdown(), "parameters.md"), (rules_markdown(), "rules.md")):
+        head = text.splitlines()[2]
+        assert head.startswith("Gemaakt uit ") and "niet met de hand bewerken" in head
+        assert "Generated" not in text and "do not edit" not in text
+        assert (root / "docs" / doc).read_text(encoding="utf-8") == text
+
+
+def test_kader_labels_without_english_or_doubled_optional() -> None:
+    from mpp_xl.core.registry import PARAMETERS
+
+    assert "seed" not in PARAMETERS["mc_zaad"].label.lower()
+    for p in PARAMETERS.values():
+        # the partner sheet adds "Optioneel." to a parameter without a default
+        assert "(optioneel)" not in p.help.lower(), p.key
+
+
+def test_ververs_prints_seconds_with_a_decimal_comma(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from types import SimpleNamespace
+
+    import mpp_xl.workbook.files as files
+    import mpp_xl.workbook.refresh_file as refresh_file
+
+    res = SimpleNamespace(meldingen=[], problems=[], partners={}, handle="h",
+                          stats={"formules": 1234, "rekenen_s": 1.25}, state="concept")
+    monkeypatch.setattr(files, "require_master", lambda path, command: Path(path))
+    monkeypatch.setattr(refresh_file, "refresh_workbook", lambda path: res)
+    assert main(["ververs", "m.xlsm"]) == 0
+    out = capsys.readouterr().out
+    assert "1234 formules berekend in 1,2 s." in out or "1234 formules berekend in 1,3 s." in out
+
+
+def test_terugtoets_csv_has_no_float_noise(tmp_path: Path) -> None:
+    import pandas as pd
+
+    real = _write(tmp_path, "reeks,jaar,waarde\ninstroom_hervestiging,2024,760\n"
+                            "instroom_nareis,2024,11880\ncoa_aandeel_statushouders,2025,0.26\n")
+    out = tmp_path / "bt.csv"
+    assert main(["terugtoets", str(EXAMPLE_CSV), str(real), "--csv", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "e-" not in text
+    df = pd.read_csv(out).set_index("reeks")
+    for col in ("min", "medio", "max", "fout", "procent", "procentpunt"):
+        for v in df[col].dropna():
+            assert len(repr(float(v)).split(".")[-1]) <= 6, (col, v)
+    # the rounded figures still agree with an exact run within the rounding
+    import mpp_xl
+
+    fc = mpp_xl.run(mpp_xl.read_assumptions(EXAMPLE_CSV))
+    assert df.loc["instroom_nareis", "medio"] == pytest.approx(
+        fc.value("instroom_nareis", 2024, "medio"), abs=0.005)
+    assert df.loc["coa_aandeel_statushouders", "medio"] == pytest.approx(
+        fc.value("coa_aandeel_statushouders", 2025, "medio"), abs=5e-7)
+    assert df.loc["instroom_hervestiging", "fout"] == pytest.approx(
+        fc.value("instroom_hervestiging", 2024, "medio") - 760, abs=0.005)
+
+
+def test_vergelijk_csv_is_rounded(tmp_path: Path) -> None:
+    import pandas as pd
+
+    root = Path(__file__).resolve().parents[2]
+    other = root / "referentie" / "mpp_2024_2_reproductie_aannames.csv"
+    out = tmp_path / "v.csv"
+    assert main(["vergelijk", str(other), str(EXAMPLE_CSV), "--csv", str(out)]) == 0
+    df = pd.read_csv(out)
+    assert len(df) > 0 and "e-" not in out.read_text(encoding="utf-8")
+    counts = df[df["reeks"] != "coa_aandeel_statushouders"]
+    np_ok = (counts["oud"] * 100).round(6) % 1 == 0
+    assert np_ok.all()
