@@ -188,24 +188,35 @@ class Backtest:
     e.g. coa_aandeel_statushouders; empty for the others), ``binnen_band``
     (the realisation lies between the lowest and highest of the three
     scenarios, bounds included) and ``bron``. ``meldingen``: skipped rows.
+    ``invoer``: the (reeks, jaar) of stocks per 1 jan of the start year: their
+    forecast is the round's start value, an input (often set from this very
+    realisation), so they are marked, not counted as a test.
     """
 
     tabel: pd.DataFrame
     meldingen: list[str] = field(default_factory=list)
+    invoer: frozenset[tuple[str, int]] = frozenset()
+
+    def is_input(self) -> pd.Series:
+        """Per row of :attr:`tabel`: True for a start value (see :attr:`invoer`)."""
+        return pd.Series([(r, int(j)) in self.invoer
+                          for r, j in zip(self.tabel["reeks"], self.tabel["jaar"], strict=True)],
+                         index=self.tabel.index, dtype=bool)
 
     def to_csv(self, path: str | Path) -> None:
         """Atomic CSV export of :attr:`tabel`; ``binnen_band`` as ``ja``/``nee``;
         figures rounded (:func:`mpp_xl.io.csv_round.rounded_figures`)."""
         t = rounded_figures(self.tabel, FIGURES, PERCENTS)
-        t["binnen_band"] = ["ja" if b else "nee" for b in t["binnen_band"]]
+        t["binnen_band"] = ["invoer" if i else "ja" if b else "nee"
+                            for b, i in zip(t["binnen_band"], self.is_input(), strict=True)]
         write_csv(t, path)
 
     def samenvatting(self) -> pd.DataFrame:
         """Per series: ``aantal``, ``binnen_band`` (count), ``gem_abs_procent``
         (mean absolute percentage error; empty for share series) and
         ``gem_abs_procentpunt`` (share series: mean absolute error in
-        percentage points)."""
-        t = self.tabel
+        percentage points); start values (:attr:`invoer`) are left out."""
+        t = self.tabel[~self.is_input()] if len(self.tabel) else self.tabel
         cols = ["reeks", "aantal", "binnen_band", "gem_abs_procent", "gem_abs_procentpunt"]
         if t.empty:
             return pd.DataFrame(columns=cols)
@@ -265,6 +276,13 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
             "binnen_band": bool(lo - 1e-9 * max(1.0, abs(r)) <= r <= hi + 1e-9 * max(1.0, abs(r))),
             "bron": rec["bron"],
         })
+    invoer = frozenset((r["reeks"], r["jaar"]) for r in rows
+                       if SERIES[r["reeks"]].is_stock and r["jaar"] == forecast.startjaar)
+    if invoer:
+        names = ", ".join(f"{r} {j}" for r, j in sorted(invoer))
+        meldingen.append(
+            f"Niet getoetst: {names} (per 1 jan {forecast.startjaar}) is een startwaarde van "
+            "de prognose, dus invoer van de ronde; in de CSV staat bij binnen_band 'invoer'.")
     if outside:
         meldingen.append(
             f"{outside} realisatie(s) vallen buiten de jaren van de prognose "
@@ -275,4 +293,4 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
     if len(tabel):
         tabel = tabel.assign(_o=tabel["reeks"].map(order)).sort_values(
             ["_o", "jaar"], kind="stable").drop(columns="_o").reset_index(drop=True)
-    return Backtest(tabel, meldingen)
+    return Backtest(tabel, meldingen, invoer)

@@ -218,3 +218,34 @@ def test_vergelijk_csv_is_rounded(tmp_path: Path) -> None:
     counts = df[df["reeks"] != "coa_aandeel_statushouders"]
     np_ok = (counts["oud"] * 100).round(6) % 1 == 0
     assert np_ok.all()
+
+
+# --- 7. a start value of the round is an input, not a test -----------------------------------
+def test_start_value_of_a_round_is_marked_as_input(tmp_path: Path) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from mpp_xl.analysis.backtest import backtest
+    from mpp_xl.analysis.forecast import Forecast
+
+    # a new round starting 2025: the share per 1 jan 2025 is its start value (0.26 set
+    # from the realisation), 2026 a forecast; a flow in 2025 is a forecast too
+    data = {"coa_aandeel_statushouders": np.array([[0.26, 0.30, 0.33]] * 3),
+            "instroom_eerste": np.array([[30000.0, 31000.0], [35000.0, 36000.0],
+                                         [40000.0, 41000.0]])}
+    fc = Forecast(2025, 2026, ("min", "medio", "max"), data)
+    real = pd.DataFrame({"reeks": ["coa_aandeel_statushouders"] * 2 + ["instroom_eerste"],
+                         "jaar": [2025, 2026, 2025], "waarde": [0.26, 0.40, 36000],
+                         "bron": ["", "", ""]})
+    bt = backtest(fc, real)
+    assert bt.invoer == frozenset({("coa_aandeel_statushouders", 2025)})
+    assert any("Niet getoetst: coa_aandeel_statushouders 2025" in m for m in bt.meldingen)
+    out = tmp_path / "bt.csv"
+    bt.to_csv(out)
+    band = pd.read_csv(out).set_index(["reeks", "jaar"])["binnen_band"]
+    assert band[("coa_aandeel_statushouders", 2025)] == "invoer"
+    assert band[("coa_aandeel_statushouders", 2026)] == "nee"   # 0.40 above max 0.30
+    assert band[("instroom_eerste", 2025)] == "ja"
+    s = bt.samenvatting().set_index("reeks")
+    assert s.loc["coa_aandeel_statushouders", "aantal"] == 1
+    assert s.loc["coa_aandeel_statushouders", "gem_abs_procentpunt"] == pytest.approx(10.0)
