@@ -110,7 +110,7 @@ def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str
 HELP_ORDER: tuple[str, ...] = (
     "bouw", "valideer", "ververs", "reken", "vaststellen", "status", "exporteer-partner",
     "importeer-partner", "waardenkopie", "vergelijk", "terugtoets", "onzekerheid", "rapport",
-    "doelzoeken", "reeksen", "parameters", "regels")
+    "doelzoeken", "varianten", "gevoeligheid", "reeksen", "parameters", "regels")
 
 
 def order_help(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
