@@ -14,6 +14,8 @@ example:            ## the main job: build, refresh and report the MPP 2024-2 ex
 	rm -rf out/.backup
 	$(PY) -m mpp_xl reken out/mpp_2024_2.xlsm --csv out/uitkomsten.csv
 	$(PY) -m mpp_xl onzekerheid out/mpp_2024_2.xlsm --trekkingen 10000 --csv out/banden.csv
+	$(PY) -m mpp_xl varianten out/mpp_2024_2.xlsm --varianten workbooks/varianten_voorbeeld.csv --csv out/varianten.csv
+	$(PY) -m mpp_xl gevoeligheid out/mpp_2024_2.xlsm --csv out/gevoeligheid.csv
 	$(PY) -m mpp_xl rapport out/mpp_2024_2.xlsm -o out/rapport.pdf --png-map out/grafieken
 	$(PY) -m mpp_xl status out/mpp_2024_2.xlsm
 

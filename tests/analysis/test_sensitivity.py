@@ -109,3 +109,23 @@ def test_bad_target_lists_every_problem(res: Resolved) -> None:
     assert "coa_bezetting" in text and "scenario" in text and "stap" in text
     with pytest.raises(MppError, match="2030"):
         check_target(res, "instroom_totaal", 2030)  # a flow ends in eindjaar
+
+
+def test_tornado_bars_are_the_top_swings(res: Resolved) -> None:
+    from mpp_xl.analysis.tornado import tornado_chart
+
+    s = sensitivity(res, "ind_werkvoorraad", 2027, "max", 20)
+    fig = tornado_chart(s)
+    ax = fig.axes[0]
+    bars = ax.patches
+    top = s.top()
+    assert len(bars) == 2 * len(top) == 2 * TORNADO_TOP
+    low, high = bars[:len(top)], bars[len(top):]
+    # drawn bottom-up: the largest swing is the last (top) bar
+    np.testing.assert_allclose([b.get_width() for b in low],
+                               (top["uitkomst_laag"] - s.uitkomst_basis).to_numpy()[::-1])
+    np.testing.assert_allclose([b.get_width() for b in high],
+                               (top["uitkomst_hoog"] - s.uitkomst_basis).to_numpy()[::-1])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert f"({top['parameter'].iloc[0]})" in labels[-1]
+    assert "per 1 januari 2027" in fig.texts[0].get_text()

@@ -1,0 +1,62 @@
+"""Variants and sensitivity: one batch against the plain loop over single
+engine runs (the baseline, measured in the same run)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_seconds  # noqa: E402
+
+from mpp_xl import read_assumptions  # noqa: E402
+from mpp_xl.analysis.sensitivity import sensitivity, stepped  # noqa: E402
+from mpp_xl.analysis.variants import run_variants  # noqa: E402
+from mpp_xl.core.registry import ENGINE_KEYS  # noqa: E402
+from mpp_xl.core.variants import VariantRow, apply_variant, check_variants  # noqa: E402
+from mpp_xl.engine import compute  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "MPP_2024-2_aannames.csv"
+
+
+def _ten_variants(resolved):  # type: ignore[no-untyped-def]
+    keys = ["ind_capaciteit", "eerste_aanvragen", "nareis_ratio", "opvang_aandeel_eerste",
+            "taakstelling_h1", "taakstelling_h2", "vv_uitstroom_fractie", "dtv_vertrek_fractie",
+            "inwilligingspercentage_eerste", "herhaalde_aanvragen"]
+    rows = [VariantRow(f"v{i}", k, "alle", "2026-2028", "*", 0.9) for i, k in enumerate(keys)]
+    problems, variants = check_variants(rows, resolved)
+    assert not problems and len(variants) == 10
+    return rows, variants
+
+
+def _loop_sensitivity(resolved) -> None:  # type: ignore[no-untyped-def]
+    """The baseline: one ordinary 3-scenario engine run per parameter and side."""
+    for k in ENGINE_KEYS:
+        for f in (0.9, 1.1):
+            vals = dict(resolved.values)
+            vals[k], _ = stepped(k, resolved.values[k], f)
+            compute(vals, resolved.n_years)
+
+
+def benchmarks() -> list[tuple[str, float, str]]:
+    r = read_assumptions(EXAMPLE).resolve()
+    rows, variants = _ten_variants(r)
+    sensitivity(r)  # warm up
+    sens = median_seconds(lambda: sensitivity(r), 20)
+    sens_loop = median_seconds(lambda: _loop_sensitivity(r), 3)
+    batch = median_seconds(lambda: run_variants(r, check_variants(rows, r)[1]), 20)
+    loop = median_seconds(
+        lambda: [compute(apply_variant(r, v).values, r.n_years) for v in variants]
+        + [compute(r.values, r.n_years)], 20)
+    n_range = int(np.sum([np.any(r.values[k][0] != r.values[k][2]) for k in ENGINE_KEYS]))
+    return [
+        (f"sensitivity: {len(ENGINE_KEYS)} parameters x 2 + {n_range} ranges, one batch",
+         sens * 1e3, "ms"),
+        (f"sensitivity baseline: {2 * len(ENGINE_KEYS)} single 3-scenario runs in a loop",
+         sens_loop * 1e3, "ms"),
+        ("variants: base + 10 variants, check + one batch (median of 20)", batch * 1e3, "ms"),
+        ("variants baseline: base + 10 single runs in a loop (median of 20)", loop * 1e3,
+         "ms"),
+    ]
