@@ -63,6 +63,15 @@ class VariantRow:
     toelichting: object = None
     blad: str | None = None
     cel: str | None = None
+    #: The cell of each column (``VARIANT_COLUMNS`` order) on a sheet, so a
+    #: problem names the cell it is about; None for a CSV (``cel`` = ``regel N``).
+    cellen: tuple[str, ...] | None = None
+
+    def cell_of(self, column: str) -> str | None:
+        """The cell of ``column`` (sheet) or the row (``regel N``)."""
+        if self.cellen is not None:
+            return self.cellen[VARIANT_COLUMNS.index(column)]
+        return self.cel
 
 
 @dataclass(frozen=True)
@@ -160,9 +169,10 @@ def parse_years(v: object) -> tuple[tuple[int, int] | None, bool]:
     return (None if y is None else (y, y)), True
 
 
-def _problem(r: VariantRow, regel: Regel, melding: str, **kw: object) -> Problem:
-    return Problem(niveau=regel.niveau, regel=regel, melding=melding, blad=r.blad, cel=r.cel,
-                   **kw)  # type: ignore[arg-type]
+def _problem(r: VariantRow, regel: Regel, column: str, melding: str,
+             **kw: object) -> Problem:
+    return Problem(niveau=regel.niveau, regel=regel, melding=melding, blad=r.blad,
+                   cel=r.cell_of(column), **kw)  # type: ignore[arg-type]
 
 
 def _check_row(r: VariantRow, years: Sequence[int]) -> tuple[Change | None, list[Problem]]:
@@ -170,59 +180,59 @@ def _check_row(r: VariantRow, years: Sequence[int]) -> tuple[Change | None, list
     problems: list[Problem] = []
     naam = _text(r.variant)
     if not naam or naam.lower() == BASE_NAME:
-        problems.append(_problem(r, Regel.VARIANT_NAAM, (
+        problems.append(_problem(r, Regel.VARIANT_NAAM, "variant", (
             "De variantrij heeft geen naam; vul de kolom variant in." if not naam else
             f"'{naam}' is de naam van de ronde zelf; geef de variant een andere naam.")))
     key = _text(r.parameter).lower()
     p = PARAMETERS.get(key)
     if p is None:
         near = get_close_matches(key, ENGINE_KEYS, n=1, cutoff=0.75)
-        problems.append(_problem(r, Regel.ONBEKENDE_PARAMETER,
+        problems.append(_problem(r, Regel.ONBEKENDE_PARAMETER, "parameter",
                                  f"Onbekende parameter '{_text(r.parameter)}'."
                                  + (f" Bedoelt u '{near[0]}'?" if near else ""),
                                  parameter=key or None))
     elif key not in ENGINE_KEYS:
-        problems.append(_problem(r, Regel.VARIANT_PARAMETER,
+        problems.append(_problem(r, Regel.VARIANT_PARAMETER, "parameter",
                                  f"{p.label} ({key}) is een instelling van {p.sheet}, geen "
                                  "rekenparameter van de keten; een variant kan hem niet "
                                  "wijzigen.", parameter=key))
         p = None
     scen = normalise_scenario(r.scenario)
     if scen is None:
-        problems.append(_problem(r, Regel.ONBEKEND_SCENARIO,
+        problems.append(_problem(r, Regel.ONBEKEND_SCENARIO, "scenario",
                                  f"Onbekend scenario '{_text(r.scenario)}'; kies min, medio, "
                                  "max of alle.", parameter=key or None))
     span, ok = parse_years(r.jaar)
     if not ok:
-        problems.append(_problem(r, Regel.ONGELDIG_JAAR,
+        problems.append(_problem(r, Regel.ONGELDIG_JAAR, "jaar",
                                  f"Ongeldig jaar '{_text(r.jaar)}'; schrijf een jaar (2026), "
                                  "een reeks jaren (2026-2028) of laat het leeg (alle jaren).",
                                  parameter=key or None))
     elif span is not None:
         if span[0] > span[1]:
-            problems.append(_problem(r, Regel.ONGELDIG_JAAR,
+            problems.append(_problem(r, Regel.ONGELDIG_JAAR, "jaar",
                                      f"De jaren {span[0]}-{span[1]} lopen achteruit; schrijf "
                                      f"{span[1]}-{span[0]}.", parameter=key or None))
         elif p is not None and not p.per_jaar:
-            problems.append(_problem(r, Regel.JAAR_BIJ_ENKELE_WAARDE,
+            problems.append(_problem(r, Regel.JAAR_BIJ_ENKELE_WAARDE, "jaar",
                                      f"{p.label} ({key}) heeft één waarde, zonder jaar; laat "
                                      "het jaar leeg.", parameter=key, jaar=span[0]))
         elif not (years[0] <= span[0] and span[1] <= years[-1]):
             shown = f"{span[0]}" if span[0] == span[1] else f"{span[0]}-{span[1]}"
-            problems.append(_problem(r, Regel.JAAR_BUITEN_HORIZON,
+            problems.append(_problem(r, Regel.JAAR_BUITEN_HORIZON, "jaar",
                                      f"Jaar {shown} ligt (deels) buiten de horizon "
                                      f"{years[0]}–{years[-1]}.", parameter=key or None,
                                      jaar=span[0]))
     op = OPERATIONS.get(_text(r.bewerking).lower())
     if op is None:
-        problems.append(_problem(r, Regel.ONBEKENDE_BEWERKING,
+        problems.append(_problem(r, Regel.ONBEKENDE_BEWERKING, "bewerking",
                                  f"Onbekende bewerking '{_text(r.bewerking)}'; kies = (zet), "
                                  "* (maal) of + (plus).", parameter=key or None))
     raw = r.waarde
     if (isinstance(raw, str) and _THOUSANDS_LIKE.fullmatch(raw.strip()) and op in ("=", "+")
             and p is not None and p.unit in _COUNT_UNITS):
         whole = raw.strip().replace(".", "")
-        problems.append(_problem(r, Regel.DUIZENDTAL_PUNT,
+        problems.append(_problem(r, Regel.DUIZENDTAL_PUNT, "waarde",
                                  f"{p.label} ({key}): waarde '{raw.strip()}' heeft een "
                                  "duizendtallen-punt; in een CSV is de punt het "
                                  f"decimaalteken. Bedoelt u {nl_value(float(whole))}: schrijf "
@@ -231,11 +241,11 @@ def _check_row(r: VariantRow, years: Sequence[int]) -> tuple[Change | None, list
     else:
         value = _parse_number(raw)
         if value is None:
-            problems.append(_problem(r, Regel.GEEN_GETAL,
+            problems.append(_problem(r, Regel.GEEN_GETAL, "waarde",
                                      f"De waarde '{_text(raw)}' is geen getal.",
                                      parameter=key or None))
         elif abs(value) > MAX_ABS_VALUE:
-            problems.append(_problem(r, Regel.TE_GROOT,
+            problems.append(_problem(r, Regel.TE_GROOT, "waarde",
                                      f"De waarde {value:.6g} is te groot om mee te rekenen.",
                                      parameter=key or None))
     if problems or p is None or scen is None or op is None or value is None:
@@ -244,7 +254,7 @@ def _check_row(r: VariantRow, years: Sequence[int]) -> tuple[Change | None, list
         SCENARIOS.index(scen),)
     yrs = None if span is None else tuple(range(span[0], span[1] + 1))
     return Change(key, scen_idx, yrs, op, float(value), _text(r.toelichting), r.blad,
-                  r.cel), problems
+                  r.cell_of("waarde")), problems
 
 
 def apply_change(values: dict[str, np.ndarray], change: Change, startjaar: int) -> np.ndarray:
