@@ -47,8 +47,9 @@ from ..core.registry import (
     parameters_of,
 )
 from ..core.series import SERIES
+from ..core.variants import VariantRow
 from ..io.output import atomic_write
-from . import layout, specs
+from . import gevoeligheid_sheet, layout, specs, varianten_sheet
 from . import sheets as S
 from .buttons import add_buttons
 from .refresh import CALC_ID
@@ -935,7 +936,8 @@ def _conf(ws: Worksheet, interpreter: str | None = None) -> None:
 
 # --- entry point ---------------------------------------------------------------
 def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = None,
-                   interpreter: str | None = None, round_id: str | None = None) -> Workbook:
+                   interpreter: str | None = None, round_id: str | None = None,
+                   varianten: list[VariantRow] | None = None) -> Workbook:
     """The master workbook (openpyxl) for ``assumptions``; not yet saved.
     ``realisaties`` (reeks, jaar, waarde, bron) prefill the Realisatie sheet;
     ``interpreter`` is xlwings.conf's Interpreter_Win (see :func:`default_interpreter`);
@@ -977,6 +979,8 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     pos = _uitkomsten(uit, infos, horizon, version_ref)
     _grafieken(wb.create_sheet(S.GRAFIEKEN), uit, pos)
     _onzekerheid(wb.create_sheet(S.ONZEKERHEID), made[S.KADER], horizon)
+    varianten_sheet.write(wb.create_sheet(S.VARIANTEN), horizon, varianten or ())
+    gevoeligheid_sheet.write(wb.create_sheet(S.GEVOELIGHEID), horizon)
     _bijstelling(wb.create_sheet(S.BIJSTELLING))
     _realisatie(wb.create_sheet(S.REALISATIE), realisaties)
     write_spec(wb.create_sheet(S.VALIDATIE), specs.VALIDATIE)
@@ -1116,15 +1120,16 @@ def _version_ref(kader: Worksheet) -> str:
 
 def build(assumptions: Assumptions, out: str | Path,
           realisaties: pd.DataFrame | None = None, interpreter: str | None = None,
-          round_id: str | None = None) -> Path:
+          round_id: str | None = None, varianten: list[VariantRow] | None = None) -> Path:
     """Build and save the master workbook atomically (.xlsm: with the xlwings VBA
     and a refresh button on Uitkomsten and every partner sheet);
     ``realisaties`` (a checked table, see :mod:`mpp_xl.analysis.backtest`) prefill Realisatie;
-    ``interpreter``: xlwings.conf's Interpreter_Win; ``round_id``: see :func:`build_workbook`."""
+    ``interpreter``: xlwings.conf's Interpreter_Win; ``round_id``: see :func:`build_workbook`;
+    ``varianten``: rows that prefill the Varianten sheet."""
     out = Path(out)
     if out.suffix.lower() not in (".xlsm", ".xlsx"):
         raise MppError(f"{out.name}: kies een werkmap met extensie .xlsm (met macro's) of .xlsx.")
-    wb = build_workbook(assumptions, realisaties, interpreter, round_id)
+    wb = build_workbook(assumptions, realisaties, interpreter, round_id, varianten)
     macros = out.suffix.lower() == ".xlsm"
     if not macros:
         _strip_vba(wb)
