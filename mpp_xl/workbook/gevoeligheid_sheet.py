@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -112,7 +113,9 @@ def tornado_chart(ws: Worksheet) -> BarChart:
     for j, name in ((col_lo, "−stap"), (col_lo + 1, "+stap")):
         ch.series.append(Series(Reference(ws, min_col=j, min_row=first, max_row=last),
                                 title=name))
-    ch.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    cats = f"'{NAME}'!$A${first}:$A${last}"  # text: a strRef (its cache holds the names)
+    for ser in ch.series:
+        ser.cat = AxDataSource(strRef=StrRef(f=cats))
     ch.x_axis.scaling.orientation = "maxMin"  # the first row (largest swing) on top
     ch.x_axis.delete = False
     ch.y_axis.delete = False
