@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.assumptions import Resolved
+from ..core.numbers import nl_decimal, nl_number
 from ..core.problems import MppError
 from ..core.registry import ENGINE_KEYS, PARAMETERS, SCENARIOS
 from ..core.series import SERIES
@@ -67,6 +68,16 @@ class Sensitivity:
     def top(self, n: int = TORNADO_TOP) -> pd.DataFrame:
         """The ``n`` parameters with the largest |zwaai|."""
         return self.tabel.head(n)
+
+
+def tornado_title(s: Sensitivity) -> tuple[str, str]:
+    """(title, subtitle) in Dutch."""
+    t = s.target
+    at = f"per 1 januari {t.jaar}" if SERIES[t.reeks].is_stock else f"in {t.jaar}"
+    title = f"Gevoeligheid: {SERIES[t.reeks].label} {at} ({t.scenario})"
+    sub = (f"elke aanname alleen × (1 ∓ {nl_decimal(t.stap)}%) in alle jaren en scenario's; "
+           f"verschil met de basis {nl_number(s.uitkomst_basis)}")
+    return title, sub
 
 
 def default_year(resolved: Resolved, reeks: str) -> int:

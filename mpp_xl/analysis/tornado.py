@@ -15,20 +15,9 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from ..core.numbers import nl_decimal, nl_number  # noqa: E402
 from ..core.registry import PARAMETERS  # noqa: E402
-from ..core.series import SERIES  # noqa: E402
-from .sensitivity import TORNADO_TOP, Sensitivity  # noqa: E402
+from .sensitivity import TORNADO_TOP, Sensitivity, tornado_title  # noqa: E402
 
 LOW_COLOUR, HIGH_COLOUR, GREY = "#E17000", "#01689B", "#696969"
-
-
-def tornado_title(s: Sensitivity) -> tuple[str, str]:
-    """(title, subtitle) in Dutch."""
-    t = s.target
-    at = f"per 1 januari {t.jaar}" if SERIES[t.reeks].is_stock else f"in {t.jaar}"
-    title = f"Gevoeligheid: {SERIES[t.reeks].label} {at} ({t.scenario})"
-    sub = (f"elke aanname alleen × (1 ∓ {nl_decimal(t.stap)}%) in alle jaren en scenario's; "
-           f"verschil met de basis {nl_number(s.uitkomst_basis)}")
-    return title, sub
 
 
 def parameter_text(key: str, begrensd: bool) -> str:

@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .assumptions import MAX_ABS_VALUE, Resolved, _dutch_csv_value, _parse_number, _parse_year
 from .numbers import nl_value
 from .problems import MppError, Problem, Regel, ValidationError
 from .registry import ALL_SCENARIOS, ENGINE_KEYS, PARAMETERS, SCENARIOS, normalise_scenario
+from .rows import MAX_ABS_VALUE, Resolved, _dutch_csv_value, _parse_number, _parse_year
 
 #: The columns of a variants table (CSV and the Varianten sheet), in order.
 VARIANT_COLUMNS: tuple[str, ...] = (

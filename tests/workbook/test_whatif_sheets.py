@@ -19,9 +19,9 @@ from mpp_xl.analysis.variants import VARIANT_HEADLINE_KEYS, run_variant_rows
 from mpp_xl.cli import main as cli
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.variants import apply_variant, read_variants_csv
-from mpp_xl.workbook import gevoeligheid_sheet as G
-from mpp_xl.workbook import varianten_sheet as V
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
+from mpp_xl.workbook.sheets import gevoeligheid as G
+from mpp_xl.workbook.sheets import varianten as V
 
 from .helpers import EXAMPLE_CSV, edit_cells
 
@@ -131,7 +131,7 @@ def test_excel_button_fills_both_sheets(with_variants: Path) -> None:
     """The button's refresh (the same refresh over an xlwings-like Book) writes the
     same numbers; the sheets are unprotected for it and protected again."""
     from mpp_xl.analysis import model_cache
-    from mpp_xl.excel_refresh import FakeBook, refresh
+    from mpp_xl.workbook.excel_book import FakeBook, refresh
 
     book = FakeBook.from_xlsx(with_variants)
     # clear what the refresh writes: the results beside the inputs, the table below the target

@@ -23,29 +23,39 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..analysis import variant_cache
-from ..analysis.variant_sheets import (
+from ...analysis import variant_cache
+from ...analysis.variant_sheets import (
     MAX_SHEET_VARIANTS,
     TABLE_ROWS,
     headline_years,
     table_title,
     variants_layout,
 )
-from ..analysis.variants import VARIANT_HEADLINE_KEYS, VariantResults, run_variants
-from ..core.assumptions import Resolved
-from ..core.problems import Problem
-from ..core.variants import (
+from ...analysis.variants import VARIANT_HEADLINE_KEYS, VariantResults, run_variants
+from ...core.assumptions import Resolved
+from ...core.problems import Problem
+from ...core.variants import (
     OPERATIONS,
     SHEET_OPERATIONS,
     VARIANT_COLUMNS,
     VariantRow,
     check_variants,
 )
-from ..io.safe_zip import check_workbook_bytes
-from .reader import error_text
-from .specs import Cell, Frame, note, title
-from .styles import BOX, INPUT_FILL, INPUT_FONT, OUT_HEADER_FILL, UNLOCKED, header
-from .xlsxio import Package, XlErr
+from ...io.safe_zip import check_workbook_bytes
+from ..frames import write_frame
+from ..printing import print_columns
+from ..reader import error_text
+from ..specs import Cell, Frame, note, title
+from ..styles import (
+    BOX,
+    INPUT_FILL,
+    INPUT_FONT,
+    OUT_HEADER_FILL,
+    UNLOCKED,
+    header,
+    style_row,
+)
+from ..xlsxio import Package, XlErr
 
 NAME = "Varianten"
 #: The partner that owns the sheet (its yellow cells).
@@ -105,10 +115,6 @@ def sheet_value(row: VariantRow, column: str) -> object:
 def write(ws: Worksheet, years: Sequence[int], rows: Sequence[VariantRow] = ()) -> None:
     """The frame, the input table (prefilled with ``rows``), the headers of the
     result tables and a chart per :data:`CHART_KEYS` table."""
-    from .builder import _print_columns as print_columns  # noqa: PLC0415 - until the sheets package
-    from .builder import _style_row as style_row  # noqa: PLC0415
-    from .builder import write_frame  # noqa: PLC0415
-
     write_frame(ws, FRAME)
     style_row(ws)
     for j, h in enumerate(INPUT_HEADERS, start=1):

@@ -12,21 +12,23 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..analysis.sensitivity import (
+from ...analysis.sensitivity import (
     DEFAULT_SCENARIO,
     DEFAULT_STEP,
     DEFAULT_TARGET,
     TORNADO_TOP,
     sensitivity,
+    tornado_title,
 )
-from ..analysis.tornado import tornado_title
-from ..analysis.variant_sheets import SENS_HEADERS, sensitivity_layout
-from ..core.assumptions import Resolved
-from ..core.numbers import nl_decimal, nl_number
-from ..core.problems import MppError
-from ..core.registry import ENGINE_KEYS, SCENARIOS, normalise_scenario
-from .specs import Cell, Frame, label, note, title
-from .styles import BOX, INPUT_FILL, INPUT_FONT, UNLOCKED
+from ...analysis.variant_sheets import SENS_HEADERS, sensitivity_layout
+from ...core.assumptions import Resolved
+from ...core.numbers import nl_decimal, nl_number
+from ...core.problems import MppError
+from ...core.registry import ENGINE_KEYS, SCENARIOS, normalise_scenario
+from ..frames import write_frame
+from ..printing import print_columns
+from ..specs import Cell, Frame, label, note, title
+from ..styles import BOX, INPUT_FILL, INPUT_FONT, UNLOCKED, style_row
 
 NAME = "Gevoeligheid"
 #: The target cells (label in column A, value in B).
@@ -60,10 +62,6 @@ FRAME = Frame(
 def write(ws: Worksheet, years: Sequence[int]) -> None:
     """The frame, the yellow target cells with their defaults and checks, the
     table header and the tornado chart over the table's top rows."""
-    from .builder import _print_columns as print_columns  # noqa: PLC0415 - until the sheets package
-    from .builder import _style_row as style_row  # noqa: PLC0415
-    from .builder import write_frame  # noqa: PLC0415
-
     write_frame(ws, FRAME)
     style_row(ws)
     defaults = {"reeks": DEFAULT_TARGET, "jaar": years[-1] + 1, "scenario": DEFAULT_SCENARIO,
