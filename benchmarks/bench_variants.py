@@ -40,6 +40,37 @@ def _loop_sensitivity(resolved) -> None:  # type: ignore[no-untyped-def]
             compute(vals, resolved.n_years)
 
 
+def _refresh_cost() -> list[tuple[str, float, str]]:
+    """Refresh (in process, median) of the example built with the example variants,
+    against the same workbook without the Varianten and Gevoeligheid sheets."""
+    import tempfile
+
+    import openpyxl
+
+    from mpp_xl.core.variants import read_variants_csv
+    from mpp_xl.workbook.builder import build
+    from mpp_xl.workbook.refresh_file import refresh_workbook
+
+    a = read_assumptions(EXAMPLE)
+    rows = read_variants_csv(EXAMPLE.with_name("varianten_voorbeeld.csv"))
+    with tempfile.TemporaryDirectory() as d:
+        with_sheets, without = Path(d) / "met.xlsx", Path(d) / "zonder.xlsx"
+        build(a, with_sheets, varianten=rows)
+        wb = openpyxl.load_workbook(with_sheets)
+        for name in ("Varianten", "Gevoeligheid"):
+            del wb[name]
+        wb.save(without)
+        refresh_workbook(with_sheets)  # warm up: imports, model cache
+        refresh_workbook(without)
+        t_with = median_seconds(lambda: refresh_workbook(with_sheets), 5)
+        t_without = median_seconds(lambda: refresh_workbook(without), 5)
+    return [
+        ("refresh with Varianten (3 variants) + Gevoeligheid (median)", t_with, "s"),
+        ("refresh of the same workbook without those two sheets (median)", t_without, "s"),
+        ("refresh: cost of variants and sensitivity", t_with - t_without, "s"),
+    ]
+
+
 def benchmarks() -> list[tuple[str, float, str]]:
     r = read_assumptions(EXAMPLE).resolve()
     rows, variants = _ten_variants(r)
@@ -59,4 +90,5 @@ def benchmarks() -> list[tuple[str, float, str]]:
         ("variants: base + 10 variants, check + one batch (median of 20)", batch * 1e3, "ms"),
         ("variants baseline: base + 10 single runs in a loop (median of 20)", loop * 1e3,
          "ms"),
+        *_refresh_cost(),
     ]

@@ -172,3 +172,26 @@ def test_variants_fingerprint_changes_no_partner(tmp_path: Path, with_variants: 
 
     assert all(fingerprint(before, s) == fingerprint(after, s) for s in PARTNERS)
     assert _grid(p, V.NAME)[3][4] != fp_before
+
+
+def test_charts_carry_the_refreshed_numbers(with_variants: Path) -> None:
+    """Readers without recalculation draw from the chart caches: after the refresh the
+    Varianten charts hold one series per example variant with its differences, the
+    tornado the top parameters by name."""
+    import re
+    import zipfile
+
+    res = Assumptions.from_csv(EXAMPLE_CSV).resolve()
+    direct = run_variant_rows(res, read_variants_csv(EXAMPLE_VARIANTS))
+    with zipfile.ZipFile(with_variants) as z:
+        charts = [z.read(n).decode() for n in z.namelist()
+                  if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    coa = next(c for c in charts if "COA-bezetting (per 1 januari)" in c)
+    assert coa.count("<ser>") == len(direct.names)
+    first = re.search(r"<val><numRef>.*?</numRef></val>", coa, re.S).group(0)  # type: ignore[union-attr]
+    got = [float(v) for v in re.findall(r"<v>([^<]*)</v>", first)]
+    np_want = direct.difference("coa_bezetting")[0]
+    assert got == pytest.approx(list(np_want), abs=1e-6)
+    tornado = next(c for c in charts if "Tornado" in c)
+    s = sensitivity(res)
+    assert s.tabel["parameter"].iloc[0] in tornado and "<strCache>" in tornado

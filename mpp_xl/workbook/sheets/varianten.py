@@ -145,8 +145,13 @@ def write(ws: Worksheet, years: Sequence[int], rows: Sequence[VariantRow] = ()) 
         for j, y in enumerate(ys, start=1):
             header(ws, top + 1, RESULT_COL + j, y, OUT_HEADER_FILL)
     chart_col = RESULT_COL + len(ys) + 2
+    # the charts cover the variants the sheet is built with (all slots when built empty:
+    # the user's own variants then appear after a refresh)
+    names = list(dict.fromkeys(str(r.variant).strip() for r in rows
+                               if str(r.variant or "").strip()))
+    n_series = min(len(names), MAX_SHEET_VARIANTS) or MAX_SHEET_VARIANTS
     for i, reeks in enumerate(CHART_KEYS):
-        ws.add_chart(_chart(ws, reeks, len(ys)), f"{get_column_letter(chart_col)}"
+        ws.add_chart(_chart(ws, reeks, len(ys), n_series), f"{get_column_letter(chart_col)}"
                      f"{RESULT_TOP + i * 18}")
     ws.row_dimensions[HEADER_ROW].height = 30
     print_columns(ws, [list(range(1, RESULT_COL)),
@@ -156,8 +161,9 @@ def write(ws: Worksheet, years: Sequence[int], rows: Sequence[VariantRow] = ()) 
     ws.protection.formatRows = False
 
 
-def _chart(ws: Worksheet, reeks: str, n_years: int) -> BarChart:
-    """Clustered columns: per year the difference of every variant (rows of the table)."""
+def _chart(ws: Worksheet, reeks: str, n_years: int, n_series: int) -> BarChart:
+    """Clustered columns: per year the difference of the first ``n_series``
+    variants (rows of the table; series names from the table)."""
     top = RESULT_TOP + VARIANT_HEADLINE_KEYS.index(reeks) * TABLE_ROWS
     ch = BarChart()
     ch.type, ch.grouping = "col", "clustered"
@@ -169,7 +175,7 @@ def _chart(ws: Worksheet, reeks: str, n_years: int) -> BarChart:
     ch.y_axis.delete = False
     ch.legend.position = "b"
     name_col = get_column_letter(RESULT_COL)
-    for i in range(MAX_SHEET_VARIANTS):
+    for i in range(n_series):
         r = top + 2 + i
         s = Series(Reference(ws, min_col=RESULT_COL + 1, max_col=RESULT_COL + n_years,
                              min_row=r))
