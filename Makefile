@@ -9,12 +9,12 @@ install:            ## install the package with test dependencies
 # ververs keep in out/.backup/ are of no use: they are removed after the last write.
 example:            ## the main job: build, refresh and report the MPP 2024-2 example into out/
 	mkdir -p out
-	$(PY) -m mpp_xl bouw workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv
+	$(PY) -m mpp_xl bouw workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv --varianten workbooks/varianten_voorbeeld.csv
 	$(PY) -m mpp_xl ververs out/mpp_2024_2.xlsm
 	rm -rf out/.backup
 	$(PY) -m mpp_xl reken out/mpp_2024_2.xlsm --csv out/uitkomsten.csv
 	$(PY) -m mpp_xl onzekerheid out/mpp_2024_2.xlsm --trekkingen 10000 --csv out/banden.csv
-	$(PY) -m mpp_xl varianten out/mpp_2024_2.xlsm --varianten workbooks/varianten_voorbeeld.csv --csv out/varianten.csv
+	$(PY) -m mpp_xl varianten out/mpp_2024_2.xlsm --csv out/varianten.csv
 	$(PY) -m mpp_xl gevoeligheid out/mpp_2024_2.xlsm --csv out/gevoeligheid.csv
 	$(PY) -m mpp_xl rapport out/mpp_2024_2.xlsm -o out/rapport.pdf --png-map out/grafieken
 	$(PY) -m mpp_xl status out/mpp_2024_2.xlsm

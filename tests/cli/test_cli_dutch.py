@@ -135,4 +135,5 @@ def test_make_example_keeps_no_backups_in_out() -> None:
                if " bouw " in ln or " ververs " in ln or " vaststellen " in ln]
     assert writers and cleanup and cleanup[-1] > max(writers)
     assert all(" -m mpp_xl " not in ln or ln.split(" -m mpp_xl ")[1].split()[0] in
-               {"bouw", "ververs", "reken", "onzekerheid", "rapport", "status"} for ln in lines)
+               {"bouw", "ververs", "reken", "onzekerheid", "rapport", "status", "varianten",
+                "gevoeligheid"} for ln in lines)

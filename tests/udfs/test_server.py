@@ -156,7 +156,8 @@ def test_refresh_script_on_server(served: dict, engine_forecast: Forecast) -> No
     assert [s["function_name"] for s in served["scripts"]] == ["MPP_VERNIEUWEN"]
     positions = {i: name for i, name in enumerate(S.ALL_SHEETS)}
     written = {positions[a[1]] for a in served["actions"] if a[0] == "setValues"}
-    assert written == {S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE}
+    assert written == {S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE,
+                       S.VARIANTEN, S.GEVOELIGHEID}
     assert served["actions"][-1][0] == "calculate"
     log = next(a for a in served["actions"]
                if a[0] == "setValues" and positions[a[1]] == S.LOGBOEK)
