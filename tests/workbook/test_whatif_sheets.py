@@ -195,3 +195,30 @@ def test_charts_carry_the_refreshed_numbers(with_variants: Path) -> None:
     tornado = next(c for c in charts if "Tornado" in c)
     s = sensitivity(res)
     assert s.tabel["parameter"].iloc[0] in tornado and "<strCache>" in tornado
+
+
+def test_sign_off_of_the_variants_table(tmp_path: Path, with_variants: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """DGM-APM signs the Varianten table like a partner sheet: valid until the
+    table changes; no partner's fingerprint or sign-off state moves."""
+    from mpp_xl.workbook.signoff import live_state
+
+    p = tmp_path / "m.xlsx"
+    shutil.copy(with_variants, p)
+    before, _ = live_state(p)
+    assert cli(["vaststellen", str(p), "--partner", "Varianten", "--naam", "D. Prognose",
+                "--datum", "2026-12-01"]) == 0
+    assert "Varianten vastgesteld door D. Prognose" in capsys.readouterr().out
+    g = _grid(p, V.NAME)
+    row = g[int(V.SIGN_CELLS["name"][1:]) - 1]
+    assert row[1] == "D. Prognose" and row[2] == "2026-12-01"
+    assert row[4] == g[3][4] and len(row[4]) == 64  # the table's fingerprint now
+    assert row[5] == V.SIGN_VALID
+    after, _ = live_state(p)
+    assert after == before  # the partners' states and fingerprints are untouched
+    # someone else cannot silently replace a valid sign-off
+    assert cli(["vaststellen", str(p), "--partner", "varianten", "--naam", "X"]) == 2
+    # a changed table voids it at the next refresh
+    edit_cells(p, V.NAME, {f"F{V.FIRST_ROW}": (0.5, None)})
+    refresh_workbook(p)
+    assert _grid(p, V.NAME)[int(V.SIGN_CELLS["status"][1:]) - 1][5] == V.SIGN_VOID

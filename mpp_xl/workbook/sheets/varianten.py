@@ -70,6 +70,10 @@ STATUS_CELL = "I5"
 RESULT_TOP = HEADER_ROW
 #: The fingerprint of the variants table (label in D4, value in E4).
 FINGERPRINT_CELL = "E4"
+#: The sign-off of the table by its owner (mpp vaststellen --partner Varianten): name,
+#: date, the fingerprint signed, and the status the refresh writes.
+SIGN_CELLS: dict[str, str] = {"name": "B5", "date": "C5", "fingerprint": "E5", "status": "F5"}
+SIGN_VALID, SIGN_VOID, SIGN_NONE = "geldig", "vervallen", "niet vastgesteld"
 #: Headline series with a chart beside their table.
 CHART_KEYS: tuple[str, ...] = ("coa_bezetting", "ind_werkvoorraad")
 #: The operation words written on the sheet (Excel reads a typed = or + as a formula).
@@ -89,6 +93,8 @@ FRAME = Frame(
                       + ILLUSTRATIVE, span=7),
            "A4": Cell("Varianten (invoer)", "kop"),
            "D4": Cell("Vingerafdruk", "label"),
+           "A5": Cell("Vastgesteld door", "label"),
+           "D5": Cell("bij vaststelling", "label"),
            f"{get_column_letter(RESULT_COL)}4": Cell(
                "Resultaten (berekend bij verversen; niet invullen)", "uitkomst_kop"),
            STATUS_CELL: Cell("Nog niet ververst: voer 'mpp ververs' uit of klik op "
@@ -136,7 +142,10 @@ def write(ws: Worksheet, years: Sequence[int], rows: Sequence[VariantRow] = ()) 
                             showErrorMessage=True, errorTitle="Ongeldige keuze", error=error)
         dv.sqref = f"{col}{FIRST_ROW}:{col}{last}"  # type: ignore[assignment]
         ws.add_data_validation(dv)
-    ws.cell(4, 5).font = INPUT_FONT
+    ws.cell(4, 5).border = BOX
+    for ref in SIGN_CELLS.values():
+        ws[ref].border = BOX
+    ws[SIGN_CELLS["status"]].value = SIGN_NONE
     ys = headline_years(years[0], years[-1])
     for k, reeks in enumerate(VARIANT_HEADLINE_KEYS):
         top = RESULT_TOP + k * TABLE_ROWS
@@ -218,6 +227,11 @@ def read_workbook_variants(path: str | Path) -> list[VariantRow] | None:
     pkg = Package(data, Path(path).name)
     if NAME not in pkg.sheet_paths:
         return None
+    return rows_from_package(pkg)
+
+
+def rows_from_package(pkg: Package) -> list[VariantRow]:
+    """The Varianten rows of an opened package (cached values)."""
     width = len(VARIANT_COLUMNS)
     grid: dict[int, list[object]] = {}
     for c in pkg.cells(NAME):
@@ -229,6 +243,13 @@ def read_workbook_variants(path: str | Path) -> list[VariantRow] | None:
     rows = [[None] * width for _ in range(FIRST_ROW - 1)]
     rows += [grid.get(r, [None] * width) for r in range(FIRST_ROW, max(grid) + 1)]
     return rows_from_grid(rows)
+
+
+def signed_cells(pkg: Package) -> dict[str, str]:
+    """The sign-off cells of the sheet (name, date, fingerprint) as text."""
+    by_ref = {c.ref: c.value for c in pkg.cells(NAME)}
+    return {k: str(by_ref.get(ref) or "").strip() for k, ref in SIGN_CELLS.items()
+            if k != "status"}
 
 
 def variants_fingerprint(rows: Sequence[VariantRow]) -> str:
@@ -250,6 +271,15 @@ class Checked:
     results: VariantResults | None = None
     fingerprint: str = ""
     n_rows: int = 0
+    #: The fingerprint signed on the sheet ('' when not signed).
+    signed: str = ""
+
+    @property
+    def sign_status(self) -> str:
+        """geldig, vervallen or niet vastgesteld (the sign-off against the table now)."""
+        if not self.signed:
+            return SIGN_NONE
+        return SIGN_VALID if self.signed == self.fingerprint else SIGN_VOID
 
 
 def check(grid: Sequence[Sequence[object]], resolved: Resolved) -> Checked:
@@ -257,9 +287,11 @@ def check(grid: Sequence[Sequence[object]], resolved: Resolved) -> Checked:
     rows = rows_from_grid(grid)
     problems, variants = check_variants(rows, resolved)
     fp = variants_fingerprint(rows)
+    r, c = int(SIGN_CELLS["fingerprint"][1:]) - 1, ord(SIGN_CELLS["fingerprint"][0]) - 65
+    signed = str(grid[r][c] or "").strip() if r < len(grid) and c < len(grid[r]) else ""
     if any(p.is_error for p in problems):
-        return Checked(problems, None, fp, len(rows))
-    return Checked(problems, run_variants(resolved, variants), fp, len(rows))
+        return Checked(problems, None, fp, len(rows), signed)
+    return Checked(problems, run_variants(resolved, variants), fp, len(rows), signed)
 
 
 WriteLayout = Callable[..., None]
@@ -273,6 +305,8 @@ def write_results(book: Any, checked: Checked, resolved: Resolved, model_fingerp
     res = checked.results
     notes: list[str] = []
     book.write(NAME, 4, 5, [[checked.fingerprint]])
+    book.write(NAME, int(SIGN_CELLS["status"][1:]), ord(SIGN_CELLS["status"][0]) - 64,
+               [[checked.sign_status]])
     if res is None:
         n = sum(p.is_error for p in checked.problems)
         status = f"Niet berekend: de varianten bevatten {n} fout(en); zie het blad Validatie."
