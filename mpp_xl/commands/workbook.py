@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     s = add_command(sub, "vaststellen", "sign-off", help="stel het blad van een partner vast")
     s.add_argument("workbook", metavar="WERKMAP", help="masterwerkmap of partnerbestand")
-    option(s, "--partner", required=True, help=_PARTNER_HELP)
+    option(s, "--partner", required=True,
+           help=_PARTNER_HELP + "; of Varianten (de variantentabel, door DGM-APM)")
     option(s, "--naam", oud="--name", required=True, help="naam van wie vaststelt")
     option(s, "--datum", help="datum (jjjj-mm-dd; standaard vandaag)")
     option(s, "--vervang", action="store_true",

@@ -118,3 +118,14 @@ def test_gevoeligheid_bad_target_exit_2(tmp_path: Path,
     err = capsys.readouterr().err
     assert "coa_bezetting" in err and "stap" in err
     assert not out.exists()
+
+
+def test_bouw_refuses_bad_variants_and_writes_nothing(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    v = tmp_path / "v.csv"
+    v.write_text(BAD, encoding="utf-8")
+    out = tmp_path / "m.xlsx"
+    assert main(["bouw", str(EXAMPLE_CSV), "-o", str(out), "--varianten", str(v)]) == 2
+    err = capsys.readouterr().err
+    assert "v.csv!regel 3" in err and "variant_buiten_grenzen" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == [v]
