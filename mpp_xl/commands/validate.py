@@ -45,10 +45,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems: list[Problem]
     if _partner_file(path):
         from ..workbook.partner_io import validate_partner_file
+        from ..workbook.partner_provenance import read_provenance, summary
+        from ..workbook.xlsxio import Package
 
         partner, problems = validate_partner_file(path)
         print(f"{path.name} is het partnerbestand van {partner}; alleen blad {partner} is "
               "gecontroleerd (de andere bladen staan in de masterwerkmap).")
+        print(summary(read_provenance(Package.open(path))))
+        from ..workbook.partner_io import formula_inputs
+
+        for ref, f in formula_inputs(path):
+            print(f"Let op: {ref} bevat de formule ={f}; bij samenvoegen neemt de coördinator "
+                  "alleen de waarde over die zij toont.")
     else:
         a = read_assumptions(path)
         problems = list(a.validate())
