@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import run
-from ..analysis.scenario_order import scenario_crossings
 from ..core.problems import Problem, format_problems
 from . import add_command
+
+if TYPE_CHECKING:
+    from ..analysis.forecast import Forecast
+    from ..core.assumptions import Assumptions
+
+
+def run(a: Assumptions) -> Forecast:
+    """The engine run of a command (:func:`mpp_xl.run`, loaded on use)."""
+    from .. import run as run_engine
+
+    return run_engine(a)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,6 +49,7 @@ def _partner_file(path: Path) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..analysis.scenario_order import scenario_crossings
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     path = Path(args.input)

@@ -67,7 +67,7 @@ def _variant_rows(args: argparse.Namespace) -> list:  # type: ignore[type-arg]
     if Path(args.input).suffix.lower() not in _WORKBOOK_SUFFIXES:
         raise MppError("Geef de varianten met --varianten CSV, of een MPP-werkmap met een blad "
                        "Varianten.")
-    from ..workbook.sheets.varianten import read_workbook_variants  # loaded on use
+    from ..workbook.variants_refresh import read_workbook_variants  # loaded on use
 
     rows = read_workbook_variants(args.input)
     if rows is None:

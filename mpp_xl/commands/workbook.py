@@ -155,8 +155,8 @@ def cmd_values_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from ..workbook.files import require_master  # no openpyxl on the refresh path
     from ..workbook.refresh_file import refresh_workbook
-    from ..workbook.signoff import require_master
 
     require_master(args.workbook, "ververs")
     res = refresh_workbook(args.workbook)

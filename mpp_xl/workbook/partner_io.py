@@ -35,6 +35,7 @@ from ..io.package_checks import VALIDATE_ADVICE, check_untrusted_package
 from ..io.safe_zip import check_workbook_bytes
 from . import layout
 from . import sheets as S
+from .files import is_partner_file
 from .partner_provenance import (
     NO_ROUND,
     PROP_EXPORT,
@@ -61,11 +62,6 @@ __all__ = ["PROP_EXPORT", "PROP_FINGERPRINT", "PROP_MASTER", "PROP_PARTNER", "bl
            "export_partner", "formula_inputs", "is_partner_file", "master_sheet_fingerprint",
            "partner_fingerprint", "sign_partner_file", "validate_partner_file"]
 
-
-def is_partner_file(pkg: Package) -> bool:
-    """A partner file (made by ``mpp exporteer-partner``) has neither Vaststelling
-    nor Uitkomsten; the master has both."""
-    return S.VASTSTELLING not in pkg.sheet_paths and S.UITKOMSTEN not in pkg.sheet_paths
 
 
 def partner_of(pkg: Package) -> str:

@@ -44,8 +44,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from ..analysis import model_cache
 from ..analysis.monthly import run_monthly
 from ..analysis.scenario_order import scenario_crossings
@@ -59,8 +57,10 @@ from ..core.assumptions import Assumptions, Resolved, fingerprint
 from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import PARTNERS, SHEETS
 from ..io.grid import clean_cell
+from . import sensitivity_refresh as gevoeligheid
 from . import sheets as S
 from . import specs
+from . import variants_refresh as varianten
 from .layout import HEADER_ROW, table_width
 from .reader import (
     ERROR_NL,
@@ -72,7 +72,7 @@ from .reader import (
     structure_problems,
 )
 from .reader import read_assumptions as read_file
-from .sheets import gevoeligheid, varianten
+from .xlsxio import split_ref
 
 Block = list[list[Any]]
 
@@ -377,7 +377,7 @@ def _pad(rows: Block, n_rows: int, width: int) -> Block:
 
 def _write_cells(book: Book, sheet: str, values: dict[str, Any]) -> None:
     """Write single cells; cells stacked in one column go in one block."""
-    pos = sorted((coordinate_to_tuple(ref), v) for ref, v in values.items())
+    pos = sorted((split_ref(ref), v) for ref, v in values.items())
     (r0, c0), _ = pos[0]
     if all(rc == (r0 + i, c0) for i, (rc, _) in enumerate(pos)):
         book.write(sheet, r0, c0, [[v] for _, v in pos])

@@ -19,9 +19,9 @@ from mpp_xl.analysis.variants import VARIANT_HEADLINE_KEYS, run_variant_rows
 from mpp_xl.cli import main as cli
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.variants import apply_variant, read_variants_csv
+from mpp_xl.workbook import sensitivity_refresh as G
+from mpp_xl.workbook import variants_refresh as V
 from mpp_xl.workbook.refresh_file import refresh_workbook
-from mpp_xl.workbook.sheets import gevoeligheid as G
-from mpp_xl.workbook.sheets import varianten as V
 
 from .helpers import EXAMPLE_CSV, edit_cells
 
