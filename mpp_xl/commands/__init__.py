@@ -117,7 +117,8 @@ def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str
 HELP_ORDER: tuple[str, ...] = (
     "bouw", "valideer", "ververs", "reken", "vaststellen", "status", "exporteer-partner",
     "importeer-partner", "waardenkopie", "nieuwe-ronde", "vergelijk", "terugtoets",
-    "onzekerheid", "rapport", "doelzoeken", "reeksen", "parameters", "regels", "excel-test")
+    "onzekerheid", "rapport", "doelzoeken", "varianten", "gevoeligheid", "reeksen", "parameters",
+    "regels", "excel-test")
 
 
 def order_help(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

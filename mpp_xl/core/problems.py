@@ -80,6 +80,23 @@ class Regel(StrEnum):
         "jaarsprong", WAARSCHUWING,
         "Een stroom (per jaar of per halfjaar) verandert van het ene jaar op het "
         "volgende sterk.")
+    # variants (what-if changes to the assumptions)
+    ONBEKENDE_BEWERKING = (
+        "onbekende_bewerking", FOUT,
+        "De bewerking van een variantrij is niet = (zet), * (maal) of + (plus).")
+    VARIANT_NAAM = (
+        "variant_naam", FOUT,
+        "Een variantrij heeft geen naam, of de naam 'basis' (die naam is voor de ronde "
+        "zelf).")
+    VARIANT_PARAMETER = (
+        "variant_parameter", FOUT,
+        "Een variant kan alleen een rekenparameter van de keten wijzigen, geen "
+        "Kader-instelling of tekst.")
+    VARIANT_BUITEN_GRENZEN = (
+        "variant_buiten_grenzen", FOUT,
+        "Na de wijziging van een variant ligt de waarde buiten de grenzen van de parameter "
+        "(bijvoorbeeld een fractie boven 1 na *) of is een geheel getal geen geheel getal "
+        "meer.")
     # the workbook
     ONTBREKEND_BLAD = (
         "ontbrekend_blad", FOUT, "Een parameterblad (Kader of een partnerblad) ontbreekt.")

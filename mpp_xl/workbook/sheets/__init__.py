@@ -36,11 +36,14 @@ CONTROLES = "Controles"
 VASTSTELLING = "Vaststelling"
 LOGBOEK = "Logboek"
 CONF = "xlwings.conf"
+#: What-if sheets (modules .varianten and .gevoeligheid).
+VARIANTEN = "Varianten"
+GEVOELIGHEID = "Gevoeligheid"
 
 #: All sheets of the master workbook, in order.
 ALL_SHEETS: tuple[str, ...] = (TOELICHTING, *SHEETS, UITKOMSTEN, GRAFIEKEN, ONZEKERHEID,
-                               BIJSTELLING, REALISATIE, VALIDATIE, CONTROLES, VASTSTELLING, LOGBOEK,
-                               CONF)
+                               VARIANTEN, GEVOELIGHEID, BIJSTELLING, REALISATIE, VALIDATIE,
+                               CONTROLES, VASTSTELLING, LOGBOEK, CONF)
 #: Sheets whose XML the refresh regenerates (data rows only).
 OWNED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
 
