@@ -82,6 +82,16 @@ def test_terugtoets_and_bouw_refuse(tmp_path: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert all(n in err for n in needles), err
     assert not book.exists()
+    import shutil
+
+    master = tmp_path / "mpp_2024_2.xlsm"
+    shutil.copy(Path(__file__).resolve().parents[2] / "workbooks" / "mpp_2024_2.xlsm", master)
+    new = tmp_path / "mpp_2025_1.xlsm"
+    assert main(["nieuwe-ronde", str(master), "--versie", "2025-1", "--peildatum",
+                 "2025-01-01", "--realisaties", str(path), "-o", str(new)]) == 2
+    err = capsys.readouterr().err
+    assert all(n in err for n in needles), err
+    assert not new.exists()
 
 
 # --- 3. the reference realisations compare like with like -----------------------------------
