@@ -138,7 +138,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     print(f"Methode {bands.methode}, {nl_number(bands.draws)} trekkingen, startgetal "
           f"{bands.seed}, correlatie tussen "
           f"jaren {f'{bands.rho:g}'.replace('.', ',')}. Stromen: totaal per jaar; voorraden: "
-          "per 1 januari." + (" Kosten: € mln per jaar." if costs else f" Kosten: {NO_PRICES}."))
+          "per 1 januari." + (" Kosten: € mln per jaar." if costs else f" {NO_PRICES}."))
     return 0
 
 

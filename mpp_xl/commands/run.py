@@ -70,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(summary_table(fc.data, list(fc.scenarios), fc.years, [*SUMMARY_KEYS, *costs]))
     print("Stromen: totaal per jaar; voorraden: per 1 januari."
           + (" Kosten: € mln per jaar, in euro's van elk jaar." if costs
-             else f" Kosten: {NO_PRICES}."))
+             else f" {NO_PRICES}."))
     return 0
 
 
