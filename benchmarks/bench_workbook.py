@@ -24,7 +24,7 @@ def benchmarks() -> list[tuple[str, float, str]]:
     from mpp_xl.api import read_assumptions
     from mpp_xl.core.assumptions import Assumptions
     from mpp_xl.workbook.builder import build
-    from mpp_xl.workbook.refresh import refresh_workbook
+    from mpp_xl.workbook.refresh_file import refresh_workbook
 
     a = Assumptions.from_csv(CSV)
     with tempfile.TemporaryDirectory() as d:
@@ -64,7 +64,7 @@ def _analysis_refresh(d: Path, a) -> list[tuple[str, float, str]]:  # type: igno
     from mpp_xl.analysis.backtest import read_realisaties
     from mpp_xl.core.assumptions import Assumptions
     from mpp_xl.workbook.builder import build
-    from mpp_xl.workbook.refresh import refresh_workbook
+    from mpp_xl.workbook.refresh_file import refresh_workbook
 
     df = a.to_frame()
     df = df[df["parameter"] != "vorige_mpp"]

@@ -16,7 +16,7 @@ import pytest
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.registry import ENGINE_KEYS, PARAMETERS
 from mpp_xl.workbook.builder import build
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CSV = ROOT / "workbooks" / "MPP_2024-2_aannames.csv"

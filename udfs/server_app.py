@@ -41,14 +41,14 @@ from typing import Annotated, Any  # noqa: E402
 
 import xlwings as xw  # noqa: E402
 
-from mpp_xl.excel_refresh import XlwingsBook, refresh  # noqa: E402
-from mpp_xl.workbook.refresh_core import (  # noqa: E402
+from mpp_xl.workbook.excel_book import XlwingsBook, refresh  # noqa: E402
+from mpp_xl.workbook.refresh import (  # noqa: E402
     UNKNOWN_REQUEST_USER,
     Formula,
     as_text_input,
     current_user,
 )
-from mpp_xl.workbook.refresh_core import USER_HEADER as USER_HEADER  # noqa: E402, F401
+from mpp_xl.workbook.refresh import USER_HEADER as USER_HEADER  # noqa: E402, F401
 
 from . import mpp_udfs  # noqa: E402
 
@@ -103,7 +103,7 @@ class ServerBook(XlwingsBook):
 
 def request_user(headers: Mapping[str, str]) -> str:
     """The user for the Logboek from the request Office.js sent: the one user
-    lookup of every refresh path (:func:`mpp_xl.workbook.refresh_core.current_user`)
+    lookup of every refresh path (:func:`mpp_xl.workbook.refresh.current_user`)
     with the request's headers: the header :data:`USER_HEADER`, else the name in
     the bearer token, else "onbekend (Office.js)". Never the server's account."""
     return current_user(None, headers)

@@ -30,7 +30,7 @@ WORKBOOK = Path(__file__).with_suffix(".xlsm")
 
 def main() -> None:
     """Refresh button in Excel (Windows, classic xlwings)."""
-    from mpp_xl.excel_refresh import refresh_caller  # lazily: needs Excel
+    from mpp_xl.workbook.excel_book import refresh_caller  # lazily: needs Excel
 
     refresh_caller()
 

@@ -5,7 +5,7 @@ Realisatie.
 Pure: a content function returns a :data:`Layout`, ``(row, col) -> (value,
 kind)`` counted from 0 at the block's top-left cell, plus Dutch warnings. The
 workbook layer places the block (positions in :mod:`mpp_xl.workbook.sheets`,
-placed by :func:`mpp_xl.workbook.refresh_core.write_analysis`) and
+placed by :func:`mpp_xl.workbook.refresh.write_analysis`) and
 styles each cell by its kind (number format, font). Reading files is
 injected (``load_previous``, ``read_realisaties``), so a bad previous MPP or
 bad realisations become a warning on the sheet, never an exception.

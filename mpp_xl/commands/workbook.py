@@ -102,7 +102,7 @@ def _check_output(out: Path, overwrite: bool) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     from ..workbook.builder import build
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
-    from ..workbook.refresh import backup, check_not_open
+    from ..workbook.refresh_file import backup, check_not_open
 
     out_path = Path(args.uitvoer)
     _check_output(out_path, args.overschrijf)
@@ -139,7 +139,7 @@ def cmd_values_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from ..workbook.refresh import refresh_workbook
+    from ..workbook.refresh_file import refresh_workbook
     from ..workbook.signoff import require_master
 
     require_master(args.workbook, "ververs")
@@ -243,7 +243,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                            "eerst bewaard in .backup/).")
         import datetime as dt
 
-        from ..workbook.refresh import backup, check_not_open
+        from ..workbook.refresh_file import backup, check_not_open
 
         check_not_open(out_path)
         saved = backup(out_path, out_path.read_bytes(), dt.datetime.now())

@@ -1,4 +1,4 @@
-"""The refresh's :class:`~mpp_xl.workbook.refresh_core.Book` over a workbook
+"""The refresh's :class:`~mpp_xl.workbook.refresh.Book` over a workbook
 package held in memory (``mpp ververs``, ``mpp vaststellen``,
 ``mpp importeer-partner``).
 
@@ -40,7 +40,7 @@ from . import specs
 from .chart_cache import fill_chart_caches
 from .evaluate import Evaluator, Key, load_catalogue
 from .reader import _overlay_errors, _package_rows, check_extent, error_text, missing_sheets
-from .refresh_core import Formula
+from .refresh import Formula
 from .styles import header_height
 from .xlsxio import (
     Package,
@@ -82,7 +82,7 @@ def _missing_cache(c: Any) -> bool:
 
 
 class PackageBook:
-    """A :class:`~mpp_xl.workbook.refresh_core.Book` on workbook bytes."""
+    """A :class:`~mpp_xl.workbook.refresh.Book` on workbook bytes."""
 
     def __init__(self, data: bytes, name: str = "werkmap", *,
                  base_dir: str | Path | None = None, udf_dir: str | None = None,

@@ -43,7 +43,6 @@ from ..core.signoff import normalise_partner
 from ..io.output import atomic_write
 from . import layout
 from . import sheets as S
-from .builder import save_exact
 from .reader import (
     WorkbookAssumptions,
     read_blocks,
@@ -51,7 +50,8 @@ from .reader import (
     rows_from_blocks,
     table_width,
 )
-from .refresh import SignOff, read_signoffs, refresh_bytes, update_file
+from .refresh_file import SignOff, read_signoffs, refresh_bytes, update_file
+from .saving import save_exact
 from .xlsxio import Package, custom_properties, set_cells
 
 #: Custom document properties of a partner file (``docProps/custom.xml``).

@@ -29,7 +29,7 @@ from . import partner_io as pio
 from . import sheets as S
 from .partner_io import is_partner_file, sign_partner_file
 from .reader import read_blocks, read_bytes_assumptions, rows_from_blocks
-from .refresh import (
+from .refresh_file import (
     SignOff,
     overall_state,
     partner_states,
@@ -136,7 +136,7 @@ def require_master(path: str | Path, command: str) -> Path:
 def live_state(path: str | Path, command: str = "status",
                ) -> tuple[dict[str, dict[str, object]], list[Problem]]:
     """Per partner the sign-off state computed from the current inputs (see
-    :func:`mpp_xl.workbook.refresh.partner_states`) and the validation problems.
+    :func:`mpp_xl.workbook.refresh_file.partner_states`) and the validation problems.
     ``command``: the CLI command, for the message when ``path`` is a partner file."""
     path = require_workbook(path)
     data = path.read_bytes()

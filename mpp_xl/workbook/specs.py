@@ -11,10 +11,12 @@ as well.
 
 Every writer reads the same declarations:
 
-* the build (:mod:`mpp_xl.workbook.builder`, openpyxl): ``write_frame`` for every
-  sheet's fixed part (``write_spec`` adds an owned sheet's table), then the
+* the build (:mod:`mpp_xl.workbook.builder` and the sheet modules of
+  :mod:`mpp_xl.workbook.sheets`, openpyxl): ``write_frame``
+  (:mod:`~mpp_xl.workbook.frames`) for every sheet's fixed part (``write_spec`` adds an
+  owned sheet's table), then the
   dynamic tables and charts; Toelichting and xlwings.conf from their texts here;
-* the one refresh (:mod:`mpp_xl.workbook.refresh_core`) over the package on
+* the one refresh (:mod:`mpp_xl.workbook.refresh`) over the package on
   disk and over the Excel Book: positions, columns and the counter formulas;
 * the row heights of the refreshed XML (:mod:`mpp_xl.workbook.package_book`).
 
@@ -37,7 +39,7 @@ GREEN, RED, AMBER = "C6EFCE", "F8CBAD", "FFE699"
 #: the headless refresh styles the cells it writes there by kind from it.
 STYLE_ROW = 3
 #: Cell kinds of the analysis content (:data:`mpp_xl.analysis.sheet_content.Layout`)
-#: and their number formats; fonts, fills and borders by kind are in the builder.
+#: and their number formats; fonts, fills and borders by kind are in :mod:`mpp_xl.workbook.styles`.
 KINDS: dict[str, str] = {
     "titel": "General",
     "kop": "General",

@@ -1,7 +1,10 @@
-"""Styles, header cells, result formulas and print scaling of the sheet
-builder (:mod:`mpp_xl.workbook.builder`) and the partner files."""
+"""Styles, header cells, result formulas, print scaling and the fonts and fills
+by content kind of the sheet modules (:mod:`mpp_xl.workbook.sheets`) and the
+partner files."""
 
 from __future__ import annotations
+
+from copy import copy
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -9,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.series import SERIES
 from . import sheets as S
+from . import specs
 
 # --- styles -----------------------------------------------------------------
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -101,3 +105,50 @@ def fixed_scale(ws: Worksheet, scale: int) -> None:
     ws.page_setup.fitToWidth = None
     ws.page_setup.fitToHeight = None
     ws.sheet_properties.pageSetUpPr.fitToPage = False
+
+
+# --- fonts and fills by content kind -------------------------------------------
+def kind_font(kind: str) -> Font:
+    """The openpyxl font of a kind (:data:`mpp_xl.workbook.specs.KIND_FONTS`)."""
+    f = specs.KIND_FONTS.get(kind, specs.PLAIN)
+    return Font(name=FONT_NAME, size=f.size, bold=f.bold or None, italic=f.italic or None,
+                color=None if f.color == specs.PLAIN.color else f.color)
+
+
+#: The content kinds of table values: boxed like the other tables.
+_BOXED_KINDS = ("aantal", "aantal_verschil", "fractie", "fractie_verschil", "procent",
+                "procentpunt", "jaar", "getal", "cel")
+
+
+def kind_styles() -> dict[str, dict[str, object]]:
+    """Style attributes per content kind (:data:`mpp_xl.workbook.specs.KINDS`)."""
+    out: dict[str, dict[str, object]] = {k: {"number_format": f} for k, f in specs.KINDS.items()}
+    for k, style in out.items():
+        style["font"] = kind_font(k)  # plain: Calibri 11, the template's default is smaller
+        if k in _BOXED_KINDS:
+            style["border"] = BOX
+    out["kolomkop"].update(fill=HEADER_FILL, border=BOX,
+                           alignment=Alignment(horizontal="center", vertical="center",
+                                               wrap_text=True))
+    return out
+
+
+def style_row(ws: Worksheet) -> None:
+    """The hidden row with one styled cell per kind (read by the headless refresh)."""
+    styles = kind_styles()
+    for j, kind in enumerate(specs.KIND_ORDER, start=1):
+        for attr, v in styles[kind].items():
+            setattr(ws.cell(specs.STYLE_ROW, j), attr, v)
+    ws.row_dimensions[specs.STYLE_ROW].hidden = True
+
+
+def name_fonts(ws: Worksheet) -> None:
+    """Give every font without a name or size the workbook's Calibri (see FONT_NAME)."""
+    for c in ws._cells.values():  # noqa: SLF001 - also styled empty cells
+        if not c.has_style:
+            continue
+        f = c.font
+        if f.name is None or f.sz is None:
+            nf = copy(f)
+            nf.name, nf.sz = f.name or FONT_NAME, f.sz or FONT_SIZE
+            c.font = nf

@@ -15,7 +15,7 @@ import pytest
 from mpp_xl.cli import main as cli
 from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook import sheets as S
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
 from mpp_xl.workbook.signoff import status
 from mpp_xl.workbook.xlsxio import Package
 from tests.workbook.helpers import EXAMPLE_CSV, cell_of, edit_cells

@@ -24,7 +24,7 @@ import pytest
 
 from mpp_xl.cli import main
 from mpp_xl.core.problems import MppError
-from mpp_xl.workbook.refresh import exclusive, refresh_workbook
+from mpp_xl.workbook.refresh_file import exclusive, refresh_workbook
 
 CTX = mp.get_context("fork")  # the child starts with everything imported: kills hit the work
 N_KILLS = 14

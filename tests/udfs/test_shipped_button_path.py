@@ -1,4 +1,4 @@
-"""The classic refresh button (``mpp_2024_2.main()`` -> ``excel_refresh.refresh``
+"""The classic refresh button (``mpp_2024_2.main()`` -> ``excel_book.refresh``
 on an ``XlwingsBook``) on the shipped workbook's own sheets: the FakeBook is
 fed from the .xlsm's cells as Excel hands them to xlwings (cached values of
 every formula, incl. the outcome panels beside the partner inputs, error
@@ -13,9 +13,9 @@ import pytest
 
 from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.registry import PARTNERS, SHEETS
-from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, read_assumptions, refresh
 from mpp_xl.workbook import layout
 from mpp_xl.workbook import sheets as S
+from mpp_xl.workbook.excel_book import OUTPUT_SHEETS, FakeBook, read_assumptions, refresh
 from mpp_xl.workbook.reader import error_text, read_workbook_assumptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -239,7 +239,7 @@ def test_xlwings_adapter_lifts_and_restores_protection_with_its_options(book: Fa
     """The classic button's adapter (XlwingsBook) on the shipped file's cells: COM's
     Unprotect before the writes, Protect with the sheet's own options after, and
     an untranslated COM error number in an input cell reported as #SPILL! (shown as the Dutch #OVERLOOP!)."""
-    from mpp_xl.excel_refresh import XlwingsBook
+    from mpp_xl.workbook.excel_book import XlwingsBook
 
     xb = _XwBook(book)
     result = refresh(XlwingsBook(xb), now=NOW)
@@ -273,7 +273,7 @@ def test_button_modules_import_without_posix_only_modules() -> None:
     code = ("import sys\n"
             "for m in ('fcntl', 'pwd', 'grp', 'termios', 'resource'):\n"
             "    sys.modules[m] = None\n"
-            "import mpp_xl.excel_refresh, mpp_xl.cli, mpp_xl.workbook.builder\n"
+            "import mpp_xl.workbook.excel_book, mpp_xl.cli, mpp_xl.workbook.builder\n"
             "import mpp_xl.workbook.values_copy, udfs.mpp_udfs\n"
             "sys.path.insert(0, 'workbooks')\n"
             "import mpp_2024_2\n"
@@ -290,9 +290,9 @@ def test_xlwings_adapter_styles_analysis_cells_like_the_style_row(book: FakeBook
     workbook (which the headless refresh copies), read back with openpyxl."""
     import openpyxl
 
-    from mpp_xl.excel_refresh import XlwingsBook
     from mpp_xl.workbook import sheets as S
     from mpp_xl.workbook import specs
+    from mpp_xl.workbook.excel_book import XlwingsBook
 
     ws = openpyxl.load_workbook(SHIPPED)[S.REALISATIE]
     for j, kind in enumerate(specs.KIND_ORDER, start=1):

@@ -26,7 +26,7 @@ from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook import specs
 from mpp_xl.workbook.builder import build
 from mpp_xl.workbook.reader import read_workbook_realisaties
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
 
 from .helpers import EXAMPLE_CSV, edit_cells
 
@@ -330,9 +330,9 @@ def test_empty_realisatie_says_so(refreshed_master: Path):
 
 
 # --- the Excel refresh button (logic on a FakeBook made from the built workbook) -------
-def test_excel_refresh_fills_bijstelling_and_backtest(tmp_path: Path, example: Assumptions):
+def test_excel_book_fills_bijstelling_and_backtest(tmp_path: Path, example: Assumptions):
     from mpp_xl.analysis import model_cache
-    from mpp_xl.excel_refresh import FakeBook, refresh
+    from mpp_xl.workbook.excel_book import FakeBook, refresh
 
     _csv_with(tmp_path, {}, "vorige.csv", ("eerste_aanvragen", "medio", "2026", 0.9))
     csv = _csv_with(tmp_path, {"vorige_mpp": "vorige.csv"})

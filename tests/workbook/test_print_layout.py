@@ -19,7 +19,7 @@ from mpp_xl.core.assumptions import Assumptions
 from mpp_xl.core.registry import PARTNERS, SHEETS
 from mpp_xl.workbook import builder as B
 from mpp_xl.workbook import sheets as S
-from mpp_xl.workbook.refresh import refresh_bytes, refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_bytes, refresh_workbook
 from mpp_xl.workbook.signoff import sign_off
 from mpp_xl.workbook.xlsxio import Package
 

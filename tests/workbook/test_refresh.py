@@ -1,215 +1,152 @@
-"""mpp ververs: cached values agree with the engine, nothing else changes,
-backups, locks, formulas in input cells."""
+"""The pieces of the one refresh (mpp_xl.workbook.refresh): the user
+lookup, formulas versus text, the package book's reads and writes, and
+structure problems on the Excel path."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import zipfile
+import copy
+import datetime as dt
+import getpass
 from pathlib import Path
+from typing import Any
 
-import openpyxl
 import pytest
-import python_calamine as pc
 
-from mpp_xl import run
-from mpp_xl.analysis.scenario_order import scenario_crossings
-from mpp_xl.api import read_assumptions
-from mpp_xl.cli import main as cli
-from mpp_xl.core.registry import PARTNERS, SHEETS
-from mpp_xl.workbook.refresh import BACKUP_DIR, exclusive, refresh_workbook
-from mpp_xl.workbook.xlsxio import col_index
+from mpp_xl.core.problems import ValidationError
+from mpp_xl.workbook import refresh as core
+from mpp_xl.workbook import sheets as S
+from mpp_xl.workbook.excel_book import FakeBook, XlwingsBook, refresh
+from mpp_xl.workbook.package_book import PackageBook
+from mpp_xl.workbook.refresh_file import refresh_bytes
+from mpp_xl.workbook.xlsxio import Package
 
 from .helpers import cell_of, edit_cells
 
-CALL = re.compile(r'^=(MPP_[A-Z0-9_]+)\((.*)\)$')
-REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)$")
+NOW = dt.datetime(2030, 1, 2, 3, 4, 5)
 
 
-def _grid(path: Path, sheet: str) -> list[list[object]]:
-    return pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(
-        skip_empty_area=False)
+# --- the one user lookup ------------------------------------------------------------
+def test_user_explicit_then_request_then_os(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(getpass, "getuser", lambda: "os-account")
+    headers = {core.USER_HEADER: "Jansen (IND)"}
+    assert core.current_user("  De Vries ", headers) == "De Vries"
+    assert core.current_user(None, headers) == "Jansen (IND)"
+    assert core.current_user(None, {"authorization": "Bearer x"}) == core.UNKNOWN_REQUEST_USER
+    assert core.current_user() == "os-account"
+    assert core.current_user("  ") == "os-account"
 
 
-def _mpp_cells(path: Path) -> list[tuple[str, str, str]]:
-    """(sheet, cell, formula) of every MPP_ formula except MPP_MODEL, read with openpyxl."""
-    wb = openpyxl.load_workbook(path)
-    out = []
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                if isinstance(c.value, str) and c.value.startswith("=MPP_") \
-                        and not c.value.startswith("=MPP_MODEL"):
-                    out.append((ws.title, c.coordinate, c.value))
-    return out
+def test_user_without_any_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail() -> str:
+        raise KeyError("no user")
+
+    monkeypatch.setattr(getpass, "getuser", fail)
+    assert core.current_user() == core.UNKNOWN_USER
+    # a server never falls back to its own account, named or not
+    monkeypatch.setattr(getpass, "getuser", lambda: "server-account")
+    assert core.current_user(None, {}) == core.UNKNOWN_REQUEST_USER
 
 
-def test_every_mpp_cell_equals_the_engine(refreshed_master: Path, example):
-    fc = run(example)
-    grids: dict[str, list[list[object]]] = {}
-    cells = _mpp_cells(refreshed_master)
-    assert len(cells) > 500
-    for sheet, ref, formula in cells:
-        if formula.upper().startswith("=MPP_BAND("):
-            continue  # Monte Carlo cells: tests/workbook/test_analysis_sheets.py
-        g = grids.setdefault(sheet, _grid(refreshed_master, sheet))
-        m = CALL.match(formula)
-        assert m, formula
-        args = [a.strip() for a in m.group(2).split(",")]
-        if m.group(1) == "MPP_WAARDE":
-            reeks, args = args[0].strip('"'), args[1:]
-        else:
-            reeks = m.group(1)[4:].lower()
-        rm = REF.match(args[0])
-        jaar = int(g[int(rm.group(2)) - 1][col_index(rm.group(1)) - 1])
-        scen = args[1].strip('"')
-        r, c = REF.match(ref).groups()
-        got = g[int(c) - 1][col_index(r) - 1]
-        want = fc.value(reeks, jaar, scen)
-        assert got == pytest.approx(want, rel=1e-12, abs=1e-9), (sheet, ref, formula)
+# --- formulas are explicit; text stays text -----------------------------------------
+def test_text_that_looks_like_a_formula_gets_the_quote_prefix() -> None:
+    assert core.as_text_input(core.Formula('=COUNTIF(A8:A9,"fout")')) == \
+        '=COUNTIF(A8:A9,"fout")'
+    for text in ("=HYPERLINK(\"x\")", "+31 20", "-geen-", "@SUM(A1)"):
+        assert core.as_text_input(text) == "'" + text
+    assert core.as_text_input("Jansen") == "Jansen" and core.as_text_input(2.5) == 2.5
 
 
-def test_model_cell_and_checks_written(refreshed_master: Path, example):
-    g = _grid(refreshed_master, "Uitkomsten")
-    assert g[2][1].startswith("MPP 2024-2 · ")
-    assert g[2][1].endswith(example.fingerprint()[:8])
-    val = _grid(refreshed_master, "Validatie")
-    # no errors; the warnings are the scenario crossings of the results (LET OP on Controles)
-    assert val[2][1] == 0 and val[3][1] == len(scenario_crossings(run(example)))
-    vs = _grid(refreshed_master, "Vaststelling")
-    assert vs[1][1] == "concept"
-    log = _grid(refreshed_master, "Logboek")
-    assert [r[1] for r in log[3:] if r[1]] == ["gebouwd", "ververst"]
+class _Range:
+    def __init__(self, log: list[Any]) -> None:
+        self.log = log
+
+    @property
+    def value(self) -> Any:
+        return None
+
+    @value.setter
+    def value(self, v: Any) -> None:
+        self.log.append(v)
 
 
-def _strip_cached(xml: bytes) -> bytes:
-    """The sheet XML without the cached values (and type) of formula cells."""
-    def fix(m: re.Match[bytes]) -> bytes:
-        head = re.sub(rb'\s+t="[^"]*"', b"", m.group(1))
-        return head + m.group(2)
-    xml = re.sub(rb'(<c\b[^>]*>)(<f>.*?</f>)(?:<v>.*?</v>|<v\s*/>)?', fix, xml)
-    return xml
+class _Sheet:
+    def __init__(self, log: list[Any]) -> None:
+        self.log = log
+
+    def range(self, *a: Any) -> _Range:
+        return _Range(self.log)
 
 
-def test_refresh_changes_only_cached_values_and_owned_sheets(built_master: Path,
-                                                             refreshed_master: Path):
-    with zipfile.ZipFile(built_master) as a, zipfile.ZipFile(refreshed_master) as b:
-        assert a.namelist() == b.namelist()
-        wb_xml = a.read("xl/workbook.xml")
-        names = re.findall(rb'<sheet name="([^"]+)"', wb_xml)
-        paths = {n.decode(): f"xl/worksheets/sheet{i}.xml" for i, n in enumerate(names, 1)}
-        changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
-        owned = {paths[s] for s in ("Validatie", "Vaststelling", "Logboek", "Bijstelling",
-                                    "Realisatie")}
-        formula_sheets = (*SHEETS, "Uitkomsten", "Onzekerheid", "Controles")
-        charts = {n for n in a.namelist() if n.startswith("xl/charts/")}
-        assert set(changed) - owned - charts <= {paths[s] for s in formula_sheets}
-        for s in formula_sheets:
-            before, after = a.read(paths[s]), b.read(paths[s])
-            assert _strip_cached(before) == _strip_cached(after), s
-        # non-formula cells of the partner sheets are byte-identical
-        for s in PARTNERS:
-            plain = re.compile(rb"<c\b[^>]*?(?:/>|>(?:(?!<f>).)*?</c>)", re.S)
-            assert plain.findall(a.read(paths[s])) == plain.findall(b.read(paths[s]))
-        assert a.read("xl/vbaProject.bin") == b.read("xl/vbaProject.bin")
-        for n in a.namelist():
-            if n.startswith(("xl/drawings/", "xl/styles")):
-                assert a.read(n) == b.read(n)
-            if n.startswith("xl/charts/"):  # only the cached data (numCache) is new
-                assert re.sub(rb"<numCache>.*?</numCache>", b"", b.read(n)) == a.read(n)
+class _Book:
+    def __init__(self) -> None:
+        self.log: list[Any] = []
+        self.sheets = {"Logboek": _Sheet(self.log)}
 
 
-def test_second_refresh_is_stable_and_keeps_backup(master: Path):
-    before = master.read_bytes()
-    refresh_workbook(master)
-    backups = list((master.parent / BACKUP_DIR).glob("mpp_test.*.xlsm"))
-    assert len(backups) == 1 and backups[0].read_bytes() == before
-    from mpp_xl.workbook.xlsxio import Package
-
-    new, old = Package.open(master), Package.open(backups[0])
-    for s in ("Uitkomsten", *PARTNERS):  # same inputs -> same results, byte for byte
-        assert new.sheet_xml(s) == old.sheet_xml(s), s
-    assert new.sheet_xml("Logboek") != old.sheet_xml("Logboek")
+def test_xlwings_book_writes_formulas_and_quotes_formula_like_text() -> None:
+    xb = _Book()
+    XlwingsBook(xb).write("Logboek", 4, 1, [[core.Formula("=1+1"), "=HYPERLINK(1)", "x"]])
+    assert xb.log == [[["=1+1", "'=HYPERLINK(1)", "x"]]]
+    assert type(xb.log[0][0][0]) is str  # a plain text for COM, not the marker class
 
 
-def test_refuses_when_excel_has_it_open(master: Path, capsys: pytest.CaptureFixture[str]):
-    (master.parent / f"~${master.name}").write_text("")
-    before = master.read_bytes()
-    assert cli(["ververs", str(master)]) == 2
-    err = capsys.readouterr().err
-    assert "geopend" in err and "~$" in err
-    assert master.read_bytes() == before
-    assert not (master.parent / BACKUP_DIR).exists()
+def test_sign_off_name_like_a_formula_stays_text_in_the_package(master: Path) -> None:
+    from mpp_xl.workbook.reader import read_workbook_assumptions as read_assumptions
 
-
-def test_refuses_a_concurrent_refresh(master: Path, capsys: pytest.CaptureFixture[str]):
-    before = master.read_bytes()
-    with exclusive(master):
-        assert cli(["ververs", str(master)]) == 2
-    assert "al bijgewerkt" in capsys.readouterr().err
-    assert master.read_bytes() == before
-
-
-def test_formula_in_input_cell_without_cached_value_is_evaluated(master: Path, example):
-    ref = cell_of(master, "DGM-APM", "eerste_aanvragen", "medio", col="G")  # 2025
-    base = cell_of(master, "DGM-APM", "eerste_aanvragen", "medio", col="F")  # 2024
-    old = next(r.waarde for r in read_assumptions(master).rows if r.cel == base
-               and r.blad == "DGM-APM")
-    edit_cells(master, "DGM-APM", {ref: (None, f"{base}*1.05+1")})
     a = read_assumptions(master)
-    got = next(r.waarde for r in a.rows if r.blad == "DGM-APM" and r.cel == ref)
-    assert got == pytest.approx(old * 1.05 + 1)
-    # the refresh uses it and stores the result as the formula's cached value
-    refresh_workbook(master)
-    g = _grid(master, "DGM-APM")
-    r_, c_ = REF.match(ref).groups()
-    assert g[int(c_) - 1][col_index(r_) - 1] == pytest.approx(old * 1.05 + 1)
-    fc = run(read_assumptions(master))
-    assert fc.value("instroom_eerste", 2025, "medio") == pytest.approx(old * 1.05 + 1)
+    so = core.SignOff("COA", "=HYPERLINK(\"http://x\")", "2030-01-02", a.fingerprint("COA"))
+    data, res = refresh_bytes(master.read_bytes(), master.name, now=NOW,
+                              signoffs={"COA": so})
+    assert res.partners["COA"]["valid"] is True
+    pkg = Package(data, "x")
+    cell = next(c for c in pkg.cells(S.VASTSTELLING)
+                if (c.row, c.col) == (S.VS_ROWS["COA"], 2))
+    assert cell.formula is None and cell.value == so.name
 
 
-def test_formula_in_input_cell_uses_cached_value(master: Path):
-    ref = cell_of(master, "COA", "coa_start_overig")
-    from mpp_xl.workbook.xlsxio import Package, cell_xml
-
-    pkg = Package.open(master)
-    cell = next(c for c in pkg.cells("COA") if c.ref == ref)
-    xml = pkg.sheet_xml("COA")
-    new = cell_xml(ref, 12345.0, cell.style, "SUM(1,2)")  # a stale cache wins, as in Excel
-    xml = xml[:cell.start] + new + xml[cell.end:]
-    master.write_bytes(pkg.to_bytes({pkg.sheet_paths["COA"]: xml}))
-    a = read_assumptions(master)
-    assert next(r.waarde for r in a.rows if r.cel == ref and r.blad == "COA") == 12345.0
-
-
-def test_run_accepts_a_workbook(master: Path, tmp_path: Path, example):
-    out = tmp_path / "uit.csv"
-    assert cli(["reken", str(master), "--csv", str(out)]) == 0
-    import pandas as pd
-
-    df = pd.read_csv(out)
-    want = run(example).to_frame()
-    assert len(df) == len(want)
-    assert df["waarde"].to_numpy() == pytest.approx(want["waarde"].to_numpy())
+# --- the package book ---------------------------------------------------------------
+def test_package_book_reads_its_own_writes_and_evaluates_uncached_inputs(master: Path
+                                                                         ) -> None:
+    ref = cell_of(master, "IND", "ind_werkvoorraad_start_eerste")
+    book = PackageBook(master.read_bytes(), master.name)
+    row, col = next((c.row, c.col) for c in book.pkg.cells("IND") if c.ref == ref)
+    before = book.read("IND")[row - 1][col - 1]
+    assert isinstance(before, float)
+    # a formula without a cached value (a file written by another tool) counts with its result
+    edit_cells(master, "IND", {ref: (None, f"{before}*2")})
+    book = PackageBook(master.read_bytes(), master.name)
+    assert book.read("IND")[row - 1][col - 1] == pytest.approx(before * 2)
+    # writes are visible to later reads, as in Excel; nothing changes before to_bytes
+    book.write(S.LOGBOEK, 40, 2, [["x", None]])
+    assert book.read(S.LOGBOEK)[39][1] == "x"
+    assert book.pkg.sheet_xml(S.LOGBOEK) == Package(master.read_bytes(), "m").sheet_xml(
+        S.LOGBOEK)
+    with pytest.raises(Exception, match="nog niet doorgerekend"):
+        book.to_bytes()
 
 
-def test_refresh_keeps_file_mode(master: Path):
-    master.chmod(0o640)
-    refresh_workbook(master)
-    assert master.stat().st_mode & 0o777 == 0o640
+def test_package_path_refuses_errors_without_writing(master: Path) -> None:
+    ref = cell_of(master, "IND", "ind_werkvoorraad_start_eerste")
+    edit_cells(master, "IND", {ref: ("veel", None)})
+    book = PackageBook(master.read_bytes(), master.name)
+    with pytest.raises(ValidationError) as e:
+        core.refresh(book, now=NOW, refuse_errors=True)
+    assert [(p.blad, p.cel) for p in e.value.problems if p.is_error] == [("IND", ref)]
+    assert book.edits == {}
 
 
-def test_copy_without_udf_module_fails_cleanly(master: Path, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch):
-    from mpp_xl.core.problems import MppError
-    from mpp_xl.workbook import package_book as R
-
-    def boom(_: object = None) -> dict:
-        raise MppError("De module met MPP-functies (mpp_udfs) is niet gevonden")
-
-    monkeypatch.setattr(R, "load_catalogue", boom)
-    before = master.read_bytes()
-    with pytest.raises(MppError):
-        refresh_workbook(master)
-    assert master.read_bytes() == before
-    shutil.rmtree(tmp_path / BACKUP_DIR, ignore_errors=True)
+# --- structure problems on the Excel path -------------------------------------------
+def test_excel_path_lists_a_missing_parameter_sheet_on_validatie(master: Path) -> None:
+    full = FakeBook.from_xlsx(master)
+    cells = {s: [[full.cells[s].get((r, c)) for c in range(1, 12)] for r in range(1, 30)]
+             for s in full.sheet_names() if s != "IND"}
+    book = FakeBook(copy.deepcopy(cells))
+    res = refresh(book, now=NOW)
+    assert res.n_errors == 1 and res.state == S.STATE_DRAFT
+    val = book.cells[S.VALIDATIE]
+    first = S.VAL_HEADER_ROW + 1
+    assert (val[(first, 1)], val[(first, 2)], val[(first, 7)]) == \
+        ("fout", "IND", "ontbrekend_blad")
+    log = book.cells[S.LOGBOEK]
+    last = max(r for r, c in log if c == 2)
+    assert log[(last, 2)] == core.ACTION_REFUSED

@@ -23,12 +23,12 @@ import pytest
 from mpp_xl.analysis import forecast, model_cache
 from mpp_xl.analysis.backtest import realisaties_from_frame
 from mpp_xl.core.assumptions import Assumptions
-from mpp_xl.excel_refresh import FakeBook
-from mpp_xl.excel_refresh import refresh as excel_refresh
-from mpp_xl.workbook import refresh_core
+from mpp_xl.workbook import refresh as core
 from mpp_xl.workbook import sheets as S
 from mpp_xl.workbook.builder import build
-from mpp_xl.workbook.refresh import refresh_bytes, refresh_workbook
+from mpp_xl.workbook.excel_book import FakeBook
+from mpp_xl.workbook.excel_book import refresh as excel_refresh
+from mpp_xl.workbook.refresh_file import refresh_bytes, refresh_workbook
 from mpp_xl.workbook.signoff import sign_off
 from mpp_xl.workbook.xlsxio import Package
 
@@ -94,7 +94,7 @@ def package_cells(data: bytes) -> Cells:
 
 
 def fake_cells(book: FakeBook) -> Cells:
-    return {(s, r, c): canon(v, isinstance(v, refresh_core.Formula))
+    return {(s, r, c): canon(v, isinstance(v, core.Formula))
             for s in OWNED for (r, c), v in book.cells[s].items()}
 
 
@@ -102,10 +102,10 @@ CHILD = textwrap.dedent("""
     import asyncio, datetime as dt, json, sys
     from starlette.requests import Request
     import udfs.server_app as APP
-    from mpp_xl.workbook import refresh_core
+    from mpp_xl.workbook import refresh as core
 
     args = json.load(sys.stdin)
-    refresh_core.clock = lambda: dt.datetime.fromisoformat(args["now"])
+    core.clock = lambda: dt.datetime.fromisoformat(args["now"])
     app = APP.create_app()
     endpoint = next(r.endpoint for r in app.routes
                     if getattr(r, "path", "") == "/xlwings/custom-scripts-call/{script_name}")
@@ -247,7 +247,7 @@ def test_contents_follow_the_inputs(runs: dict[str, Any]) -> None:
     last = log_rows[-1]
     assert fake[(S.LOGBOEK, last, 1)] == ("s", STAMP)
     assert fake[(S.LOGBOEK, last, 3)] == ("s", USER)
-    assert fake[(S.LOGBOEK, last, 2)] == ("s", refresh_core.ACTION_REFRESH)
+    assert fake[(S.LOGBOEK, last, 2)] == ("s", core.ACTION_REFRESH)
     vs = {p: fake.get((S.VASTSTELLING, r, 6)) for p, r in S.VS_ROWS.items()}
     assert vs["COA"] == ("s", S.SIGN_VALID) and vs["IND"] == ("s", S.SIGN_VOID)
     assert {v for p, v in vs.items() if p not in ("COA", "IND")} == {("s", S.SIGN_NONE)}

@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
 from mpp_xl.workbook.round_id import make_round_id, round_id_of, round_version
 from mpp_xl.workbook.xlsxio import Package
 

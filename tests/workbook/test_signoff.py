@@ -12,7 +12,7 @@ import python_calamine as pc
 from mpp_xl.api import read_assumptions
 from mpp_xl.cli import main as cli
 from mpp_xl.core.registry import PARTNERS
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
 from mpp_xl.workbook.signoff import sign_off, status
 
 from .helpers import cell_of, edit_cells

@@ -11,7 +11,7 @@ import pytest
 
 from mpp_xl.cli import main as cli
 from mpp_xl.core.registry import PARTNERS
-from mpp_xl.workbook.refresh import BACKUP_DIR
+from mpp_xl.workbook.refresh_file import BACKUP_DIR
 
 from .helpers import cell_of, edit_cells
 

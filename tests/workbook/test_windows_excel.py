@@ -18,7 +18,7 @@ import python_calamine as pc
 from mpp_xl.cli import main
 from mpp_xl.core.registry import PARTNERS
 from mpp_xl.workbook import sheets as S
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
 from tests.udfs.vba import xlsm_vba_sources
 
 from .helpers import EXAMPLE_CSV

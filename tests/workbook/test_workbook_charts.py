@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 
-from mpp_xl.workbook.refresh import refresh_workbook
+from mpp_xl.workbook.refresh_file import refresh_workbook
 
 from .helpers import cell_of, edit_cells
 

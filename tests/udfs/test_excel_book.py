@@ -15,8 +15,8 @@ from mpp_xl.analysis.scenario_order import scenario_crossings
 from mpp_xl.core.assumptions import Assumptions, fingerprint
 from mpp_xl.core.problems import MppError
 from mpp_xl.core.registry import PARTNERS, SHEETS
-from mpp_xl.excel_refresh import OUTPUT_SHEETS, FakeBook, refresh
 from mpp_xl.workbook import sheets as S
+from mpp_xl.workbook.excel_book import OUTPUT_SHEETS, FakeBook, refresh
 
 from .blocks import EXAMPLE_CSV
 

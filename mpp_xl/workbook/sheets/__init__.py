@@ -4,14 +4,25 @@ builder, the refresh, the sign-off and the partner files.
 The parameter sheets follow :mod:`mpp_xl.workbook.layout`; this module adds
 the header block (rows 1-4), the outcome block beside the inputs and the
 layout of the result, check and sign-off sheets.
+
+The package holds one module per sheet, each writing its sheet with openpyxl
+(``write(ws, ...)``), assembled by :mod:`mpp_xl.workbook.builder`:
+:mod:`.partner` (Kader and every partner sheet), :mod:`.uitkomsten`,
+:mod:`.grafieken`, :mod:`.onzekerheid`, :mod:`.bijstelling`,
+:mod:`.realisatie`, :mod:`.controles`, :mod:`.toelichting`, :mod:`.logboek`
+and :mod:`.xlwings_conf` (Validatie and Vaststelling are written from their
+spec alone). A new sheet is a new module here. This ``__init__`` imports none
+of them (``from . import sheets as S`` stays light and free of cycles); the
+modules share :mod:`~mpp_xl.workbook.frames`, :mod:`~mpp_xl.workbook.styles`
+and :mod:`~mpp_xl.workbook.printing`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..core.problems import Problem
-from ..core.registry import PARTNERS, SHEETS
+from ...core.problems import Problem
+from ...core.registry import PARTNERS, SHEETS
 
 TOELICHTING = "Toelichting"
 KADER = "Kader"

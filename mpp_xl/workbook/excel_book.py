@@ -7,7 +7,7 @@ mpp_2024_2.main()"``; the companion module's ``main()`` calls
 interface, so it is tested on Linux with :class:`FakeBook`:
 
 The refresh itself is the one of every path,
-:func:`mpp_xl.workbook.refresh_core.refresh` (``mpp ververs`` runs it over
+:func:`mpp_xl.workbook.refresh.refresh` (``mpp ververs`` runs it over
 the package on disk): read the parameter sheets, validate and compute through
 the model cache (so the result also becomes the current model of the
 ``MPP_*`` functions when the UDFs run in the same process, i.e. with ``Use
@@ -35,10 +35,10 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from .io.grid import COM_ERRORS
-from .workbook import refresh_core as core
-from .workbook import specs
-from .workbook.refresh_core import (
+from ..io.grid import COM_ERRORS
+from . import refresh as core
+from . import specs
+from .refresh import (
     OUTPUT_SHEETS,
     REQUIRED_SHEETS,
     Book,
@@ -57,7 +57,7 @@ Block = list[list[Any]]
 
 def refresh(book: Book, now: dt.datetime | None = None, user: str | None = None,
             ) -> RefreshResult:
-    """The one refresh (:func:`mpp_xl.workbook.refresh_core.refresh`) as the
+    """The one refresh (:func:`mpp_xl.workbook.refresh.refresh`) as the
     workbook's button runs it: inputs with errors are written to Validatie
     (nothing is computed). ``user``: the name for the Logboek (on a server:
     the user of the request); default the account running Python."""
