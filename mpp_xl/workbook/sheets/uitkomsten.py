@@ -13,7 +13,15 @@ from .. import sheets as S
 from .. import specs
 from ..frames import TablePos, write_frame
 from ..printing import row_breaks_for_blocks
-from ..styles import BOX, fixed_scale, header, scale_for, series_formula, units
+from ..styles import (
+    BOX,
+    fixed_scale,
+    header,
+    scale_for,
+    series_formula,
+    series_number_format,
+    units,
+)
 from .partner import SheetInfo
 
 
@@ -36,7 +44,7 @@ def write(ws: Worksheet, infos: list[SheetInfo], years: list[int],
             header(ws, row, j, h)
         ys = [*years, years[-1] + 1] if s.is_stock else years
         first = row + 1
-        fmt = "0.0%" if s.unit == "fractie" else "#,##0"
+        fmt = series_number_format(reeks)
         for y in ys:
             row += 1
             ws.cell(row, 1, y).border = BOX
