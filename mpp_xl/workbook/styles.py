@@ -61,6 +61,14 @@ def series_number_format(reeks: str) -> str:
     return "0.0%" if s.unit == "fractie" else "#,##0.0" if s.is_cost else "#,##0"
 
 
+def width_formula(hi: str, lo: str, reeks: str) -> str:
+    """A band width ``=hi-lo``; for a cost series empty while the cells hold the
+    message of a run without prices (instead of an error value)."""
+    if SERIES[reeks].is_cost:
+        return f'=IF(ISNUMBER({hi}),{hi}-{lo},"")'
+    return f"={hi}-{lo}"
+
+
 def header_height(headers: tuple[str, ...], widths: tuple[float, ...]) -> float:
     """Height (points) of a header row whose bold titles wrap in their columns."""
     lines = max(S.text_lines(h, w * 0.9) for h, w in zip(headers, widths, strict=True))

@@ -21,6 +21,7 @@ from ..styles import (
     series_formula,
     series_number_format,
     units,
+    width_formula,
 )
 from .partner import SheetInfo
 
@@ -52,7 +53,7 @@ def write(ws: Worksheet, infos: list[SheetInfo], years: list[int],
                 c = ws.cell(row, j, series_formula(reeks, f"$A{row}", scen, f"${S.MODEL_CELL[0]}"
                                                                           f"${S.MODEL_CELL[1:]}"))
                 c.number_format, c.border = fmt, BOX
-            c = ws.cell(row, 5, f"=D{row}-B{row}")
+            c = ws.cell(row, 5, width_formula(f"D{row}", f"B{row}", reeks))
             c.number_format, c.border = fmt, BOX
         pos[reeks] = TablePos(first, row)
         blocks.append((first - 2, row))  # title row .. last year

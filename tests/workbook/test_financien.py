@@ -1,0 +1,103 @@
+"""The sheet Financiën after ``mpp ververs``: FIN's prices, the budget block
+(P67, P87,5, risk margin, partner P67s with COA's emergency part) and its chart,
+checked against an independent Monte Carlo run; and a master without prices,
+which works as before."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mpp_xl.analysis.uncertainty import simulate
+from mpp_xl.core.assumptions import Assumptions
+from mpp_xl.core.registry import COST_KEYS, FINANCIEN, PARTNERS, PRICE_KEYS
+from mpp_xl.core.series import COST_SERIES, NO_PRICES
+from mpp_xl.workbook.builder import build
+from mpp_xl.workbook.refresh_file import refresh_workbook
+from mpp_xl.workbook.sheets import financien
+
+HEAD = financien.COLUMNS[0][0]
+
+
+def _block(path: Path) -> tuple[dict[int, list[object]], str]:
+    """{jaar: [the COLUMNS' values]} and the status line, found by the header text."""
+    ws = openpyxl.load_workbook(path, data_only=True)[FINANCIEN]
+    hit = next(c for row in ws.iter_rows() for c in row if c.value == HEAD)
+    r, c = hit.row, hit.column - 1  # the Jaar column
+    assert ws.cell(r, c).value == "Jaar"
+    out: dict[int, list[object]] = {}
+    while isinstance(ws.cell(r + 1, c).value, int):
+        r += 1
+        out[ws.cell(r, c).value] = [ws.cell(r, c + 1 + j).value
+                                    for j in range(len(financien.COLUMNS))]
+    return out, ws.cell(hit.row - 1, c - 1).value
+
+
+def test_financien_is_a_partner_sheet_of_fin(refreshed_master: Path) -> None:
+    assert FINANCIEN in PARTNERS and PARTNERS[FINANCIEN].startswith("FIN")
+    wb = openpyxl.load_workbook(refreshed_master, read_only=True)
+    names = wb.sheetnames
+    assert names.index(FINANCIEN) == names.index("BZ") + 1  # after the partners, before Uitkomsten
+    keys = [row[0] for row in wb[FINANCIEN].iter_rows(min_row=7, max_col=1, values_only=True)
+            if row[0]]
+    assert keys == list(PRICE_KEYS)
+    vs = [row[0] for row in wb["Vaststelling"].iter_rows(max_col=1, values_only=True)]
+    assert FINANCIEN in vs  # FIN signs off like every partner
+
+
+def test_budget_block_equals_an_independent_monte_carlo_run(
+        refreshed_master: Path, example: Assumptions) -> None:
+    block, status = _block(refreshed_master)
+    assert status.startswith("Kosten berekend")
+    res = example.resolve()
+    assert sorted(block) == list(res.years)
+    bands = simulate(res, percentiles=[67, 87.5])  # the Kader settings, as MPP_BAND
+    for y, vals in block.items():
+        want = {h: bands.value(k, y, p) for h, k, p in financien.COLUMNS if k}
+        got = dict(zip((h for h, _, _ in financien.COLUMNS), vals, strict=True))
+        for h, v in want.items():
+            assert got[h] == pytest.approx(v, rel=1e-9), (y, h)
+        assert got["Risicomarge (P87,5 − P67)"] == pytest.approx(
+            got["Bovengrens (P87,5)"] - got["Begroting medio (P67)"])
+        assert got["Risicomarge (P87,5 − P67)"] > 0
+        assert 0 < got["waarvan noodopvang (P67)"] <= got["COA (P67)"]
+
+
+def test_budget_chart_on_the_sheet(refreshed_master: Path) -> None:
+    with zipfile.ZipFile(refreshed_master) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        texts = [z.read(n).decode() for n in charts]
+    mine = [t for t in texts if "begroting (P67)" in t]
+    assert len(mine) == 1
+    assert "Financiën" in mine[0] and "noodopvang" in mine[0]  # refers to the block
+
+
+def test_without_prices_the_master_works_as_before(
+        tmp_path: Path, example: Assumptions, refreshed_master: Path) -> None:
+    bare = example.with_rows(r for r in example.rows if r.parameter not in COST_KEYS)
+    p = build(bare, tmp_path / "zonder.xlsm")
+    res = refresh_workbook(p)
+    assert res.n_errors == 0
+    block, status = _block(p)
+    assert status.startswith(NO_PRICES)
+    for vals in block.values():
+        assert all(isinstance(v, str) and v.startswith(NO_PRICES)
+                   for v in vals if v not in (None, "")), vals
+    # every other figure on Uitkomsten is the same as in the priced master
+    a = openpyxl.load_workbook(p, data_only=True)["Uitkomsten"]
+    b = openpyxl.load_workbook(refreshed_master, data_only=True)["Uitkomsten"]
+    numbers = cost_msgs = 0
+    for ra, rb in zip(a.iter_rows(min_row=7), b.iter_rows(min_row=7), strict=False):
+        for ca, cb in zip(ra, rb, strict=False):
+            if isinstance(ca.value, str) and ca.value.startswith(NO_PRICES):
+                cost_msgs += 1
+                assert isinstance(cb.value, float)
+            elif isinstance(ca.value, float):
+                numbers += 1
+                assert ca.value == pytest.approx(cb.value, rel=1e-12)
+    n_years = len(block)
+    assert cost_msgs == 3 * n_years * len(COST_SERIES)  # min/medio/max of every cost table
+    assert numbers > 600
