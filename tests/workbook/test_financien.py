@@ -101,3 +101,28 @@ def test_without_prices_the_master_works_as_before(
     n_years = len(block)
     assert cost_msgs == 3 * n_years * len(COST_SERIES)  # min/medio/max of every cost table
     assert numbers > 600
+
+
+def test_a_master_from_before_the_costs_reads_but_asks_for_a_rebuild(
+        tmp_path: Path, built_master: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mpp_xl.cli import main
+
+    wb = openpyxl.load_workbook(built_master)
+    del wb[FINANCIEN]
+    coa = wb["COA"]  # and no regular capacity: a master as it was before the costs
+    for row in coa.iter_rows(min_row=7):
+        if row[0].value == "coa_reguliere_capaciteit":
+            for c in row[4:10]:
+                c.value = None
+    old = tmp_path / "oud.xlsx"
+    wb.save(old)
+    before = old.read_bytes()
+    assert main(["ververs", str(old)]) == 2
+    err = capsys.readouterr().err
+    assert "vóór de kostenraming" in err and "mpp bouw" in err and "Traceback" not in err
+    assert old.read_bytes() == before  # nothing written
+    assert main(["reken", str(old)]) == 0  # read as a master without prices
+    assert NO_PRICES in capsys.readouterr().out
+    new = tmp_path / "nieuw.xlsm"
+    assert main(["bouw", str(old), "-o", str(new)]) == 0
+    assert FINANCIEN in openpyxl.load_workbook(new, read_only=True).sheetnames
