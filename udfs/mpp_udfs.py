@@ -30,8 +30,11 @@ Conventions:
 from __future__ import annotations
 
 import functools
+import importlib.util
 import inspect
 import logging
+import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +61,33 @@ from udfs.udf_args import (
 
 logger = logging.getLogger(__name__)
 
+#: On a server shared by several users (``XLWINGS_ON_SERVER=true``: this app or
+#: the official xlwings-server project) a call runs in no session unless the
+#: app names one (``model_cache.use_session``): without a model argument it
+#: then asks for the model cell instead of using another user's model. The
+#: classic Excel UDF server serves one user: the process is the session.
+if os.environ.get("XLWINGS_ON_SERVER") == "true":
+    model_cache.set_default_session(model_cache.NO_SESSION)
+
+
+def _record_missing_pyodide() -> None:
+    """xlwings 0.37.8 (``xlwings.utils.is_jsnull``) tries ``from pyodide.ffi
+    import JsNull`` once per cell of every argument; outside Pyodide each try
+    searches sys.path again (about 0.15 ms a cell, 200 ms for one MPP_MODEL of
+    the master). Where pyodide is really not installed, record it as absent
+    (``None`` in sys.modules, the import system's own "not importable"): every
+    later try fails at once with the same ModuleNotFoundError, and
+    ``importlib.util.find_spec`` still answers None. No file of xlwings changes.
+    Our own app converts arguments itself (udfs.server_calls); this helps the
+    official xlwings-server project that imports these functions."""
+    if (sys.platform != "emscripten" and "pyodide" not in sys.modules
+            and importlib.util.find_spec("pyodide") is None):
+        sys.modules["pyodide"] = None  # type: ignore[assignment]
+
+
+if os.environ.get("XLWINGS_ON_SERVER") == "true":
+    _record_missing_pyodide()
+
 #: Excel name -> function, for the headless refresh (``formulas``) and tests.
 CATALOGUE: dict[str, Callable[..., Any]] = {}
 
@@ -77,9 +107,12 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
     name = fn.__name__
     if fn.__doc__:
         fn.__doc__ = " ".join(inspect.cleandoc(fn.__doc__).split())
+    count_message = _count_check(fn)
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> Any:
+        if (msg := count_message(len(args))) is not None:
+            return msg
         for a in args:  # an error argument propagates first, as in native functions
             if a is not None and type(a) is not float and (code := single_error(a)):
                 return code
@@ -95,6 +128,34 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
                     "meld dit bij het MPP-team.")
 
     return wrapper
+
+
+def _count_check(fn: Callable[..., Any]) -> Callable[[int], str | None]:
+    """A check of the number of arguments: None when ``n`` fits the signature
+    of ``fn``, else the Dutch message for the cell (a server or a hand-made
+    call may send too many or too few; Excel itself never does)."""
+    params = list(inspect.signature(fn).parameters.values())
+    var = any(p.kind is p.VAR_POSITIONAL for p in params)
+    fixed = [p for p in params if p.kind is not p.VAR_POSITIONAL]
+    n_min = sum(p.default is p.empty for p in fixed)
+    n_max = None if var else len(fixed)
+    names = "; ".join(p.name + ("..." if p.kind is p.VAR_POSITIONAL else "") for p in params)
+    if n_max is None:
+        wanted = f"minstens {n_min}"
+    elif n_min == n_max:
+        wanted = f"{n_max}"
+    else:
+        wanted = f"{n_min} tot {n_max}"
+    noun = "argument" if (n_max or n_min) == 1 else "argumenten"
+
+    def check(n: int) -> str | None:
+        if n >= n_min and (n_max is None or n <= n_max):
+            return None
+        if n_max == 0:
+            return f"{fn.__name__} heeft geen argumenten, niet {n}."
+        return f"{fn.__name__} verwacht {wanted} {noun} ({names}), niet {n}."
+
+    return check
 
 
 def _register(fn: Callable[..., Any], docs: dict[str, str]) -> Callable[..., Any]:

@@ -1,13 +1,18 @@
 """Realisations and backtesting: how did a forecast hold up?
 
-Realisations are observed yearly values per series, in the long format
-``reeks,jaar,waarde[,bron]`` (flows: total of the year; stocks: per 1 jan of
-``jaar``). Extra columns are ignored; series the engine does not know are
-skipped with a message.
+Realisations are observed values per series, in the long format
+``reeks,jaar[,maand],waarde[,bron]``: without ``maand`` a flow's total of the
+year or a stock per 1 jan of ``jaar``; with ``maand`` (1–12) a flow's total of
+that month or a stock on the 1st of that month. Extra columns are ignored;
+series the engine does not know are skipped with a message (or refused, when
+the reader is given the known series). Month rows are compared per month by
+:mod:`mpp_xl.analysis.backtest_monthly`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +39,16 @@ def _number(v: object) -> float | None:
     return f if np.isfinite(f) else None
 
 
-def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties") -> pd.DataFrame:
+def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
+                           known: Collection[str] | None = None) -> pd.DataFrame:
     """Check and normalise a realisations table.
 
-    Returns ``reeks`` (str), ``jaar`` (int), ``waarde`` (float), ``bron`` (str,
-    empty when not given). Raises :class:`MppError` (Dutch) for missing
-    columns, values that are not numbers, or a series and year given twice.
+    Returns ``reeks`` (str), ``jaar`` (int), ``maand`` (int 1–12, or None for a
+    year total / a stock per 1 jan), ``waarde`` (float), ``bron`` (str, empty
+    when not given). Raises :class:`MppError` (Dutch, naming every bad CSV
+    line) for missing columns, values that are not numbers, a month outside
+    1–12, a series not in ``known`` (when given), or a series, year and month
+    given twice.
     """
     df = df.copy()
     df.columns = [str(c).strip().lower() for c in df.columns]
@@ -54,28 +63,66 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties") -> pd.
         reeks = str(rec["reeks"]).strip()
         if not reeks or reeks.lower() == "nan":
             continue
+        if known is not None and reeks not in known:
+            bad.append(f"{line}: onbekende reeks '{reeks}' (zie 'mpp reeksen')")
+            continue
         jaar, waarde = _number(rec["jaar"]), _number(rec["waarde"])
         if jaar is None or not float(jaar).is_integer():
             bad.append(f"{line}: jaar '{rec['jaar']}' is geen jaartal")
+            continue
+        maand = _month(rec.get("maand"))
+        if maand is False:
+            bad.append(f"{line}: maand '{_shown(rec.get('maand'))}' ligt niet tussen 1 en 12 "
+                       "(laat de maand leeg voor een jaartotaal of een voorraad per 1 januari)")
             continue
         if waarde is None:
             bad.append(f"{line}: waarde '{rec['waarde']}' is geen getal")
             continue
         bron = rec.get("bron", "")
         bron = "" if bron is None or (isinstance(bron, float) and np.isnan(bron)) else str(bron)
-        rows.append({"reeks": reeks, "jaar": int(jaar), "waarde": waarde, "bron": bron})
+        rows.append({"reeks": reeks, "jaar": int(jaar), "maand": maand, "waarde": waarde,
+                     "bron": bron})
     if bad:
         raise MppError(f"{source}: " + "; ".join(bad) + ".")
-    out = pd.DataFrame(rows, columns=["reeks", "jaar", "waarde", "bron"])
-    dup = out[out.duplicated(["reeks", "jaar"], keep=False)]
-    if len(dup):
-        pairs = sorted({f"{r} {j}" for r, j in zip(dup["reeks"], dup["jaar"], strict=True)})
+    out = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object if c == "maand"
+                                     else None)
+                        for c in ("reeks", "jaar", "maand", "waarde", "bron")})
+    if not rows:
+        out = pd.DataFrame(columns=["reeks", "jaar", "maand", "waarde", "bron"])
+    count = Counter((r["reeks"], r["jaar"], r["maand"] or 0) for r in rows)
+    twice = sorted(k for k, n in count.items() if n > 1)
+    if twice:
+        pairs = [f"{r} {j}" + (f"-{m:02d}" if m else "") for r, j, m in twice]
         raise MppError(f"{source}: dubbele realisatie voor " + ", ".join(pairs) + ".")
     return out
 
 
-def read_realisaties(path: str | Path) -> pd.DataFrame:
-    """Read a realisations CSV (``reeks,jaar,waarde[,bron]``, UTF-8)."""
+def _shown(v: object) -> str:
+    """A cell value in a message: 13.0 (a whole number read from a sheet) as 13."""
+    f = _number(v)
+    return str(int(f)) if f is not None and float(f).is_integer() else str(v).strip()
+
+
+def _month(v: object) -> int | None | bool:
+    """A month 1–12 from a CSV cell; None when empty; False when not a month."""
+    if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
+        return None
+    f = _number(v)
+    if f is None or not float(f).is_integer() or not 1 <= f <= 12:
+        return False
+    return int(f)
+
+
+def yearly(real: pd.DataFrame) -> pd.DataFrame:
+    """The rows without a month (year totals and stocks per 1 jan)."""
+    if "maand" not in real.columns:
+        return real
+    return real[real["maand"].isna()].reset_index(drop=True)
+
+
+def read_realisaties(path: str | Path, known: Collection[str] | None = None) -> pd.DataFrame:
+    """Read a realisations CSV (``reeks,jaar[,maand],waarde[,bron]``, UTF-8);
+    ``known``: refuse other series (see :func:`realisaties_from_frame`)."""
     path = Path(path)
     if not path.exists():
         raise MppError(f"Bestand niet gevonden: {path}")
@@ -83,7 +130,7 @@ def read_realisaties(path: str | Path) -> pd.DataFrame:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise MppError(f"{path.name}: geen leesbaar CSV-bestand met realisaties ({e}).") from e
-    return realisaties_from_frame(df, path.name)
+    return realisaties_from_frame(df, path.name, known)
 
 
 @dataclass
@@ -132,6 +179,7 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
         real = read_realisaties(realisaties)
     else:
         real = realisaties_from_frame(realisaties)
+    real = yearly(real)
     meldingen: list[str] = []
     unknown = sorted(set(real["reeks"]) - set(forecast.data))
     if unknown:

@@ -533,13 +533,17 @@ def make_report(a: Assumptions, output: str | Path, png_dir: str | Path | None =
                 vorige: Assumptions | None = None, draws: int | None = None,
                 seed: int | None = None,
                 progress: Callable[[int], None] | None = None,
-                year_after_end: bool = False) -> ReportInfo:
+                year_after_end: bool = False,
+                extra: Callable[[Forecast], list[tuple[str, Figure]]] | None = None,
+                ) -> ReportInfo:
     """Run the MPP of ``a`` and write the PDF ``output`` (title page plus one
     chart per page) and, with ``png_dir``, one PNG per chart; ``vorige``: the
     assumptions of the previous MPP, for the comparison pages (its
     ``source`` names it on the title page). Stock charts end on 1 jan
     eindjaar as in the publication; with ``year_after_end`` they also show
-    1 jan eindjaar+1. Nothing is written when anything fails."""
+    1 jan eindjaar+1. ``extra`` adds charts made from this forecast (e.g. the
+    vintages of :mod:`mpp_xl.analysis.report_vintages`). Nothing is written
+    when anything fails."""
     fc = run(a)
     bands = simulate(a.resolve(), draws=draws, seed=seed,
                      percentiles=(5, 12.5, 25, 50, 67, 75, 87.5, 95), progress=progress)
@@ -548,6 +552,7 @@ def make_report(a: Assumptions, output: str | Path, png_dir: str | Path | None =
         old = run(vorige)
         cmp = compare(old, fc, vorige, a)
     figs = build_figures(fc, bands, old, cmp, year_after_end=year_after_end)
+    figs += extra(fc) if extra is not None else []
     names = [n for n, _ in figs]
     titles = [f.texts[0].get_text() if f.texts else n for n, f in figs]
     title = title_page(fc, fc.fingerprint, titles, bands,

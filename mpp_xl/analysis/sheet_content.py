@@ -21,12 +21,15 @@ import numpy as np
 import pandas as pd
 
 from ..core.assumptions import Assumptions
+from ..core.numbers import nl_number
 from ..core.problems import MppError, ValidationError
 from ..core.registry import PARAMETERS
 from ..core.series import COST_SERIES, SERIES
 from .backtest import backtest
+from .backtest_monthly import backtest_monthly
 from .compare import compare
 from .forecast import Forecast, run
+from .monthly import MonthlyForecast
 
 #: (row, col) from 0 -> (value, kind); the kinds are named in mpp_xl.workbook.specs.KINDS.
 Layout = dict[tuple[int, int], tuple[object, str]]
@@ -219,11 +222,15 @@ def _param_kind(key: str) -> str:
 
 
 def backtest_layout(read_realisaties: Callable[[], pd.DataFrame], forecast: Forecast,
+                    monthly: Callable[[], MonthlyForecast] | None = None,
                     ) -> tuple[tuple[object, str], Layout, list[str]]:
     """The backtest of ``forecast`` against the realisations ``read_realisaties()``
     returns (:func:`mpp_xl.analysis.backtest.realisaties_from_frame`; an
     :class:`MppError` becomes the warning): the summary cell, the table (one row
-    per realisation, columns as the sheet's backtest header) and the warnings."""
+    per realisation, columns as the sheet's backtest header) and the warnings.
+    Realisations with a month are compared per month when ``monthly`` gives the
+    forecast per month (the Jaar column then shows ``jjjj-mm``), and the summary
+    names the running year: realised months plus the forecast of the rest."""
 
     try:
         real = read_realisaties()
@@ -234,22 +241,47 @@ def backtest_layout(read_realisaties: Callable[[], pd.DataFrame], forecast: Fore
                  "ververs.", "notitie"), {}, [])
     bt = backtest(forecast, real)
     t = bt.tabel
+    meldingen = list(bt.meldingen)
+    running = ""
+    has_months = "maand" in real.columns and bool(real["maand"].notna().any())
+    if has_months and monthly is not None:
+        mbt = backtest_monthly(monthly(), real)
+        meldingen += mbt.meldingen
+        t = pd.concat([t, mbt.tabel], ignore_index=True) if len(mbt.tabel) else t
+        running = " ".join(_running_sentence(rec) for rec in mbt.lopend.to_dict("records"))
     n_in = int(t["binnen_band"].sum()) if len(t) else 0
     summary = (f"{n_in} van {len(t)} realisaties liggen binnen de band min–max. "
                "Fout = medio − realisatie; procent = fout / realisatie.")
-    if bt.meldingen:
-        summary += " " + " ".join(bt.meldingen)
+    if running:
+        summary += " " + running
+    if meldingen:
+        summary += " " + " ".join(meldingen)
     out: Layout = {}
     for r, rec in enumerate(t.to_dict("records")):
         vk, dk = series_formats(rec["reeks"])
         pct, pct_kind = _plain(rec["procent"]), "procent"
         if pct is None and _plain(rec.get("procentpunt")) is not None:
             pct, pct_kind = _plain(rec["procentpunt"]), "procentpunt"  # share series
-        vals = [(rec["reeks"], "cel"), (float(rec["jaar"]), "jaar"),
+        maand = _plain(rec.get("maand"))
+        when = ((f"{int(rec['jaar'])}-{int(maand):02d}", "cel") if maand is not None
+                else (float(rec["jaar"]), "jaar"))
+        vals = [(rec["reeks"], "cel"), when,
                 (float(rec["realisatie"]), vk), (_plain(rec["min"]), vk),
                 (float(rec["medio"]), vk), (_plain(rec["max"]), vk),
                 (float(rec["fout"]), dk), (pct, pct_kind),
                 ("ja" if rec["binnen_band"] else "nee", "cel")]
         for j, v in enumerate(vals):
             out[(r, j)] = v
-    return (summary, "waarschuwing" if bt.meldingen else "notitie"), out, list(bt.meldingen)
+    return (summary, "waarschuwing" if meldingen else "notitie"), out, meldingen
+
+
+def _running_sentence(rec: dict[str, object]) -> str:
+    """One running year in words (Dutch), for the backtest summary."""
+    def n(key: str) -> str:
+        return nl_number(float(rec[key]))  # type: ignore[arg-type]
+
+    return (f"Lopend jaar {rec['reeks']} {rec['jaar']}: maanden {rec['maanden_gerealiseerd']} "
+            f"gerealiseerd ({n('gerealiseerd')}); met de prognose van de overige maanden "
+            f"verwacht {n('verwacht_medio')} (min {n('verwacht_min')}, max "
+            f"{n('verwacht_max')}), prognose {n('prognose_medio')} (min {n('prognose_min')}, "
+            f"max {n('prognose_max')}).")

@@ -109,8 +109,8 @@ def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str
 #: refresh, compute, sign off, partner files), then the analyses and the lists.
 HELP_ORDER: tuple[str, ...] = (
     "bouw", "valideer", "ververs", "reken", "vaststellen", "status", "exporteer-partner",
-    "importeer-partner", "waardenkopie", "vergelijk", "terugtoets", "onzekerheid", "rapport",
-    "doelzoeken", "reeksen", "parameters", "regels")
+    "importeer-partner", "waardenkopie", "nieuwe-ronde", "vergelijk", "terugtoets",
+    "onzekerheid", "rapport", "doelzoeken", "reeksen", "parameters", "regels")
 
 
 def order_help(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

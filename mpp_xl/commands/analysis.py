@@ -50,9 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b.add_argument("input", metavar="INVOER",
                    help="aannames (CSV) of MPP-werkmap van de prognose")
     b.add_argument("realisaties", metavar="REALISATIES", nargs="?",
-                   help="CSV reeks,jaar,waarde[,bron]; weglaten bij een werkmap: dan komen "
-                        "de realisaties van het blad Realisatie")
-    option(b, "--csv", help="schrijf de vergelijking naar dit CSV-bestand")
+                   help="CSV reeks,jaar[,maand],waarde[,bron]; weglaten bij een werkmap: dan "
+                        "komen de realisaties van het blad Realisatie")
+    option(b, "--csv", help="schrijf de vergelijking naar dit CSV-bestand (met maanden: ook "
+                            "<naam>_maanden.csv en <naam>_lopend_jaar.csv)")
     b.set_defaults(func=cmd_backtest)
 
     r = add_command(sub, "rapport", "report", help="maak de MPP-grafieken (PDF en PNG)")
@@ -65,6 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
            help="trekkingen voor de waaiergrafieken (100 t/m 1.000.000)")
     option(r, "--zaad", oud="--seed", type=int_arg(),
            help="startgetal voor de waaiergrafieken")
+    option(r, "--rondes", nargs="+", default=[], metavar="OUD",
+           help="werkmappen of aannames van eerdere rondes (oudste eerst): per hoofdreeks "
+                "medio en min–max van elke ronde met de realisaties")
+    option(r, "--realisaties", help="CSV met realisaties voor --rondes (standaard: het blad "
+                                    "Realisatie van de werkmap)")
     r.set_defaults(func=cmd_report)
 
 
@@ -190,14 +196,37 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         if real is None:
             raise MppError(f"{Path(args.input).name} heeft geen blad Realisatie; geef een CSV "
                            "met realisaties of bouw de werkmap opnieuw met 'mpp bouw'.")
-    fc = run(read_assumptions(args.input))
+    a = read_assumptions(args.input)
+    fc = run(a)
+    if not hasattr(real, "columns"):
+        from ..analysis.backtest import read_realisaties
+
+        real = read_realisaties(real)
     bt = backtest(fc, real)
-    for m in bt.meldingen:
+    mbt = None
+    if "maand" in real.columns and real["maand"].notna().any():
+        from ..analysis.backtest_monthly import backtest_monthly
+        from ..analysis.monthly import run_monthly
+
+        mbt = backtest_monthly(run_monthly(a.resolve()), real)
+    for m in bt.meldingen + (mbt.meldingen if mbt is not None else []):
         print(f"Let op: {m}", file=sys.stderr)
     if args.csv:
+        if mbt is not None:
+            from pathlib import Path
+
+            base = Path(args.csv)
+            months_csv = base.with_name(f"{base.stem}_maanden{base.suffix or '.csv'}")
+            running_csv = base.with_name(f"{base.stem}_lopend_jaar{base.suffix or '.csv'}")
+            mbt.to_csv(months_csv)
+            mbt.lopend_to_csv(running_csv)
+            print(f"{len(mbt.tabel)} maandvergelijking(en) geschreven naar {months_csv}; het "
+                  f"lopende jaar naar {running_csv}.")
         bt.to_csv(args.csv)
         print(f"{len(bt.tabel)} vergelijking(en) geschreven naar {args.csv}.")
         return 0
+    if mbt is not None:
+        _print_months(mbt)
     if bt.tabel.empty:
         print("Geen realisaties binnen de jaren van de prognose.")
         return 0
@@ -225,6 +254,34 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_months(mbt: object) -> None:
+    """The month comparisons and the running year (mpp terugtoets with months)."""
+    tabel, lopend = mbt.tabel, mbt.lopend  # type: ignore[attr-defined]
+    if not tabel.empty:
+        print(f"{'reeks':<28}{'maand':>9}{'realisatie':>12}{'min':>10}{'medio':>10}"
+              f"{'max':>10}{'fout':>10}  band")
+        for r in tabel.to_dict("records"):
+            frac = SERIES[r["reeks"]].unit == "fractie"
+
+            def f(x: float, frac: bool = frac) -> str:
+                return _pct(x) if frac else nl_number(x)
+
+            fout = f"{_signed(100.0 * r['fout'])} pp" if frac else _signed(r["fout"], 0)
+            print(f"{r['reeks']:<28}{r['jaar']:>6}-{r['maand']:02d}{f(r['realisatie']):>12}"
+                  f"{f(r['min']):>10}{f(r['medio']):>10}{f(r['max']):>10}{fout:>10}  "
+                  f"{'binnen' if r['binnen_band'] else 'BUITEN'}")
+        print()
+    if not lopend.empty:
+        print("Lopend jaar: gerealiseerde maanden plus de prognose van de overige maanden, "
+              "naast de prognose van het hele jaar (min / medio / max).")
+        for r in lopend.to_dict("records"):
+            exp = " / ".join(nl_number(r[f"verwacht_{s}"]) for s in ("min", "medio", "max"))
+            fc = " / ".join(nl_number(r[f"prognose_{s}"]) for s in ("min", "medio", "max"))
+            print(f"{r['reeks']} {r['jaar']} (maanden {r['maanden_gerealiseerd']} gerealiseerd: "
+                  f"{nl_number(r['gerealiseerd'])}): verwacht {exp}; prognose {fc}")
+        print()
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from ..analysis.uncertainty import check_draws
     from ..api import make_report
@@ -235,7 +292,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.trekkingen is not None:
         check_draws(args.trekkingen)
     info = make_report(args.input, args.uitvoer, png_dir=args.png_map, vorige=args.vorige,
-                       draws=args.trekkingen, seed=args.zaad)
+                       draws=args.trekkingen, seed=args.zaad, rondes=args.rondes,
+                       realisaties=args.realisaties)
     _warn(info.problems)
     print(f"Rapport met {info.n_charts} grafieken geschreven naar {args.uitvoer}"
           + (f"; PNG's in {args.png_map}." if args.png_map else "."))

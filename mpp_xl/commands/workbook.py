@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
            help="de werkmap: .xlsm (met xlwings-macro's) of .xlsx")
     option(b, "--overschrijf", help="vervang een bestaande werkmap (de oude gaat eerst naar "
                                     ".backup/)", action="store_true")
-    option(b, "--realisaties", help="CSV reeks,jaar,waarde[,bron] voor het blad Realisatie")
+    option(b, "--realisaties",
+           help="CSV reeks,jaar[,maand],waarde[,bron] voor het blad Realisatie")
     option(b, "--interpreter", metavar="PAD",
            help="python.exe voor Excel (Interpreter_Win op het blad xlwings.conf); "
                 "standaard 'python', de python.exe op het PATH")

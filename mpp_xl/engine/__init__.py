@@ -1,5 +1,5 @@
 """The pure chain engine: numpy only, no Excel imports."""
 
-from .chain import compute
+from .chain import DETAIL_KEYS, compute, compute_monthly
 
-__all__ = ["compute"]
+__all__ = ["DETAIL_KEYS", "compute", "compute_monthly"]

@@ -1,4 +1,5 @@
-"""The whole chain for one batch, in the order of docs/model.md, reported per year."""
+"""The whole chain for one batch, in the order of docs/model.md, reported per year
+(:func:`compute`) or per month (:func:`compute_monthly`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,20 @@ from ..core.registry import ASIEL_CATEGORIES, IND_REGULIER_CATEGORIES, REGULIER_
 from .coa import coa
 from .context import Months, per_jan, per_year_sum
 from .dtv_nidos import dtv, nidos
-from .ind import ind_asiel
+from .ind import IndResult, ind_asiel
 from .instroom import instroom, ir_tekort
 from .kosten import has_prices, kosten
 from .rechtspraak import CourtResult, rechtspraak
 from .regulier import regulier
+
+#: Monthly-only detail series of :func:`compute_monthly` (not in the series registry):
+#: the IND stock and the grants and rejections per asylum category, for a new round's
+#: start stocks and history inputs.
+DETAIL_KEYS: tuple[str, ...] = (
+    *(f"ind_werkvoorraad_{k}" for k in ASIEL_CATEGORIES),
+    *(f"ind_inwilligingen_{k}" for k in ASIEL_CATEGORIES),
+    *(f"ind_afwijzingen_{k}" for k in ASIEL_CATEGORIES),
+)
 
 
 def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray]:
@@ -26,6 +36,38 @@ def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray
     out: dict[str, np.ndarray] = {}
     flow = lambda key, x: out.__setitem__(key, per_year_sum(x))  # noqa: E731
     stock = lambda key, x: out.__setitem__(key, per_jan(x))  # noqa: E731
+    _chain(m, values, out, flow, stock)
+    out["ir_tekort"] = ir_tekort(m, m.flow("eerste_aanvragen"))
+    return out
+
+
+def compute_monthly(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray]:
+    """Run every stage and report per month: series key -> (B, 12·n_years) for
+    flows (aantal per maand) and (B, 12·n_years + 1) for stocks (at the start of
+    each month, the last being 1 jan eindjaar+1), plus :data:`DETAIL_KEYS`.
+    ``ir_tekort`` (a yearly comparison with a yearly capacity) is left out.
+    Summing a flow per 12 months, or taking every 12th stock value, gives
+    :func:`compute` exactly."""
+    m = Months(values, n_years)
+    out: dict[str, np.ndarray] = {}
+    flow = lambda key, x: out.__setitem__(key, np.ascontiguousarray(x.T))  # noqa: E731
+    stock = lambda key, x: out.__setitem__(key, np.ascontiguousarray(x.T))  # noqa: E731
+    ind = _chain(m, values, out, flow, stock)
+    assert ind.werkvoorraad_k is not None
+    for j, k in enumerate(ASIEL_CATEGORIES):
+        stock(f"ind_werkvoorraad_{k}", ind.werkvoorraad_k[:, j])
+        flow(f"ind_inwilligingen_{k}", ind.inwilligingen_k[:, j])
+        flow(f"ind_afwijzingen_{k}", ind.afwijzingen_k[:, j])
+    del out["ir_tekort"]
+    return out
+
+
+def _chain(m: Months, values: dict[str, np.ndarray], out: dict[str, np.ndarray],
+           flow: Callable[[str, np.ndarray], None],
+           stock: Callable[[str, np.ndarray], None]) -> IndResult:
+    """Every stage; ``flow``/``stock`` report a monthly (T, B) / (T+1, B) array;
+    derived stock series are computed on what ``stock`` stored (per 1 jan or per
+    month: the same formulas). Returns the IND result for the detail series."""
 
     # 1-2. Instroom and I&R
     ins = instroom(m)
@@ -41,7 +83,7 @@ def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray
     flow("ind_afdoeningen_eerste_herhaald", ind.afdoeningen_k[:, :2].sum(axis=1))
     flow("amv_instroom", ins["amv"])
     out["ir_benodigd"] = out["instroom_eerste"]
-    out["ir_tekort"] = ir_tekort(m, ins["eerste"])
+    out["ir_tekort"] = np.empty(0)  # placeholder keeps the registry order; set by the caller
     flow("ind_afdoeningen_totaal", ind.afdoeningen_k.sum(axis=1))
     flow("ind_inwilligingen", ind.inwilligingen_k.sum(axis=1))
     flow("ind_afwijzingen", ind.afwijzingen_k.sum(axis=1))
@@ -61,6 +103,9 @@ def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray
     stock("coa_overig", c.vv)
     stock("coa_bezetting", bez)
     snij = np.concatenate([values["snijverlies"], values["snijverlies"][:, -1:]], axis=1)
+    if out["coa_bezetting"].shape[1] != snij.shape[1]:  # monthly: the year of each month
+        snij = np.concatenate([np.repeat(values["snijverlies"], 12, axis=1),
+                               values["snijverlies"][:, -1:]], axis=1)
     out["coa_capaciteit"] = out["coa_bezetting"] / (1.0 - snij)
     b, s = out["coa_bezetting"], out["coa_statushouders"]
     out["coa_aandeel_statushouders"] = np.divide(s, b, out=np.zeros_like(b), where=b > 0)
@@ -94,9 +139,9 @@ def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray
     stock("bezwaar_regulier_werkvoorraad", reg.bezwaar.voorraad)
     _report_courts(reg.courts, "regulier", flow, stock)
 
-    # 9. Kosten (p×q), only with prices
+    # 9. Kosten (p×q), only with prices: € mln per month, summed per year by ``flow``
     if has_prices(values):
-        out.update(kosten(
+        for key, monthly in kosten(
             m, bez, d.caseload, n.caseload,
             ind_asiel_afdoeningen=ind.afdoeningen_k.sum(axis=1),
             ind_regulier_afdoeningen=sum(  # type: ignore[arg-type]
@@ -104,8 +149,9 @@ def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray
                 np.zeros((m.T, m.B))),
             rvdr_afdoeningen=court.rvdr_afdoeningen + reg.courts.rvdr_afdoeningen,
             rvs_afdoeningen=court.rvs_afdoeningen + reg.courts.rvs_afdoeningen,
-        ))
-    return out
+        ).items():
+            flow(key, monthly)
+    return ind
 
 
 def _report_courts(court: CourtResult, soort: str, flow: Callable[[str, np.ndarray], None],

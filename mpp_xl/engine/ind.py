@@ -20,6 +20,8 @@ class IndResult(NamedTuple):
     afwijzingen_k: np.ndarray  # (T, 4, B)
     werkvoorraad: np.ndarray  # (T+1, B) total stock at the start of each month
     bntb: np.ndarray  # (T, B) beroepen niet tijdig beslissen
+    #: (T+1, 4, B) stock per category at the start of each month (None when not kept)
+    werkvoorraad_k: np.ndarray | None = None
 
 
 def ind_asiel(m: Months, e: np.ndarray, h: np.ndarray, r: np.ndarray) -> IndResult:
@@ -58,4 +60,4 @@ def ind_asiel(m: Months, e: np.ndarray, h: np.ndarray, r: np.ndarray) -> IndResu
     # BNTB: appeals on the stock above the legal term; they stay in the IND stock.
     termijn = m.single("beslistermijn_maanden")
     bntb = m.yearly("bntb_fractie") * np.maximum(0.0, W[:-1] - termijn * c)
-    return IndResult(i_k, a_k, inw_k, a_k - inw_k, W, bntb)
+    return IndResult(i_k, a_k, inw_k, a_k - inw_k, W, bntb, W_k)

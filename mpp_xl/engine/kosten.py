@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.registry import COST_KEYS
-from .context import Months, per_year_sum
+from .context import Months
 
 MLN = 1e6
 
@@ -46,7 +46,9 @@ def kosten(
     rvdr_afdoeningen: np.ndarray,
     rvs_afdoeningen: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """The cost series, each (B, n_years) in € mln per jaar.
+    """The cost series per month, each (T, B) in € mln: the month's share of the
+    year's cost, so the sum over a year's 12 months is the yearly series (the
+    chain reports them like any flow).
 
     Stocks (bezetting, caseloads) are (T+1, B) aantal at the start of each
     month (row T, 1 jan after the horizon, is not used); afdoeningen (T, B)
@@ -58,14 +60,14 @@ def kosten(
     p_nood = m.yearly("prijs_coa_noodopvang")
     R = m.yearly("coa_reguliere_capaciteit")  # plaatsen
     boven = np.maximum(0.0, B_m - R)  # bewoners boven de reguliere capaciteit
-    coa = per_year_sum(B_m * p_reg + boven * (p_nood - p_reg)) / 12.0 / MLN
-    nood = per_year_sum(boven * p_nood) / 12.0 / MLN
-    ind = per_year_sum(ind_asiel_afdoeningen * m.yearly("prijs_ind_asiel")
-                       + ind_regulier_afdoeningen * m.yearly("prijs_ind_regulier")) / MLN
-    dtv = per_year_sum(dtv_caseload[:T] * m.yearly("prijs_dtv")) / 12.0 / MLN
-    nidos = per_year_sum(nidos_caseload[:T] * m.yearly("prijs_nidos")) / 12.0 / MLN
-    recht = per_year_sum(rvdr_afdoeningen * m.yearly("prijs_rvdr_zaak")
-                         + rvs_afdoeningen * m.yearly("prijs_rvs_zaak")) / MLN
+    coa = (B_m * p_reg + boven * (p_nood - p_reg)) / 12.0 / MLN
+    nood = boven * p_nood / 12.0 / MLN
+    ind = (ind_asiel_afdoeningen * m.yearly("prijs_ind_asiel")
+           + ind_regulier_afdoeningen * m.yearly("prijs_ind_regulier")) / MLN
+    dtv = dtv_caseload[:T] * m.yearly("prijs_dtv") / 12.0 / MLN
+    nidos = nidos_caseload[:T] * m.yearly("prijs_nidos") / 12.0 / MLN
+    recht = (rvdr_afdoeningen * m.yearly("prijs_rvdr_zaak")
+             + rvs_afdoeningen * m.yearly("prijs_rvs_zaak")) / MLN
     return {
         "kosten_coa": coa,
         "kosten_coa_noodopvang": nood,

@@ -322,20 +322,21 @@ def read_assumptions(path: str | Path) -> Assumptions:
 
 # --- Realisatie: the realisations typed on the sheet -----------------------------
 def realisaties_from_rows(rows: list[list[object]]) -> pd.DataFrame:
-    """The realisations from the input columns (reeks, jaar, waarde, bron) of the
-    data rows; empty rows skipped. Raises MppError (Dutch) for bad values."""
+    """The realisations from the input columns (reeks, jaar, waarde, bron, maand) of
+    the data rows; empty rows skipped. Raises MppError (Dutch) for bad values."""
 
     recs = []
     for i, r in enumerate(rows):
-        r = list(r[:4]) + [None] * (4 - len(r[:4]))
+        r = list(r[:5]) + [None] * (5 - len(r[:5]))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
             continue
         recs.append({"reeks": "" if r[0] is None else str(r[0]).strip(),
                      "jaar": "" if r[1] is None else _num_text(r[1]),
                      "waarde": "" if r[2] is None else _num_text(r[2]),
                      "bron": "" if r[3] is None else str(r[3]),
+                     "maand": "" if r[4] is None else _num_text(r[4]),
                      "_regel": S.REAL_FIRST_ROW + i})
-    df = pd.DataFrame(recs, columns=["reeks", "jaar", "waarde", "bron", "_regel"])
+    df = pd.DataFrame(recs, columns=["reeks", "jaar", "waarde", "bron", "maand", "_regel"])
     for rec in recs:
         if not rec["reeks"]:
             raise MppError(f"{S.REALISATIE}!A{rec['_regel']}: de reeks ontbreekt.")
@@ -360,19 +361,19 @@ def _num_text(v: object) -> str:
 def realisatie_rows_from_package(pkg: Package,
                                  values: Mapping[tuple[str, int, int], object] | None = None,
                                  ) -> list[list[object]]:
-    """The input rows (columns A–D from :data:`S.REAL_FIRST_ROW`) of Realisatie;
+    """The input rows (columns A–E from :data:`S.REAL_FIRST_ROW`) of Realisatie;
     ``values`` (evaluated formula results) override cached values."""
     grid: dict[int, list[object]] = {}
     for c in pkg.cells(S.REALISATIE):
-        if c.row >= S.REAL_FIRST_ROW and c.col <= 4:
+        if c.row >= S.REAL_FIRST_ROW and c.col <= 5:
             v = c.value
             if values is not None and (S.REALISATIE, c.row, c.col) in values:
                 v = values[(S.REALISATIE, c.row, c.col)]
-            grid.setdefault(c.row, [None] * 4)[c.col - 1] = v
+            grid.setdefault(c.row, [None] * 5)[c.col - 1] = v
     if not grid:
         return []
     last = max(grid)
-    return [grid.get(r, [None] * 4) for r in range(S.REAL_FIRST_ROW, last + 1)]
+    return [grid.get(r, [None] * 5) for r in range(S.REAL_FIRST_ROW, last + 1)]
 
 
 def read_workbook_realisaties(path: str | Path) -> pd.DataFrame | None:

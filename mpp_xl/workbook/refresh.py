@@ -47,6 +47,7 @@ from typing import Any, Protocol
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from ..analysis import model_cache
+from ..analysis.monthly import run_monthly
 from ..analysis.scenario_order import scenario_crossings
 from ..analysis.sheet_content import (
     BIJ_DIFF_HEADERS,
@@ -474,9 +475,11 @@ def write_analysis(book: Book, a: Assumptions, resolved: Resolved,
         notes += [f"Bijstelling: {m}" for m in msgs]
     if S.REALISATIE in names:
         block = [[_norm(v) for v in r] for r in book.read(S.REALISATIE)]
-        rows = [(list(r[:4]) + [None] * 4)[:4] for r in block[S.REAL_FIRST_ROW - 1:]]
+        width = len(S.REAL_INPUT_HEADERS)  # reeks, jaar, waarde, bron, maand
+        rows = [(list(r[:width]) + [None] * width)[:width]
+                for r in block[S.REAL_FIRST_ROW - 1:]]
         summary, table, msgs = backtest_layout(lambda: realisaties_from_rows(rows),
-                                               model.forecast)
+                                               model.forecast, lambda: run_monthly(resolved))
         below = S.REAL_FIRST_ROW - S.REAL_SUMMARY_ROW  # the table starts below the summary
         lay = {(0, 0): summary, **{(below + r, c): v for (r, c), v in table.items()}}
         headers = {(S.REAL_HEADER_ROW, S.REAL_BT_COL + j): h

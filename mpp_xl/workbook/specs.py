@@ -373,13 +373,14 @@ REALISATIE = Frame(
     name=S.REALISATIE,
     cells={"A1": title("Realisaties en terugtoets"),
            "A2": note("Vul per reeks en jaar de gerealiseerde waarde in (gele cellen): stromen "
-                      "als totaal van het jaar, voorraden per 1 januari. De reeksnamen staan op "
-                      "Uitkomsten (grijs, rechts van elke titel).", span=_BT - 1),
+                      "als totaal van het jaar, voorraden per 1 januari; met een maand (1–12) "
+                      "het totaal van die maand of de voorraad op de 1e. De reeksnamen staan "
+                      "op Uitkomsten (grijs, rechts van elke titel).", span=_BT - 1),
            "A4": Cell("Realisaties (invoer)", "kop"),
            f"{chr(64 + _BT)}4": Cell("Terugtoets: deze prognose tegen de realisaties (berekend "
                                      "bij verversen; niet invullen)", "uitkomst_kop"),
            f"{chr(64 + _BT)}{S.REAL_SUMMARY_ROW}": Cell("Nog niet ververst.")},
-    widths={**dict(zip("ABCDE", (24, 7, 11, 18, 2), strict=True)),
+    widths={**dict(zip("ABCDE", (24, 7, 11, 18, 7), strict=True)),
             **{chr(64 + _BT + j): w for j, w in enumerate((24, 7, 11, 11, 11, 11, 13, 10, 8))}})
 
 # --- Controles ----------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_bad_realisation_files(tmp_path: Path, forecast: Forecast) -> None:
 def test_reference_file_with_extra_columns(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     real = read_realisaties(REFERENCE)
-    assert list(real.columns) == ["reeks", "jaar", "waarde", "bron"]
+    assert list(real.columns) == ["reeks", "jaar", "maand", "waarde", "bron"]
     out = tmp_path / "bt.csv"
     assert main(["terugtoets", str(EXAMPLE_CSV), str(REFERENCE), "--csv", str(out)]) == 0
     df = pd.read_csv(out)

@@ -132,7 +132,9 @@ def test_make_example_keeps_no_backups_in_out() -> None:
     lines = [ln.strip() for ln in r.stdout.splitlines() if ln.strip()]
     cleanup = [i for i, ln in enumerate(lines) if ln.startswith("rm ") and "out/.backup" in ln]
     writers = [i for i, ln in enumerate(lines)
-               if " bouw " in ln or " ververs " in ln or " vaststellen " in ln]
+               if " bouw " in ln or " ververs " in ln or " vaststellen " in ln
+               or " nieuwe-ronde " in ln]
     assert writers and cleanup and cleanup[-1] > max(writers)
     assert all(" -m mpp_xl " not in ln or ln.split(" -m mpp_xl ")[1].split()[0] in
-               {"bouw", "ververs", "reken", "onzekerheid", "rapport", "status"} for ln in lines)
+               {"bouw", "ververs", "reken", "onzekerheid", "rapport", "status", "nieuwe-ronde",
+                "vergelijk", "terugtoets"} for ln in lines)

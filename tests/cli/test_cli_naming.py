@@ -15,7 +15,8 @@ from mpp_xl.commands import COMMAND_ALIASES, hidden_strings, visible_strings
 #: The documented commands (docs/cli.md). ``waardenkopie`` comes with issue 9.
 COMMANDS = {"reken", "valideer", "bouw", "ververs", "vaststellen", "status",
             "exporteer-partner", "importeer-partner", "doelzoeken", "onzekerheid",
-            "vergelijk", "terugtoets", "rapport", "reeksen", "parameters", "regels", "waardenkopie"}
+            "vergelijk", "terugtoets", "rapport", "reeksen", "parameters", "regels", "waardenkopie",
+            "nieuwe-ronde"}
 #: The former English command names, which must keep working.
 OLD_COMMANDS = {"run": "reken", "validate": "valideer", "build": "bouw", "refresh": "ververs",
                 "sign-off": "vaststellen", "export-partner": "exporteer-partner",
@@ -27,7 +28,8 @@ OPTIONS = {"-h", "--hulp", "-o", "--uitvoer", "--csv", "--overschrijf", "--force
            "--trekkingen", "--zaad", "--percentielen", "--naam", "--datum", "--vervang",
            "--partner", "--json", "--png-map", "--vorige", "--aannames-csv", "--top",
            "--parameter", "--jaar", "--scenario", "--reeks", "--doeljaar", "--doel",
-           "--schrijf", "--realisaties", "--interpreter", "--methode", "--debug", "--versie"}
+           "--schrijf", "--realisaties", "--interpreter", "--methode", "--debug", "--versie",
+           "--peildatum", "--startjaar", "--eindjaar", "--rondes"}
 #: English words that must never be a documented option.
 ENGLISH = {"--output", "--draws", "--seed", "--percentiles", "--name", "--date", "--replace",
            "--force", "--overwrite", "--png-dir", "--previous", "--year", "--series",

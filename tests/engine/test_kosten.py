@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mpp_xl.core.registry import COST_KEYS
 from mpp_xl.core.series import COST_PARTS, COST_SERIES, SERIES
 from mpp_xl.engine import compute
-from mpp_xl.engine.context import Months
+from mpp_xl.engine.context import Months, per_year_sum
 from mpp_xl.engine.kosten import kosten
 from tests.conftest import values_from_dicts
 from tests.reference_model import random_params
@@ -57,8 +57,8 @@ def test_kosten_coa_equals_the_monthly_formula(n: int, seed: int) -> None:
     for k in COST_KEYS[3:]:
         values[k] = np.zeros((B, n))
     zero = np.zeros((T, B))
-    got = kosten(Months(values, n), np.array(occ).T, np.zeros((T + 1, B)), np.zeros((T + 1, B)),
-                 zero, zero, zero, zero)["kosten_coa"]
+    got = per_year_sum(kosten(Months(values, n), np.array(occ).T, np.zeros((T + 1, B)),
+                              np.zeros((T + 1, B)), zero, zero, zero, zero)["kosten_coa"])
     for b in range(B):
         for y in range(n):
             exp = _coa_by_the_formula(occ[b][12 * y:12 * y + 12], R[b][y],

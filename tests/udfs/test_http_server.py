@@ -192,6 +192,18 @@ globalThis.CustomFunctions = {
 eval(code);
 (async () => {
   const args = JSON.parse(process.argv[4]);
+  if (Array.isArray(args)) {  // several calls in one runtime (one session)
+    const outs = [];
+    for (const a of args) {
+      try {
+        outs.push(await associations[a.name](...a.args, { address: "Uitkomsten!B9" }));
+      } catch (e) {
+        outs.push({ fout: e.message });
+      }
+    }
+    process.stdout.write(JSON.stringify(outs));
+    return;
+  }
   const out = await associations[args.name](...args.args, { address: "Uitkomsten!B9" });
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { process.stderr.write(String(e)); process.exit(1); });
@@ -211,9 +223,9 @@ def test_served_javascript_calls_the_server(server: str, shipped: dict[str, Any]
     harness.write_text(NODE_HARNESS)
     blocks = [_range_values(vals, r) for r in _model_ranges(shipped)]
 
-    def run(name: str, args: list[object]) -> Any:
-        proc = subprocess.run(["node", str(harness), server, str(code),
-                               json.dumps({"name": name, "args": args})],
+    def run(name: str | list[dict[str, Any]], args: list[object] | None = None) -> Any:
+        calls = name if isinstance(name, list) else {"name": name, "args": args}
+        proc = subprocess.run(["node", str(harness), server, str(code), json.dumps(calls)],
                               capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == 0, proc.stderr
         return json.loads(proc.stdout)
@@ -226,6 +238,18 @@ def test_served_javascript_calls_the_server(server: str, shipped: dict[str, Any]
                 if str(c.value or "").startswith('=MPP_COA_BEZETTING(')
                 and '"medio"' in str(c.value) and ws_f[f"A{c.row}"].value == 2026)
     assert got == [[pytest.approx(vals[S.UITKOMSTEN][cell.coordinate].value, rel=1e-12)]]
+    # one runtime is one session (its random X-MPP-Sessie): a call without the model
+    # cell gets this runtime's model; a fresh runtime has none; a refused call (404)
+    # shows the server's Dutch message
+    outs = run([{"name": "MPP_MODEL", "args": [blocks]},
+                {"name": "MPP_COA_BEZETTING", "args": [[[2026]], [["medio"]], [[""]]]}])
+    assert outs[1] == got
+    fresh = run("MPP_COA_BEZETTING", [[[2026]], [["medio"]], [[""]]])
+    assert fresh[0][0].startswith("Nog geen model")
+    js_unknown = code.read_text().replace('base("MPP_REEKSEN"', 'base("MPP_ONBEKEND"')
+    code.write_text(js_unknown)
+    outs = run([{"name": "MPP_REEKSEN", "args": []}])
+    assert outs[0]["fout"].startswith("Onbekende functie 'MPP_ONBEKEND'")
 
 
 def _book_payload(vals: openpyxl.Workbook) -> dict[str, Any]:

@@ -95,3 +95,69 @@ def test_block_starting_at_header_keeps_real_rows(example_blocks: Blocks) -> Non
     block = example_blocks["COA"][5:]
     rows = rows_from_sheet_blocks([block])
     assert min(int(r.cel[1:]) for r in rows if r.cel) == 7
+
+
+def test_sessions_keep_their_own_current_model(example_blocks: Blocks) -> None:
+    """Two sessions in one process: a call without a model argument uses the
+    model of its own session, whatever the other computed later."""
+    with model_cache.use_session("a"):
+        ha = U.MPP_MODEL(*example_blocks.values())
+    with model_cache.use_session("b"):
+        hb = U.MPP_MODEL(*_with_value(example_blocks, 3.0).values())
+    assert ha != hb
+    with model_cache.use_session("a"):
+        va = U.MPP_COA_BEZETTING(2026, "medio")
+        assert va == U.MPP_COA_BEZETTING(2026, "medio", ha)
+        assert U.MPP_VINGERAFDRUK("alle").startswith(ha[-8:])
+    with model_cache.use_session("b"):
+        vb = U.MPP_COA_BEZETTING(2026, "medio")
+        assert vb == U.MPP_COA_BEZETTING(2026, "medio", hb)
+        assert U.MPP_VALIDATIE() == U.MPP_VALIDATIE(hb)
+    assert va != vb
+    with model_cache.use_session("c"):  # a session that computed nothing
+        assert U.MPP_COA_BEZETTING(2026, "medio").startswith("Nog geen model")
+
+
+def test_no_session_never_uses_or_sets_a_current_model(example_blocks: Blocks) -> None:
+    U.MPP_MODEL(*example_blocks.values())  # the local session has a model
+    with model_cache.use_session(model_cache.NO_SESSION):
+        h = U.MPP_MODEL(*_with_value(example_blocks, 3.0).values())
+        for got in (U.MPP_COA_BEZETTING(2026, "medio"), U.MPP_VINGERAFDRUK("alle"),
+                    U.MPP_VALIDATIE(), U.MPP_BAND("coa_bezetting", 2026, 50)):
+            assert isinstance(got, str) and got.startswith("Geef de modelcel mee"), got
+        assert isinstance(U.MPP_COA_BEZETTING(2026, "medio", h), float)
+    # the call without a session did not become the local session's current model
+    assert model_cache.current() is not None and model_cache.current().handle != h
+
+
+def test_cache_is_bounded_in_bytes(example_blocks: Blocks,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    first = U.MPP_MODEL(*_with_value(example_blocks, 1.0).values())
+    one = model_cache.memory()["bytes"]
+    assert one > 1000  # an estimate of a real model, not a constant
+    monkeypatch.setattr(model_cache, "MAX_BYTES", int(2.5 * one))
+    handles = [U.MPP_MODEL(*_with_value(example_blocks, float(i + 2)).values())
+               for i in range(4)]
+    mem = model_cache.memory()
+    assert mem["models"] == 2 and mem["bytes"] <= model_cache.MAX_BYTES
+    assert mem["bytes"] == sum(e.nbytes for e in model_cache._models.values())
+    assert "niet (meer) in het geheugen" in U.MPP_COA_BEZETTING(2026, "medio", first)
+    assert isinstance(U.MPP_COA_BEZETTING(2026, "medio", handles[-1]), float)
+    # the session's current model was evicted: a clear message, not another model
+    monkeypatch.setattr(model_cache, "MAX_BYTES", 1)
+    U.MPP_MODEL(*_with_value(example_blocks, 99.0).values())
+    with model_cache.use_session("x"):
+        U.MPP_MODEL(*example_blocks.values())  # evicts every other model
+    assert "niet meer in het geheugen" in U.MPP_COA_BEZETTING(2026, "medio")
+
+
+def test_sessions_are_bounded(example_blocks: Blocks, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_cache, "MAX_SESSIONS", 3)
+    for i in range(5):
+        with model_cache.use_session(f"s{i}"):
+            U.MPP_MODEL(*example_blocks.values())
+    assert model_cache.memory()["sessions"] == 3
+    with model_cache.use_session("s0"):  # the oldest is forgotten
+        assert U.MPP_COA_BEZETTING(2026, "medio").startswith("Nog geen model")
+    with model_cache.use_session("s4"):
+        assert isinstance(U.MPP_COA_BEZETTING(2026, "medio"), float)

@@ -29,6 +29,7 @@ CHILD = textwrap.dedent("""
     from xlwings import server
     import udfs.mpp_udfs as U
     import udfs.server_app as APP
+    from mpp_xl.analysis import model_cache
     from tests.udfs.blocks import blocks_from_csv
 
     out = {"decorated": hasattr(U.MPP_MODEL, "__xlfunc__")}
@@ -39,7 +40,8 @@ CHILD = textwrap.dedent("""
         data = {"func_name": name, "args": args, "caller_address": "[mpp_2024_2.xlsm]Uitkomsten!B3",
                 "formula_name": name, "culture_info_name": "nl-NL", "date_format": "d-M-yyyy",
                 "version": xw.__version__, "runtime": "1.4", "client": "Office.js"}
-        return asyncio.run(server.custom_functions_call(data, U))
+        with model_cache.use_session("werkmap-1"):  # as the app does per request
+            return asyncio.run(server.custom_functions_call(data, U))
 
     # ranges arrive as 2-D lists incl. the header row; numbers as JSON numbers, empty as ""
     blocks = [[["" if v is None else v for v in r] for r in b]
@@ -50,6 +52,19 @@ CHILD = textwrap.dedent("""
                      for k in ("coa_bezetting", "ind_werkvoorraad", "dtv_instroom",
                                "nidos_caseload", "instroom_totaal")}
     out["no_model"] = call("MPP_COA_BEZETTING", [[[2027]], [["Maximum"]]])
+    # a call in no session (the server's default) never uses a current model
+    with model_cache.use_session(None):
+        out["no_session"] = U.MPP_COA_BEZETTING(2027, "max")
+    out["default_session"] = model_cache.session()
+    # pyodide (absent here) recorded as absent: xlwings' per-cell import fails at once
+    import importlib.util
+    out["pyodide"] = [sys.modules.get("pyodide", "?") is None,
+                      importlib.util.find_spec("pyodide") is None]
+    try:
+        from pyodide.ffi import JsNull  # noqa: F401
+        out["pyodide_import"] = "importeerbaar"
+    except ImportError as e:
+        out["pyodide_import"] = type(e).__name__
     out["empty_model"] = call("MPP_COA_BEZETTING", [[[2027]], [["max"]], [[None]]])
     out["tabel"] = call("MPP_TABEL", [[["ind_werkvoorraad"]], handle])
     out["waarde"] = call("MPP_WAARDE", [[["COA_BEZETTING"]], [[2025]], [["min"]]])
@@ -128,6 +143,10 @@ def test_calls_equal_engine(served: dict, engine_forecast: Forecast) -> None:
         assert v == [[engine_forecast.value(k, 2026, "medio")]], k
     assert served["no_model"] == [[engine_forecast.value("coa_bezetting", 2027, "max")]]
     assert served["empty_model"] == served["no_model"]
+    assert served["no_session"].startswith("Geef de modelcel mee")
+    assert served["default_session"] is None
+    assert served["pyodide"] == [True, True]
+    assert served["pyodide_import"] == "ModuleNotFoundError"
     assert served["waarde"] == [[engine_forecast.value("coa_bezetting", 2025, "min")]]
     tabel = served["tabel"]
     assert tabel[0] == ["jaar", "min", "medio", "max"]

@@ -109,9 +109,15 @@ CHILD = textwrap.dedent("""
     app = APP.create_app()
     endpoint = next(r.endpoint for r in app.routes
                     if getattr(r, "path", "") == "/xlwings/custom-scripts-call/{script_name}")
+    body = json.dumps(args["payload"]).encode()
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
     request = Request({"type": "http", "method": "POST", "path": "/", "query_string": b"",
-                       "headers": [(APP.USER_HEADER.lower().encode(), args["user"].encode())]})
-    out = asyncio.run(endpoint("MPP_VERNIEUWEN", request, args["payload"]))
+                       "headers": [(APP.USER_HEADER.lower().encode(), args["user"].encode())]},
+                      receive)
+    out = asyncio.run(endpoint("MPP_VERNIEUWEN", request))
     json.dump(out["actions"], sys.stdout)
 """)
 

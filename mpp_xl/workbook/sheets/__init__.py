@@ -48,10 +48,11 @@ OWNED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
 # --- Bijstelling: the refresh writes its content from this row (column A)
 BIJ_FIRST_ROW = 4
 
-# --- Realisatie: the input table (A-D) and the backtest beside it (from column F)
+# --- Realisatie: the input table (A-E, E the optional month) and the backtest beside it
+# (from column F)
 REAL_HEADER_ROW = 6
 REAL_FIRST_ROW = REAL_HEADER_ROW + 1
-REAL_INPUT_HEADERS = ("reeks", "jaar", "waarde", "bron")
+REAL_INPUT_HEADERS = ("reeks", "jaar", "waarde", "bron", "maand")
 REAL_INPUT_ROWS = 500
 REAL_BT_COL = 6  # F
 REAL_SUMMARY_ROW = 5

@@ -15,8 +15,9 @@ from ..styles import BOX, INPUT_FILL, INPUT_FONT, OUT_HEADER_FILL, UNLOCKED, hea
 
 
 def write(ws: Worksheet, realisaties: pd.DataFrame | None = None) -> None:
-    """The input table (reeks, jaar, waarde, bron; unlocked yellow cells, prefilled
-    with ``realisaties``) and the header of the backtest beside it."""
+    """The input table (reeks, jaar, waarde, bron, maand; unlocked yellow cells,
+    prefilled with ``realisaties``) and the header of the backtest beside it. An
+    empty maand is a year total or a stock per 1 jan; 1–12 a month."""
     write_frame(ws, specs.REALISATIE)
     style_row(ws)
     first, c0 = S.REAL_FIRST_ROW, S.REAL_BT_COL
@@ -28,16 +29,17 @@ def write(ws: Worksheet, realisaties: pd.DataFrame | None = None) -> None:
     n = max(S.REAL_INPUT_ROWS, len(rows) + 100)
     last = first + n - 1
     for r in range(first, last + 1):
-        for j, fmt in enumerate(("@", "0", "#,##0.##", "@"), start=1):
+        for j, fmt in enumerate(("@", "0", "#,##0.##", "@", "0"), start=1):
             c = ws.cell(r, j)
             c.fill, c.font, c.protection, c.border = INPUT_FILL, INPUT_FONT, UNLOCKED, BOX
             c.number_format = fmt
     for r, rec in enumerate(rows, start=first):
         v = float(rec["waarde"])
-        bron = rec.get("bron", "")
+        bron, maand = rec.get("bron", ""), rec.get("maand")
+        maand = None if maand is None or pd.isna(maand) else int(maand)
         for j, val in enumerate((str(rec["reeks"]), int(rec["jaar"]),
                                  int(v) if v.is_integer() and abs(v) < 1e15 else v,
-                                 None if bron in (None, "") else str(bron)), start=1):
+                                 None if bron in (None, "") else str(bron), maand), start=1):
             ws.cell(r, j, val)
     names = ",".join(SERIES)
     checks = [DataValidation(type="whole", operator="between", formula1="1990", formula2="2100",
@@ -52,6 +54,12 @@ def write(ws: Worksheet, realisaties: pd.DataFrame | None = None) -> None:
     for dv, col in zip(checks, "ABC"[3 - len(checks):], strict=True):
         dv.sqref = f"{col}{first}:{col}{last}"  # type: ignore[assignment]
         ws.add_data_validation(dv)
+    month = DataValidation(type="whole", operator="between", formula1="1", formula2="12",
+                           allow_blank=True, showErrorMessage=True, errorTitle="Ongeldige maand",
+                           error="Vul een maand van 1 t/m 12 in, of laat de cel leeg voor "
+                                 "een jaartotaal of een voorraad per 1 januari.")
+    month.sqref = f"E{first}:E{last}"  # type: ignore[assignment]
+    ws.add_data_validation(month)
     ws.row_dimensions[S.REAL_HEADER_ROW].height = 30
     # on paper: the realisations, then the backtest on its own page strip
     print_columns(ws, [list(range(1, c0)), list(range(c0, c0 + len(S.REAL_BT_HEADERS)))])
