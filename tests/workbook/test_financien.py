@@ -75,12 +75,18 @@ def test_budget_chart_on_the_sheet(refreshed_master: Path) -> None:
     assert "Financiën" in mine[0] and "noodopvang" in mine[0]  # refers to the block
 
 
-def test_without_prices_the_master_works_as_before(
-        tmp_path: Path, example: Assumptions, refreshed_master: Path) -> None:
+@pytest.fixture(scope="module")
+def bare_master(tmp_path_factory: pytest.TempPathFactory, example: Assumptions) -> Path:
+    """The example without any cost parameter, built and refreshed."""
     bare = example.with_rows(r for r in example.rows if r.parameter not in COST_KEYS)
-    p = build(bare, tmp_path / "zonder.xlsm")
-    res = refresh_workbook(p)
-    assert res.n_errors == 0
+    p = build(bare, tmp_path_factory.mktemp("zonder") / "zonder.xlsm")
+    assert refresh_workbook(p).n_errors == 0
+    return p
+
+
+def test_without_prices_the_master_works_as_before(
+        bare_master: Path, refreshed_master: Path) -> None:
+    p = bare_master
     block, status = _block(p)
     assert status.startswith(NO_PRICES)
     for vals in block.values():
@@ -126,3 +132,20 @@ def test_a_master_from_before_the_costs_reads_but_asks_for_a_rebuild(
     new = tmp_path / "nieuw.xlsm"
     assert main(["bouw", str(old), "-o", str(new)]) == 0
     assert FINANCIEN in openpyxl.load_workbook(new, read_only=True).sheetnames
+
+
+@pytest.mark.parametrize(("which", "partner"), [("bare", "COA"), ("bare", FINANCIEN),
+                                                  ("priced", "COA"), ("priced", FINANCIEN)])
+def test_partner_files_judge_all_or_none_on_their_own_sheet(
+        tmp_path: Path, bare_master: Path, refreshed_master: Path, which: str, partner: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """COA's file without capacity, FIN's without prices, and both with: no error
+    about the other sheet's cost parameters (they are not in the file)."""
+    from mpp_xl.cli import main
+
+    src = bare_master if which == "bare" else refreshed_master
+    out = tmp_path / f"{partner}.xlsx"
+    assert main(["exporteer-partner", str(src), "--partner", partner, "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["valideer", str(out)]) == 0
+    assert "0 fout(en)" in capsys.readouterr().out
