@@ -149,3 +149,18 @@ def test_partner_files_judge_all_or_none_on_their_own_sheet(
     capsys.readouterr()
     assert main(["valideer", str(out)]) == 0
     assert "0 fout(en)" in capsys.readouterr().out
+
+
+def test_price_messages_name_the_sheet_and_cell(master: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from mpp_xl.cli import main
+    from tests.workbook.helpers import cell_of, edit_cells
+
+    neg = cell_of(master, FINANCIEN, "prijs_dtv", col="G")  # 2025
+    low = cell_of(master, FINANCIEN, "prijs_coa_noodopvang", col="H")  # 2026
+    edit_cells(master, FINANCIEN, {neg: (-5, None), low: (1000, None)})
+    assert main(["valideer", str(master)]) == 2
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert f"{FINANCIEN}!{neg}" in text and "buiten_grenzen" in text
+    assert f"{FINANCIEN}!{low}" in text and "noodopvang_onder_regulier" in text
