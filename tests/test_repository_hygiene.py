@@ -29,9 +29,6 @@ FORBIDDEN: dict[str, re.Pattern[str]] = {
 }
 #: (path, kind) pairs that may match, with the reason. Keep it short.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("mpp_xl/workbook/templates/xlwings_standalone.xlsm", "Windows user folder"):
-        "xlwings' own template as published (the absPath of its author's copy); a built "
-        "workbook does not carry it (the shipped workbook is checked here too)",
 }
 ZIPPED = (".xlsx", ".xlsm")
 

@@ -31,7 +31,7 @@ from ..core.series import SERIES  # noqa: E402
 from ..io.output import atomic_write  # noqa: E402
 from .compare import Comparison, compare, parameter_label  # noqa: E402
 from .forecast import Forecast, run  # noqa: E402
-from .uncertainty import Bands, simulate  # noqa: E402
+from .uncertainty import Bands, method_text, simulate  # noqa: E402
 
 # Colours (Rijkshuisstijl-like): dark blue, violet, orange, green, light blue, grey.
 BLUE, VIOLET, ORANGE, GREEN = "#01689B", "#42145F", "#E17000", "#39870C"
@@ -325,9 +325,8 @@ def fan_chart(fc: Forecast, bands: Bands, reeks: str, year_after_end: bool = Fal
     s = SERIES[reeks]
     unit = "per 1 januari" if s.is_stock else "per jaar"
     fig, ax = _new_fig(f"{s.label}: onzekerheidsband",
-
-                       f"{unit}; Monte Carlo met {nl_number(bands.draws)} trekkingen van de "
-                       "eerste asielinstroom, overige aannames medio", bottom=0.2)
+                       f"{unit}; Monte Carlo, methode {bands.methode}, "
+                       f"{nl_number(bands.draws)} trekkingen", bottom=0.2)
     n = n_shown(bands.years(reeks), reeks, year_after_end)
     years = bands.years(reeks)[:n]
     x = np.arange(len(years))
@@ -366,7 +365,8 @@ def fan_chart(fc: Forecast, bands: Bands, reeks: str, year_after_end: bool = Fal
     ax.set_ylim(0, top * 1.1 if top > 0 else 1)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False, fontsize=9,
               ncol=4)
-    _footer(fig, f"Banden: percentielen over de trekkingen (startgetal {bands.seed}, "
+    _footer(fig, f"Monte Carlo, {method_text(bands.methode)}.\n"
+                 f"Banden: percentielen over de trekkingen (startgetal {bands.seed}, "
                  f"correlatie tussen jaren {str(bands.rho).replace('.', ',')}). "
                  "Oranje: de scenario's (instroom: min P12,5, medio P67, max P87,5).")
     return fig
@@ -519,7 +519,7 @@ def title_page(fc: Forecast, fingerprint: str, charts: Sequence[str],
     ]
     if bands is not None:
         lines.append(f"Onzekerheidsbanden: {nl_number(bands.draws)} trekkingen, startgetal "
-                     f"{bands.seed}")
+                     f"{bands.seed}, {method_text(bands.methode)}")
     if vorige:
         lines.append(f"Vergeleken met de vorige MPP: {Path(vorige).name}")
     lines += ["", f"Inhoud ({len(charts)} grafieken, één per pagina):",

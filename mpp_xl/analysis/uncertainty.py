@@ -59,6 +59,17 @@ CHUNK = 2000
 DRAWN_PARAMETER = "eerste_aanvragen"
 #: Monte Carlo methods (values of the Kader setting ``mc_methode``), default first.
 METHODS: tuple[str, ...] = ("alle_aannames", "alleen_instroom")
+#: What each method draws, in a sentence fragment (report, summaries).
+METHOD_TEXT: dict[str, str] = {
+    "alle_aannames": "elke aanname die per scenario verschilt, op één scenarioscore per jaar",
+    "alleen_instroom": "alleen de eerste asielinstroom, overige aannames medio",
+}
+
+
+def method_text(methode: str) -> str:
+    """'methode alle_aannames (elke aanname ...)': the method by name and what it draws."""
+    m = check_method(methode)
+    return f"methode {m} ({METHOD_TEXT[m]})"
 
 ProgressFn = Callable[[int], None]
 
@@ -319,31 +330,28 @@ def _check_percentiles(percentiles: Sequence[float]) -> tuple[float, ...]:
 
 
 def _split_numbers(text: str) -> list[str]:
-    """Split a Dutch or English list of numbers: on ';' or whitespace when
-    present, else on ','. '2,5;97,5' -> ['2,5', '97,5'], '2.5,97.5' -> ['2.5',
-    '97.5'], '12,5 50 87,5' -> ['12,5', '50', '87,5']."""
-    t = text.strip()
-    if not t:
-        return []
-    if ";" in t or any(ch.isspace() for ch in t):
-        parts = re.split(r"[;\s]+", t)
-    else:
-        parts = t.split(",")
-    return [p for p in (p.strip() for p in parts) if p]
+    """Split a list of percentiles on ';' and whitespace. A comma is always a
+    decimal comma (as in every number on the command line), so it never
+    separates: '2,5;97,5' -> ['2,5', '97,5'], '12,5 50 87,5' -> ['12,5', '50',
+    '87,5'], '5,5' -> ['5,5']."""
+    return [p for p in re.split(r"[;\s]+", text.strip()) if p]
 
 
-def parse_percentiles(text: str) -> tuple[float, ...]:
+def parse_percentiles(text: str | Sequence[str]) -> tuple[float, ...]:
     """Extra percentiles (strictly between 0 and 100) plus the defaults.
 
-    '5,95' or '2.5,97.5' (comma-separated), '2,5;97,5' or '12,5 50 87,5'
-    (separated by ';' or spaces, with a Dutch decimal comma)."""
+    ``text`` is one list or several (the option repeated): items separated by
+    ';' or spaces, each read as a Dutch number ('2,5;97,5', '5 95', ['5', '95']).
+    A comma is a decimal comma: '5,5' is 5.5, '5,95' is 5.95."""
+    texts = [text] if isinstance(text, str) else list(text)
     vals: list[float] = []
-    for t in _split_numbers(text):
+    for t in (item for chunk in texts for item in _split_numbers(chunk)):
         try:
             v = parse_nl_number(t)  # one reading of a number everywhere (docs/cli.md)
         except ValueError as e:
-            raise MppError(f"Percentiel '{t}' is geen getal: {e} Een lijst schrijft u als "
-                           "5,95 of 2,5;97,5 of '12,5 50 87,5'.") from None
+            raise MppError(f"Percentiel '{t}' is geen getal: {e} Scheid percentielen met een "
+                           "puntkomma of herhaal de optie: --percentielen '2,5;97,5' of "
+                           "--percentielen 5 --percentielen 95.") from None
         if not (0.0 < v < 100.0) or not np.isfinite(v):
             raise MppError(f"Percentiel {t} moet tussen 0 en 100 liggen (0 en 100 zelf niet).")
         vals.append(v)

@@ -71,13 +71,14 @@ class MppFormatter(argparse.HelpFormatter):
 
 
 class MppParser(argparse.ArgumentParser):
-    """An ArgumentParser with Dutch help (``-h/--hulp``, ``--help`` hidden)."""
+    """An ArgumentParser with Dutch help (``--hulp/-h``, ``--help`` hidden). The
+    long Dutch form comes first, so usage lines show ``[--hulp]``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", MppFormatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
-        option(self, "-h", "--hulp", oud="--help", action="help", default=argparse.SUPPRESS,
+        option(self, "--hulp", "-h", oud="--help", action="help", default=argparse.SUPPRESS,
                help="toon deze hulp en stop")
 
 
@@ -110,7 +111,7 @@ def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str
 HELP_ORDER: tuple[str, ...] = (
     "bouw", "valideer", "ververs", "reken", "vaststellen", "status", "exporteer-partner",
     "importeer-partner", "waardenkopie", "nieuwe-ronde", "vergelijk", "terugtoets",
-    "onzekerheid", "rapport", "doelzoeken", "reeksen", "parameters", "regels")
+    "onzekerheid", "rapport", "doelzoeken", "reeksen", "parameters", "regels", "excel-test")
 
 
 def order_help(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

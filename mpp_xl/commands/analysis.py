@@ -24,9 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
            help="aantal trekkingen, 100 t/m 1.000.000 (standaard: mc_trekkingen)")
     option(u, "--zaad", oud="--seed", type=int_arg(),
            help="startgetal van de toevalsgenerator (standaard: mc_zaad)")
-    option(u, "--percentielen", oud="--percentiles", default="",
-           help="extra percentielen, bijv. 5,95 of '2,5;97,5' of '2,5 97,5' "
-                "(12,5 50 67 87,5 zitten er altijd in)")
+    option(u, "--percentielen", oud="--percentiles", action="append",
+           metavar="LIJST",
+           help="extra percentielen, gescheiden door puntkomma of spatie, of de optie "
+                "herhaald: '5;95', '2,5;97,5' of --percentielen 5 --percentielen 95; "
+                "een komma is een decimaalkomma (5,5 is 5,5) (12,5 50 67 87,5 zitten "
+                "er altijd in)")
     option(u, "--csv", help="schrijf reeks,jaar,percentiel,waarde naar dit CSV-bestand")
     option(u, "--methode", choices=("alle_aannames", "alleen_instroom"),
            help="alle_aannames: elke aanname die per scenario verschilt op één "
@@ -113,7 +116,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     from ..analysis.uncertainty import check_draws, kader_value, parse_percentiles, simulate
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
-    pcts = parse_percentiles(args.percentielen or "")
+    pcts = parse_percentiles(args.percentielen or [])
     if args.trekkingen is not None:
         check_draws(args.trekkingen)
     a = read_assumptions(args.input)

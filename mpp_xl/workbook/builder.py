@@ -9,10 +9,11 @@ here), shared pieces come from :mod:`~mpp_xl.workbook.frames`,
 Built with openpyxl. For an ``.xlsm`` target the bundled xlwings standalone
 template (``templates/xlwings_standalone.xlsm``, made by ``xlwings quickstart
 NAME --standalone``) is the starting point, loaded with ``keep_vba=True`` so
-its VBA project (xlwings.bas and the ``SampleCall`` macro) is kept
-byte-identical. Its two sheets are reused (codeNames ``Sheet1``/``Sheet2``
-stay attached to the VBA document modules): Sheet1 becomes Toelichting and
-``_xlwings.conf`` becomes the active ``xlwings.conf`` sheet.
+its VBA project (xlwings.bas and the button's macro ``MPP_Vernieuwen``,
+see ``scripts/make_vba_template.py``) is kept byte-identical. Its two sheets
+are reused (codeNames ``Sheet1``/``Sheet2`` stay attached to the VBA document
+modules): Sheet1 becomes Toelichting and ``_xlwings.conf`` becomes the active
+``xlwings.conf`` sheet.
 """
 
 from __future__ import annotations

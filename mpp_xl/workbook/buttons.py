@@ -2,11 +2,13 @@
 workbook's XML (openpyxl cannot write shapes; it drops them).
 
 Each sheet in :data:`BUTTON_SHEETS` gets a DrawingML shape
-(``<xdr:sp macro="[0]!SampleCall">``, the form Excel itself writes for a
+(``<xdr:sp macro="[0]!MPP_Vernieuwen">``, the form Excel itself writes for a
 shape assigned to a macro of the same workbook) labelled "Vernieuwen". The
-macro is the ``SampleCall`` macro of the xlwings standalone VBA in the
-workbook (:data:`MACRO`): it runs ``import mpp_2024_2; mpp_2024_2.main()``.
-VBA cannot be written here, so every text names this one macro.
+macro (:data:`MACRO`) is the project's own, in ``Module1`` of the template's
+VBA project (made by ``scripts/make_vba_template.py``): it runs
+``RunPython "import mpp_xl.workbook.excel_book as mpp_knop;
+mpp_knop.refresh_caller()"``, the installed package, so the button works
+under any file name.
 
 Shapes are not printed (``fPrintsWithSheet="0"``). A click on a shape with a
 macro works on a protected sheet. The headless refresh edits only cell XML,
@@ -24,8 +26,8 @@ from xml.sax.saxutils import escape
 from ..core.registry import PARTNERS
 from . import sheets as S
 
-#: The VBA macro behind every refresh button (from the xlwings standalone template).
-MACRO = "SampleCall"
+#: The VBA macro behind every refresh button (Module1 of the template's VBA project).
+MACRO = "MPP_Vernieuwen"
 #: How Excel stores a macro of the same workbook on a shape.
 MACRO_REF = f"[0]!{MACRO}"
 #: The button's caption, as every text names it.
@@ -186,16 +188,10 @@ def add_buttons(data: bytes, sheets: tuple[str, ...] = BUTTON_SHEETS) -> bytes:
             continue
         pos = POSITION.get(sheet, DEFAULT_POSITION)
         xml = parts[part]
-        m = re.search(rb'<drawing\b[^>]*\br:id="([^"]+)"', xml)
-        if m is not None:
-            rels = parts.get(rels_path(part), b"").decode()
-            t = re.search(rf'<Relationship\b[^>]*\bId="{m.group(1).decode()}"[^>]*>', rels)
-            tgt = re.search(r'\bTarget="([^"]+)"', t.group(0)) if t else None
-            if tgt is None:
+        if re.search(rb'<drawing\b', xml):
+            dpath = _drawing_of(parts, part)
+            if dpath is None or dpath not in parts:
                 continue
-            target = tgt.group(1)
-            dpath = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(posixpath.dirname(part), target))
             dxml = parts[dpath].decode()
             close = "</xdr:wsDr>"
             if close not in dxml:  # openpyxl's chart drawing: the default namespace
@@ -212,3 +208,46 @@ def add_buttons(data: bytes, sheets: tuple[str, ...] = BUTTON_SHEETS) -> bytes:
         rid = _add_relationship(parts, part, REL_DRAWING, dpath)
         parts[part] = _insert_drawing_element(xml, rid)
     return write_parts(parts)
+
+
+def _drawing_of(parts: dict[str, bytes], part: str) -> str | None:
+    """The drawing part of sheet ``part`` (None when it has none)."""
+    m = re.search(rb'<drawing\b[^>]*\br:id="([^"]+)"', parts[part])
+    if m is None:
+        return None
+    rels = parts.get(rels_path(part), b"").decode()
+    t = re.search(rf'<Relationship\b[^>]*\bId="{m.group(1).decode()}"[^>]*>', rels)
+    tgt = re.search(r'\bTarget="([^"]+)"', t.group(0)) if t else None
+    if tgt is None:
+        return None
+    target = tgt.group(1)
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join(posixpath.dirname(part), target))
+
+
+def sheets_missing_buttons(data: bytes, sheets: tuple[str, ...] = BUTTON_SHEETS) -> list[str]:
+    """The sheets of ``sheets`` (that exist) without a shape running a macro,
+    in a package with a VBA project; [] for a package without macros (.xlsx)."""
+    parts = read_parts(data)
+    if "xl/vbaProject.bin" not in parts:
+        return []
+    paths = sheet_parts(parts)
+    missing = []
+    for sheet in sheets:
+        part = paths.get(sheet)
+        if part is None or part not in parts:
+            continue
+        dpath = _drawing_of(parts, part)
+        drawing = parts.get(dpath, b"") if dpath else b""
+        if not re.search(rb'<xdr:sp\b[^>]*\bmacro="[^"]+"', drawing):
+            missing.append(sheet)
+    return missing
+
+
+def restore_buttons(data: bytes) -> tuple[bytes, list[str]]:
+    """``data`` with the refresh button put back on every sheet that lost it
+    (editing with openpyxl drops shapes), and the names of those sheets."""
+    missing = sheets_missing_buttons(data)
+    if not missing:
+        return data, []
+    return add_buttons(data, tuple(missing)), missing

@@ -1,10 +1,11 @@
 """The refresh button of the workbook in Windows Excel (classic xlwings).
 
 The button "Vernieuwen" (on Uitkomsten and every partner sheet) runs the
-workbook's VBA macro ``SampleCall``: ``RunPython "import mpp_2024_2;
-mpp_2024_2.main()"``; the companion module's ``main()`` calls
-:func:`refresh_caller`. The logic itself talks to a small :class:`Book`
-interface, so it is tested on Linux with :class:`FakeBook`:
+workbook's own VBA macro ``MPP_Vernieuwen``: ``RunPython "import
+mpp_xl.workbook.excel_book as mpp_knop; mpp_knop.refresh_caller()"`` (the
+installed package, so any file name works; see
+``scripts/make_vba_template.py``), i.e. :func:`refresh_caller`. The logic
+itself talks to a small :class:`Book` interface, so it is tested on Linux with :class:`FakeBook`:
 
 The refresh itself is the one of every path,
 :func:`mpp_xl.workbook.refresh.refresh` (``mpp ververs`` runs it over
@@ -300,5 +301,6 @@ def _runs(cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     return out
 
 
-#: Entry point for the workbook's companion module: ``main = refresh_caller``.
+#: Former entry point (the companion module of xlwings' ``SampleCall``), kept for
+#: masters built before the button had its own macro.
 main = refresh_caller

@@ -5,7 +5,7 @@ Algorithm (see docs/workbook.md):
 1. refuse when Excel's lock file ``~$NAME`` exists; take an exclusive lock on
    the sidecar ``.NAME.lock`` (``fcntl.flock``; ``msvcrt.locking`` on Windows,
    where this module is also imported by the refresh button) so two refreshes
-   never interleave;
+   never interleave; the sidecar is removed when the update ends;
 2. read the file once into memory and run the one refresh,
    :func:`mpp_xl.workbook.refresh.refresh`, over a
    :class:`~mpp_xl.workbook.package_book.PackageBook` (the Excel button and
@@ -34,6 +34,7 @@ from typing import Any
 from ..core.problems import MppError
 from ..io.output import atomic_write
 from . import sheets as S
+from .buttons import restore_buttons
 from .package_book import CALC_ID, PackageBook, no_full_calc_on_load
 from .refresh import (
     ACTION_REFRESH,
@@ -98,18 +99,48 @@ def _lock_nb(fd: int) -> None:
 
 @contextlib.contextmanager
 def exclusive(path: Path) -> Iterator[None]:
-    """An exclusive lock on the sidecar ``.NAME.lock`` for the whole update."""
+    """An exclusive lock on the sidecar ``.NAME.lock`` for the whole update;
+    the sidecar is removed when the update ends, so none stays beside the
+    workbook. The lock itself is the operating system's (``flock``/
+    ``msvcrt.locking``) and dies with its process: a sidecar left by a killed
+    run is simply locked again, never obeyed. A lock taken on a sidecar that
+    another process has just removed is retried on the new one."""
     lock = path.with_name(f".{path.name}.lock")
-    fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
-    try:
+    for _ in range(20):
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
         try:
             _lock_nb(fd)
         except BlockingIOError:
+            os.close(fd)
             raise MppError(f"{path.name} wordt op dit moment al bijgewerkt door een ander "
                            "proces; probeer het zo opnieuw.") from None
+        if _same_file(fd, lock):
+            break
+        os.close(fd)  # locked a sidecar that its holder removed meanwhile: again
+    else:
+        raise MppError(f"{path.name}: de vergrendeling {lock.name} lukt niet; probeer het zo "
+                       "opnieuw.")
+    try:
         yield
     finally:
-        os.close(fd)
+        if os.name == "nt":  # Windows cannot remove an open file
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                lock.unlink()
+        else:  # remove while still holding it, so no one locks a removed sidecar unseen
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 STALE_TEMP_S = 3600  # a temporary file this old was left by a killed writer
@@ -205,7 +236,11 @@ def refresh_bytes(data: bytes, name: str = "werkmap", *, now: dt.datetime | None
     result = refresh(book, now=now, user=user, signoffs=signoffs, action=action, note=note,
                      refuse_errors=True, source=name)
     t_calc = time.perf_counter()
-    out = book.to_bytes()
+    out, restored = restore_buttons(book.to_bytes())
+    if restored:
+        result.meldingen.append(
+            f"knop Vernieuwen ontbrak en is teruggezet op {', '.join(restored)} "
+            "(bewerken met bijvoorbeeld openpyxl laat de knoppen weg).")
     stats = dict(book.stats)
     stats["lezen_s"] = max(0.0, t_calc - t0 - stats.get("voorbereiden_s", 0.0)
                            - stats.get("rekenen_s", 0.0))

@@ -441,8 +441,8 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "Eigen formules mogen (bijvoorbeeld =F7*1,05); de uitkomst telt."),
     ("h", "Verversen"),
     ("", "In Excel (Windows, met xlwings): de MPP-functies rekenen vanzelf; de knop "
-         "Vernieuwen (op Uitkomsten en op elk partnerblad; macro SampleCall) ververst de "
-         "controles, de vaststelling en het logboek."),
+         "Vernieuwen (op Uitkomsten en op elk partnerblad; macro MPP_Vernieuwen) ververst de "
+         "controles, de vaststelling en het logboek, onder elke bestandsnaam."),
     ("", "Zonder Excel: mpp ververs WERKMAP. Bij fouten verandert er niets en krijgt u de "
          "lijst met fouten; de vorige versie blijft bewaard in de map .backup."),
     ("h", "Vaststellen"),
@@ -486,6 +486,7 @@ CONF_NOTES: tuple[str, ...] = (
     "Interpreter_Win: het volledige pad van python.exe waarin mpp-xl is geïnstalleerd "
     "(mpp bouw --interpreter PAD); 'python' betekent: de python.exe die Windows op het "
     "PATH vindt.",
-    "De knop Vernieuwen (Uitkomsten en elk partnerblad) voert de macro SampleCall uit: "
-    "import mpp_2024_2; mpp_2024_2.main(). Het bestand mpp_2024_2.py staat naast de werkmap.",
+    "De knop Vernieuwen (Uitkomsten en elk partnerblad) voert de macro MPP_Vernieuwen uit: "
+    "RunPython \"import mpp_xl.workbook.excel_book as mpp_knop; mpp_knop.refresh_caller()\" "
+    "(het geïnstalleerde pakket; de bestandsnaam van de werkmap doet er niet toe).",
 )

@@ -3,9 +3,10 @@
 For readers without Python and xlwings (management, a partner, a mail
 attachment): every formula is replaced by the value the last refresh stored,
 so no cell can turn into ``#NAME?`` when Excel or LibreOffice recalculates.
-The copy is an .xlsx without VBA and without the refresh buttons; charts keep
-their data (the cached values are written into each chart, also when the
-master's charts had none). Styles, sheets, protection, print settings and
+The copy is an .xlsx without VBA, without the refresh buttons and without
+the xlwings.conf sheet (its readers have no Python); charts keep their data
+(the cached values are written into each chart, also when the master's
+charts had none). Styles, sheets, protection, print settings and
 everything else stay as in the master.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..core.problems import MppError
 from ..io.output import atomic_write
@@ -42,6 +44,62 @@ def _drop_relationships(rels: bytes, targets: tuple[str, ...]) -> bytes:
         return b"" if name in targets else m.group(0)
 
     return re.sub(rb"<Relationship\b[^>]*/>", keep, rels)
+
+
+def _attr(tag: bytes, name: bytes) -> bytes | None:
+    m = re.search(rb"\s" + name + rb'="([^"]*)"', tag)
+    return m.group(1) if m else None
+
+
+def _drop_sheet(parts: dict[str, bytes], sheet: str) -> None:
+    """Remove ``sheet`` from the package: its ``<sheet>`` entry, relationship,
+    part (with its relationships) and content type; the defined names local to
+    it or referring to it; later sheets' ``localSheetId`` and the active tab
+    shift down by one."""
+    wb = parts["xl/workbook.xml"]
+    tags = re.findall(rb"<sheet\b[^>]*/>", wb)
+    names = [_attr(t, b"name") for t in tags]
+    want = escape(sheet, {'"': "&quot;"}).encode()
+    if want not in names:
+        return
+    index = names.index(want)
+    rid = _attr(tags[index], b"r:id") or b""
+    wb = wb.replace(tags[index], b"", 1)
+
+    def local(m: re.Match[bytes]) -> bytes:
+        tag, text = m.group(1), m.group(2)
+        lid = _attr(tag, b"localSheetId")
+        quoted = b"'" + want.replace(b"'", b"''") + b"'!"
+        if (lid is not None and int(lid) == index) or quoted in text or text.startswith(
+                want + b"!"):
+            return b""
+        if lid is not None and int(lid) > index:
+            tag = tag.replace(b'localSheetId="' + lid + b'"',
+                              b'localSheetId="' + str(int(lid) - 1).encode() + b'"')
+        return tag + text + b"</definedName>"
+
+    wb = re.sub(rb"(<definedName\b[^>]*>)(.*?)</definedName>", local, wb, flags=re.S)
+    wb = re.sub(rb"<definedNames>\s*</definedNames>", b"", wb)
+    for attr in (b"activeTab", b"firstSheet"):
+        def shift(m: re.Match[bytes], attr: bytes = attr) -> bytes:
+            n = int(m.group(1))
+            new = n - 1 if n > index else (0 if n == index else n)
+            return attr + b'="' + str(new).encode() + b'"'
+        wb = re.sub(attr + rb'="(\d+)"', shift, wb)
+    parts["xl/workbook.xml"] = wb
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    rel = re.search(rb'<Relationship\b[^>]*\bId="' + re.escape(rid) + rb'"[^>]*/>', rels)
+    if rel is None:
+        return
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(rel.group(0), b"", 1)
+    target = (_attr(rel.group(0), b"Target") or b"").decode()
+    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    parts.pop(part, None)
+    d, f = part.rsplit("/", 1)
+    parts.pop(f"{d}/_rels/{f}.rels", None)
+    parts["[Content_Types].xml"] = re.sub(
+        rb'<Override\b[^>]*PartName="/' + re.escape(part.encode()) + rb'"[^>]*/>', b"",
+        parts["[Content_Types].xml"])
 
 
 def values_copy_bytes(data: bytes, name: str = "werkmap") -> bytes:
@@ -76,6 +134,7 @@ def values_copy_bytes(data: bytes, name: str = "werkmap") -> bytes:
     ct = parts["[Content_Types].xml"].replace(CT_MACRO_MAIN, CT_MAIN)
     ct = re.sub(rb'<(Override|Default)\b[^>]*(vbaProject|calcChain)[^>]*/>', b"", ct)
     parts["[Content_Types].xml"] = ct
+    _drop_sheet(parts, S.CONF)  # xlwings' settings: nothing for a reader without Python
     wb = parts["xl/workbook.xml"]
     wb = re.sub(rb'\s+fullCalcOnLoad="[^"]*"', b"", wb)
     wb = re.sub(rb'\s+codeName="[^"]*"', b"", wb)

@@ -184,3 +184,26 @@ def test_fan_chart_draws_and_labels_medio_as_p67(figures_both_ways) -> None:
         assert not any(tx.get_text().startswith("P50") for tx in ax.texts)
         legend = [tx.get_text() for tx in ax.get_legend().get_texts()]
         assert "medio (P67)" in legend
+
+
+@pytest.mark.parametrize("methode", ["alle_aannames", "alleen_instroom"])
+def test_fan_charts_and_title_page_name_the_method_and_draws(methode: str) -> None:
+    """The report says which Monte Carlo method made the bands and with how
+    many draws (formerly it always said 'trekkingen van de eerste asielinstroom')."""
+    from mpp_xl.analysis.report import title_page
+    from mpp_xl.core.numbers import nl_number
+
+    a = example()
+    fc = run(a)
+    bands = simulate(a.resolve(), draws=150, seed=3, percentiles=(12.5, 50, 67, 87.5),
+                     methode=methode)
+    other = {"alle_aannames": "alleen_instroom", "alleen_instroom": "alle_aannames"}[methode]
+    figs = dict(build_figures(fc, bands))
+    for reeks in FAN_SERIES:
+        text = " ".join(t.get_text() for t in figs[f"waaier_{reeks}"].texts)
+        assert f"methode {methode}" in text and other not in text
+        assert f"{nl_number(150)} trekkingen" in text
+        assert ("overige aannames medio" in text) == (methode == "alleen_instroom")
+    title = title_page(fc, fc.fingerprint, ["x"], bands, None)
+    text = " ".join(t.get_text() for t in title.texts)
+    assert f"methode {methode}" in text and "150 trekkingen" in text

@@ -345,7 +345,7 @@ def test_different_seed_differs_but_is_consistent(tmp_path: Path) -> None:
 
 
 def test_extra_percentiles_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    df = pd.read_csv(_cli_csv(tmp_path, "p.csv", "--percentielen", "5,95"))
+    df = pd.read_csv(_cli_csv(tmp_path, "p.csv", "--percentielen", "5;95"))
     assert sorted(set(df["percentiel"])) == [5, 12.5, 50, 67, 87.5, 95]
     assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "300"]) == 0
     out = capsys.readouterr().out

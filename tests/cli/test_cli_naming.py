@@ -16,7 +16,7 @@ from mpp_xl.commands import COMMAND_ALIASES, hidden_strings, visible_strings
 COMMANDS = {"reken", "valideer", "bouw", "ververs", "vaststellen", "status",
             "exporteer-partner", "importeer-partner", "doelzoeken", "onzekerheid",
             "vergelijk", "terugtoets", "rapport", "reeksen", "parameters", "regels", "waardenkopie",
-            "nieuwe-ronde"}
+            "nieuwe-ronde", "excel-test"}
 #: The former English command names, which must keep working.
 OLD_COMMANDS = {"run": "reken", "validate": "valideer", "build": "bouw", "refresh": "ververs",
                 "sign-off": "vaststellen", "export-partner": "exporteer-partner",
@@ -29,7 +29,7 @@ OPTIONS = {"-h", "--hulp", "-o", "--uitvoer", "--csv", "--overschrijf", "--force
            "--partner", "--json", "--png-map", "--vorige", "--aannames-csv", "--top",
            "--parameter", "--jaar", "--scenario", "--reeks", "--doeljaar", "--doel",
            "--schrijf", "--realisaties", "--interpreter", "--methode", "--debug", "--versie",
-           "--peildatum", "--startjaar", "--eindjaar", "--rondes"}
+           "--peildatum", "--startjaar", "--eindjaar", "--rondes", "--rapport"}
 #: English words that must never be a documented option.
 ENGLISH = {"--output", "--draws", "--seed", "--percentiles", "--name", "--date", "--replace",
            "--force", "--overwrite", "--png-dir", "--previous", "--year", "--series",

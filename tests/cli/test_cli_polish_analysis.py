@@ -30,11 +30,13 @@ from tests.conftest import EXAMPLE_CSV
 # --- 6. --percentielen and --trekkingen -------------------------------------------------------
 @pytest.mark.parametrize("text, extra", [
     ("2,5;97,5", {2.5, 97.5}),
-    ("2.5,97.5", {2.5, 97.5}),
+    ("2.5;97.5", {2.5, 97.5}),
     ("12,5 50 87,5", set()),
     ("5 ; 95", {5.0, 95.0}),
-    ("5,95", {5.0, 95.0}),
-    ("33,3;50", {33.3}),  # a lone "33,3" is two values (33 and 3) by the rule
+    ("5;95", {5.0, 95.0}),
+    ("5,5", {5.5}),       # a comma is always a decimal comma, never a separator
+    ("5,95", {5.95}),
+    ("33,3", {33.3}),
 ])
 def test_percentiles_accept_dutch_decimal_commas(text: str, extra: set[float]) -> None:
     got = parse_percentiles(text)
@@ -42,7 +44,8 @@ def test_percentiles_accept_dutch_decimal_commas(text: str, extra: set[float]) -
     assert list(got) == sorted(got)
 
 
-@pytest.mark.parametrize("text", ["0", "100", "2,5;100", "-5", "150", "2,5;abc"])
+@pytest.mark.parametrize("text", ["0", "100", "2,5;100", "-5", "150", "2,5;abc",
+                                  "2.5,97.5"])
 def test_percentiles_outside_0_100_or_not_numbers_are_refused(text: str) -> None:
     with pytest.raises(MppError, match="Percentiel"):
         parse_percentiles(text)
@@ -66,6 +69,30 @@ def test_percentiles_refuse_what_the_cli_refuses(text: str, says: str) -> None:
     with pytest.raises(MppError, match="Percentiel") as e:
         parse_percentiles(text)
     assert says in str(e.value)
+
+
+def test_percentiles_from_a_repeated_option() -> None:
+    """The option repeated gives a list of lists (argparse's append)."""
+    got = parse_percentiles(["5", "95", "2,5;97,5"])
+    assert set(got) == {12.5, 50.0, 67.0, 87.5, 5.0, 95.0, 2.5, 97.5}
+    assert parse_percentiles([]) == parse_percentiles("")
+
+
+def test_cli_repeated_percentiles_and_decimal_comma(tmp_path: Path) -> None:
+    out = tmp_path / "b.csv"
+    assert main(["onzekerheid", str(EXAMPLE_CSV), "--trekkingen", "200", "--percentielen",
+                 "5,5", "--percentielen", "95", "--csv", str(out)]) == 0
+    got = set(pd.read_csv(out)["percentiel"])
+    assert got == {5.5, 12.5, 50, 67, 87.5, 95}
+
+
+def test_usage_lines_show_hulp(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--hulp"], ["onzekerheid", "--hulp"], ["bouw", "--hulp"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        usage = capsys.readouterr().out.split("\n\n")[0]
+        assert usage.startswith("gebruik: mpp")
+        assert "[--hulp]" in usage and "[-h]" not in usage
 
 
 def test_cli_percentiles_with_decimal_commas(tmp_path: Path) -> None:

@@ -109,44 +109,66 @@ def test_lock_of_a_killed_process_is_released(workbook: Path) -> None:
         pass
     os.kill(p.pid, signal.SIGKILL)
     p.join()
-    with exclusive(workbook):  # no stale lock
+    lock = workbook.with_name(f".{workbook.name}.lock")
+    assert lock.exists()  # the killed holder could not remove its sidecar
+    with exclusive(workbook):  # ... but its lock is not obeyed
         pass
+    assert not lock.exists()  # and the next update removes it
+    assert main(["ververs", str(workbook)]) == 0
+    assert not lock.exists()
 
 
-def test_second_refresh_while_one_runs_refuses_and_changes_nothing(workbook: Path) -> None:
-    before = workbook.read_bytes()
-    err = io.StringIO()
-    with exclusive(workbook), contextlib.redirect_stderr(err):  # "the other refresh"
-        code = main(["ververs", str(workbook)])
-    assert code == 2
-    assert "wordt op dit moment al bijgewerkt" in err.getvalue()
-    assert workbook.read_bytes() == before
+def _sidecars(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".lock"))
 
 
-def _cli_child(path: str, start: float, q: mp.Queue) -> None:  # type: ignore[type-arg]
-    while time.time() < start:
-        time.sleep(0.001)
-    with contextlib.redirect_stderr(io.StringIO()) as e, contextlib.redirect_stdout(io.StringIO()):
-        code = main(["ververs", path])
-    q.put((code, e.getvalue()))
+def test_no_lock_file_stays_after_a_command(workbook: Path, tmp_path: Path) -> None:
+    """The sidecar lock lives only while a command works: none after a refresh,
+    a sign-off, a refused (second) refresh or a failed one."""
+    assert main(["ververs", str(workbook)]) == 0
+    assert _sidecars(tmp_path) == []
+    assert main(["vaststellen", str(workbook), "--partner", "IND", "--naam", "A. Jansen"]) == 0
+    assert _sidecars(tmp_path) == []
+    with exclusive(workbook), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["ververs", str(workbook)]) == 2  # refused: the other one holds it
+        assert _sidecars(tmp_path) == [f".{workbook.name}.lock"]  # the holder's, in use
+    assert _sidecars(tmp_path) == []
+    with pytest.raises(RuntimeError), exclusive(workbook):
+        raise RuntimeError("the work failed")
+    assert _sidecars(tmp_path) == []
 
 
-def test_two_refreshes_at_once_give_one_complete_write_each_or_a_refusal(workbook: Path,
-                                                                        ) -> None:
-    n = log_entries(workbook)
-    q = CTX.Queue()
-    start = time.time() + 0.3
-    procs = [CTX.Process(target=_cli_child, args=(str(workbook), start, q)) for _ in range(2)]
-    for p in procs:
-        p.start()
-    results = [q.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join()
-    codes = sorted(c for c, _ in results)
-    assert codes in ([0, 0], [0, 2]), results
-    for code, text in results:
-        if code == 2:
-            assert "al bijgewerkt" in text
-    complete(workbook)
-    # every successful refresh is one whole write on top of the previous one
-    assert log_entries(workbook) == n + codes.count(0)
+
+def test_no_lock_file_after_bouw_and_ververs_of_a_master(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE_CSV
+
+    out = tmp_path / "MPP 2025-1 concept v2.xlsm"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["bouw", str(EXAMPLE_CSV), "-o", str(out)]) == 0
+        assert _sidecars(tmp_path) == []
+        assert main(["ververs", str(out)]) == 0
+    assert _sidecars(tmp_path) == []
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_lock_on_a_removed_sidecar_is_taken_again(workbook: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race of removing the sidecar: an update opens it, the holder removes
+    it and leaves, then the update locks the removed file. It must notice and
+    lock the sidecar that exists, or two updates would both "hold" the lock."""
+    import mpp_xl.workbook.refresh_file as R
+
+    lock = workbook.with_name(f".{workbook.name}.lock")
+    real, calls = R._lock_nb, []
+
+    def lock_after_holder_left(fd: int) -> None:
+        if not calls:
+            lock.unlink()  # the holder removed its sidecar after our open
+        calls.append(os.fstat(fd).st_ino)
+        real(fd)
+
+    monkeypatch.setattr(R, "_lock_nb", lock_after_holder_left)
+    with exclusive(workbook):
+        assert len(calls) == 2  # the first lock (on the removed file) was not trusted
+        assert calls[-1] == os.stat(lock).st_ino  # the held lock is the visible sidecar
+    assert not lock.exists()

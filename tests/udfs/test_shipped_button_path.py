@@ -1,4 +1,4 @@
-"""The classic refresh button (``mpp_2024_2.main()`` -> ``excel_book.refresh``
+"""The classic refresh button (macro ``MPP_Vernieuwen`` -> ``excel_book.refresh_caller``
 on an ``XlwingsBook``) on the shipped workbook's own sheets: the FakeBook is
 fed from the .xlsm's cells as Excel hands them to xlwings (cached values of
 every formula, incl. the outcome panels beside the partner inputs, error
@@ -273,11 +273,10 @@ def test_button_modules_import_without_posix_only_modules() -> None:
     code = ("import sys\n"
             "for m in ('fcntl', 'pwd', 'grp', 'termios', 'resource'):\n"
             "    sys.modules[m] = None\n"
-            "import mpp_xl.workbook.excel_book, mpp_xl.cli, mpp_xl.workbook.builder\n"
+            "import mpp_xl.cli, mpp_xl.workbook.builder, mpp_xl.workbook.excel_test\n"
             "import mpp_xl.workbook.values_copy, udfs.mpp_udfs\n"
-            "sys.path.insert(0, 'workbooks')\n"
-            "import mpp_2024_2\n"
-            "assert callable(mpp_2024_2.main)\n")
+            "import mpp_xl.workbook.excel_book as knop\n"  # what the button's macro runs
+            "assert callable(knop.refresh_caller)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, check=False,
                           env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})

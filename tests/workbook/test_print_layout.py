@@ -72,16 +72,17 @@ def test_parameter_sheet_prints_inputs_readably(wb: openpyxl.Workbook, sheet: st
     # header row 6 and columns A:D repeat on every page
     assert ws.print_title_rows == "$6:$6"
     assert ws.print_title_cols == "$A:$D"
-    # the print area is the input table; the outcome block beside it is left out
+    # the print area is the input table up to Toelichting; Bron (wide, for the
+    # screen) and the outcome block beside it are left out
     first, last = _range_cols(ws.print_area)
-    assert (first, last) == (1, bron)
+    assert (first, last) == (1, toel) and bron == toel + 1
     assert any(c.value for c in ws[6][bron + 1:]) == (sheet != "Kader")  # block exists on screen
-    # the values and Toelichting+Bron are on separate page strips
+    # the values and Toelichting are on separate page strips
     breaks = sorted(b.id for b in ws.col_breaks.brk)
     assert toel - 1 in breaks
     # every strip (title columns + its columns) fits the page width at this scale,
     # with LibreOffice's width of a column unit (the wider renderer)
-    edges = [4, *breaks, bron]
+    edges = [4, *breaks, toel]
     title = sum(_width(ws, c) for c in range(1, 5))
     for lo, hi in zip(edges, edges[1:]):
         units = title + sum(_width(ws, c) for c in range(lo + 1, hi + 1))
@@ -281,5 +282,5 @@ def test_partner_file_keeps_the_print_layout(tmp_path: Path, refreshed_master: P
     export_partner(refreshed_master, "COA", out)
     ws = openpyxl.load_workbook(out)["COA"]
     assert ws.print_title_cols == "$A:$D"
-    assert _range_cols(ws.print_area)[1] == _header_col(ws, "Bron")
+    assert _range_cols(ws.print_area)[1] == _header_col(ws, "Toelichting")
     assert "COA" in PARTNERS

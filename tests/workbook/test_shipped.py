@@ -1,9 +1,8 @@
 """The shipped example workbook: in sync with the example CSV, refreshed,
-and usable by the xlwings macro (importable stem with a main())."""
+with the template's VBA project (the button's macro runs the installed package)."""
 
 from __future__ import annotations
 
-import importlib.util
 import zipfile
 
 import python_calamine as pc
@@ -32,10 +31,7 @@ def test_shipped_workbook_is_refreshed_and_has_the_vba():
         assert s.read("xl/vbaProject.bin") == t.read("xl/vbaProject.bin")
 
 
-def test_companion_module_is_importable_with_main():
-    assert SHIPPED.stem.isidentifier()
-    spec = importlib.util.spec_from_file_location(SHIPPED.stem, SHIPPED.with_suffix(".py"))
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    assert callable(mod.main) and mod.WORKBOOK == SHIPPED
+def test_no_companion_module_is_needed():
+    """The button runs the installed package, so nothing sits beside the
+    workbook (the former mpp_2024_2.py for xlwings' SampleCall is gone)."""
+    assert not SHIPPED.with_suffix(".py").exists()

@@ -85,8 +85,9 @@ def test_refresh_buttons_name_the_workbooks_macro(which: str, built_master: Path
     macros = shape_macros(path)
     assert set(macros) == {S.UITKOMSTEN, *PARTNERS}
     names = {m.split("!")[-1] for shapes in macros.values() for m, _ in shapes}
-    assert names == {"SampleCall"}
-    assert "SampleCall" in _vba_macros(path)  # the macro exists in vbaProject.bin
+    assert names == {"MPP_Vernieuwen"}
+    assert "MPP_Vernieuwen" in _vba_macros(path)  # the macro exists in vbaProject.bin
+    assert "SampleCall" not in _vba_macros(path)
     assert all(text == "Vernieuwen" for shapes in macros.values() for _, text in shapes)
 
 
@@ -94,10 +95,11 @@ def test_texts_name_the_button_and_its_macro(refreshed_master: Path) -> None:
     wb = pc.CalamineWorkbook.from_path(str(refreshed_master))
     toel = " ".join(str(v) for r in wb.get_sheet_by_name(S.TOELICHTING).to_python()
                     for v in r if v)
-    assert "knop Vernieuwen" in toel and "macro SampleCall" in toel
+    assert "knop Vernieuwen" in toel and "macro MPP_Vernieuwen" in toel
     assert "'main'" not in toel
     conf = " ".join(str(v) for r in wb.get_sheet_by_name(S.CONF).to_python() for v in r if v)
-    assert "SampleCall" in conf and "If you want to rely" not in conf
+    assert "MPP_Vernieuwen" in conf and "If you want to rely" not in conf
+    assert "SampleCall" not in toel + conf and "mpp_2024_2.py" not in toel + conf
 
 
 def _conf(path: Path) -> dict[str, object]:
@@ -110,6 +112,19 @@ def test_conf_uses_the_installed_package(built_master: Path) -> None:
     assert conf["UDF Modules"] == "udfs.mpp_udfs"
     assert conf.get("PYTHONPATH") in (None, "")  # nothing relative to Excel's folder
     assert conf["Interpreter_Win"] == "python"   # the default when built off Windows
+
+
+
+@pytest.mark.parametrize("which", ["built", "refreshed", "shipped"])
+def test_conf_sheet_is_hidden(which: str, built_master: Path, refreshed_master: Path) -> None:
+    """xlwings.conf is for administrators: hidden (so not printed), every other
+    sheet visible."""
+    path = {"built": built_master, "refreshed": refreshed_master, "shipped": SHIPPED}[which]
+    with zipfile.ZipFile(path) as z:
+        wb = ET.fromstring(z.read("xl/workbook.xml"))
+    states = {s.get("name"): s.get("state", "visible") for s in wb.iter(f"{NS_MAIN}sheet")}
+    assert states.pop(S.CONF) == "hidden"
+    assert set(states.values()) == {"visible"}
 
 
 def test_build_interpreter_option(tmp_path: Path) -> None:
@@ -211,6 +226,25 @@ def test_values_copy_has_no_formulas_macros_or_buttons(master: Path, tmp_path: P
         wb = ET.fromstring(z.read("xl/workbook.xml"))
         assert wb.find(f"{NS_MAIN}calcPr").get("fullCalcOnLoad") in (None, "0")  # type: ignore[union-attr]
     assert shape_macros(out) == {}
+    # xlwings.conf is gone (its readers have no Python); the rest is intact
+    sheets = pc.CalamineWorkbook.from_path(str(out)).sheet_names
+    master_sheets = pc.CalamineWorkbook.from_path(str(master)).sheet_names
+    assert S.CONF in master_sheets and S.CONF not in sheets
+    assert sheets == [s for s in master_sheets if s != S.CONF]
+    with zipfile.ZipFile(out) as z:
+        wb = ET.fromstring(z.read("xl/workbook.xml"))
+        assert set(_sheet_parts(z).values()) <= set(z.namelist())
+        names = wb.findall(f".//{NS_MAIN}definedName")
+        assert names
+        for d in names:  # a print area still belongs to the sheet it names
+            lid = d.get("localSheetId")
+            if lid is not None:
+                assert (d.text or "").startswith(f"'{sheets[int(lid)]}'!"), (lid, d.text)
+        parts = [n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+        assert len(parts) == len(sheets)  # the conf sheet's part went too
+        ct = z.read("[Content_Types].xml").decode()
+        assert all(f'PartName="/{p}"' in ct for p in parts)
+        assert len(re.findall(r'PartName="/xl/worksheets/sheet\d+\.xml"', ct)) == len(parts)
     refs = _chart_refs(out)
     assert refs and all(any(p is not None for p in pts) for _, _, pts in refs)
 
@@ -259,3 +293,25 @@ def test_refresh_stops_an_old_master_forcing_recalculation(master: Path) -> None
         calc = ET.fromstring(z.read("xl/workbook.xml")).find(f"{NS_MAIN}calcPr")
     assert calc is not None and calc.get("fullCalcOnLoad") is None
     assert int(calc.get("calcId", "0")) >= 191029
+
+
+def test_refresh_restores_buttons_that_openpyxl_dropped(master: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    """Editing the master with openpyxl drops every shape; `mpp ververs` puts
+    the buttons back and says so, and says nothing when none were missing."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(master, keep_vba=True)
+    wb.save(master)
+    assert shape_macros(master) == {}  # the precondition: openpyxl dropped them
+    assert main(["ververs", str(master)]) == 0
+    err = capsys.readouterr().err
+    assert "knop Vernieuwen ontbrak en is teruggezet" in err
+    assert all(s in err for s in (S.UITKOMSTEN, *PARTNERS))
+    macros = shape_macros(master)
+    assert set(macros) == {S.UITKOMSTEN, *PARTNERS}
+    assert {m.split("!")[-1] for v in macros.values() for m, _ in v} == {"MPP_Vernieuwen"}
+    assert main(["ververs", str(master)]) == 0
+    assert "knop Vernieuwen" not in capsys.readouterr().err
+    assert sum(len(v) for v in shape_macros(master).values()) == len(macros)  # no doubles

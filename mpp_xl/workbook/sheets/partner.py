@@ -200,7 +200,10 @@ def _validation(p: Parameter) -> DataValidation | None:
 LABEL_WIDTH, UNIT_WIDTH, SCEN_WIDTH, ALL_WIDTH, YEAR_WIDTH = 30, 12, 8, 11, 10
 
 
-HELP_WIDTH, SRC_WIDTH = 50, 20
+#: Toelichting and Bron. Bron is wide, and at most SRC_ROW_LINES of it set a row's
+#: height: a long source reads on screen as a few lines (all of it in the formula
+#: bar), rows stay readable and the partner sheets print in at most 4 pages.
+HELP_WIDTH, SRC_WIDTH, SRC_ROW_LINES = 70, 60, 2
 
 
 def _key_width(sheet: str) -> float:
@@ -263,7 +266,8 @@ def write(ws: Worksheet, sheet: str, table: Table, years: list[int],
             lines = max(S.text_lines(help_text, HELP_WIDTH),
                         S.text_lines(p.label, LABEL_WIDTH),
                         S.text_lines(p.key, key_width),
-                        S.text_lines(str(vals.get(BRON_KEY) or ""), SRC_WIDTH))
+                        min(SRC_ROW_LINES,
+                            S.text_lines(str(vals.get(BRON_KEY) or ""), SRC_WIDTH)))
             ws.row_dimensions[row].height = S.row_height(lines)
             src = ws.cell(row, col_src, vals.get(BRON_KEY))
             src.alignment = WRAP
@@ -327,11 +331,13 @@ def print_setup(ws: Worksheet, info: SheetInfo) -> None:
     """Print the input table only (the outcome block beside it is for the screen;
     Uitkomsten prints every series): header row 6 and columns A:D repeat on
     every page, the values (Alle jaren and the years) on one page strip and
-    Toelichting with Bron on the next, at a scale that keeps text >= 7 pt."""
+    Toelichting on the next, at a scale that keeps text >= 7 pt. Bron (the last
+    column) is for the screen: beside Toelichting it would shrink the text
+    below 7 pt, and a third strip would double the pages (IND: 12 before)."""
     titles = list(range(1, layout.COL_SCENARIO + 1))
     values = list(range(layout.COL_ALL, info.last_col - 1))
-    notes = [info.last_col - 1, info.last_col]
-    widths = [(c, column_width(ws, c)) for c in range(1, info.last_col + 1)]
+    notes = [info.last_col - 1]
+    widths = [(c, column_width(ws, c)) for c in range(1, info.last_col)]
     strips = column_strips(units(ws, titles), widths, [values, notes])
     widest = max(units(ws, titles) + units(ws, s) for s in strips)
     fixed_scale(ws, scale_for(widest))
@@ -339,7 +345,7 @@ def print_setup(ws: Worksheet, info: SheetInfo) -> None:
         ws.col_breaks.append(Break(id=strip[-1]))
     ws.print_title_rows = f"{layout.HEADER_ROW}:{layout.HEADER_ROW}"
     ws.print_title_cols = f"A:{get_column_letter(layout.COL_SCENARIO)}"
-    ws.print_area = f"A1:{get_column_letter(info.last_col)}{info.last_row}"
+    ws.print_area = f"A1:{get_column_letter(info.last_col - 1)}{info.last_row}"
 
 
 def version_ref(kader: Worksheet) -> str:

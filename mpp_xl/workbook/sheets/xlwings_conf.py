@@ -1,4 +1,9 @@
-"""xlwings.conf: the add-in's settings sheet (keys in A, values in B) and notes."""
+"""xlwings.conf: the add-in's settings sheet (keys in A, values in B) and notes.
+
+The sheet is hidden (xlwings reads a hidden sheet just the same: its VBA
+looks the sheet up by name), so it is neither in the way nor printed with the
+workbook; an administrator shows it with a right click on a sheet tab →
+Zichtbaar maken. The waardenkopie leaves it out altogether."""
 
 from __future__ import annotations
 
@@ -33,3 +38,4 @@ def write(ws: Worksheet, interpreter: str | None = None) -> None:
         ws.cell(r, 1).value = None
     for i, text in enumerate(specs.CONF_NOTES):
         ws.cell(first + i, 1, text)
+    ws.sheet_state = "hidden"
