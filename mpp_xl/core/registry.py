@@ -361,8 +361,8 @@ for _soort in ("asiel", "regulier"):
 # --- Financiën: prijzen (p×q; docs/model.md, "Kosten") ---------------------------
 _add("coa_reguliere_capaciteit", "COA", "aantal", True, optional=True,
      label="Reguliere opvangcapaciteit (kosten)",
-     help="Opvangplaatsen tegen de reguliere prijs per jaar; de bezetting daarboven kost de "
-     "noodopvangprijs. Alleen nodig voor de kostenraming (met de prijzen op Financiën).")
+     help="Plaatsen tegen de reguliere prijs; de bezetting daarboven kost de "
+     "noodopvangprijs (alleen voor de kosten).")
 for _k, _u, _l, _h in (
     ("prijs_coa_regulier", "€ per bewoner per jaar", "Prijs COA reguliere opvang",
      "Kosten per bewoner per jaar in de reguliere opvang, in euro's van dat jaar."),

@@ -153,8 +153,7 @@ def _help_text(p: Parameter) -> str:
     if p.kind == "tekst":
         dflt = "Optioneel." if p.default in ("", None) else f"Standaard: {p.default}."
     elif p.optional:
-        dflt = ("Optioneel: alleen voor de kosten; vul alle prijzen (Financiën) en de "
-                "reguliere COA-capaciteit in, of geen.")
+        dflt = "Optioneel (kosten: alle prijzen en de reguliere COA-capaciteit, of geen)."
     elif p.default is None:
         dflt = "Verplicht."
     else:
