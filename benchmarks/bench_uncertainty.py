@@ -59,12 +59,18 @@ from mpp_xl import read_assumptions
 from mpp_xl.analysis.uncertainty import simulate
 r = read_assumptions({ex!r}).resolve()
 simulate(r, draws={n}, seed=1)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+try:  # this process's own peak (ru_maxrss may include the parent's, inherited at fork)
+    hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:")][0]
+    print(int(hwm.split()[1]) / 1024)
+except (OSError, IndexError):
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
 def _max_rss(n: int) -> float:
-    """Maximum resident set size (MiB) of a fresh process running n draws."""
+    """Peak resident set size (MiB) of a process of its own running n draws: the
+    kernel's high-water mark of that process (``VmHWM``), which, unlike
+    ``ru_maxrss``, does not start from the size of the parent it was forked from."""
     code = _CHILD.format(root=str(ROOT), ex=str(EXAMPLE), n=n)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

@@ -1,6 +1,7 @@
 """The ``mpp`` command line. Each sub-command lives in ``mpp_xl.commands``
 and registers itself; this module only dispatches and turns errors into
-Dutch messages and exit codes (0 ok, 2 bad input, 1 unexpected)."""
+Dutch messages and exit codes (0 ok, 2 bad input or a file-system fault
+such as no permission, a full disk or a file in use, 1 unexpected)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from . import __version__, commands
 from .commands import CommandMap, MppParser, hidden_strings, option, order_help
 from .core.problems import MppError, ValidationError, format_problems
+from .io.fs_errors import fs_error_message
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -101,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `mpp reeksen | head`: the reader has gone, that's fine
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return EXIT_OK
+    except OSError as e:  # file system: no permission, disk full, file in use (exit 2)
+        if args.debug:
+            raise
+        print(f"Fout: {fs_error_message(e, None, 'gelezen of bijgewerkt')}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as e:  # never a traceback for the user
         if args.debug:
             raise

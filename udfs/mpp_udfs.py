@@ -10,7 +10,8 @@ This module is what ``xlwings.conf`` names under ``UDF Modules``
   package by the workbook layer).
 
 Functions use only ``@xw.func``/``@xw.arg``/``@xw.ret``; on Linux without
-``XLWINGS_ON_SERVER`` these are no-ops and the functions are plain callables.
+``XLWINGS_ON_SERVER`` these are no-ops and the functions are plain callables
+(:mod:`udfs.xw_api`: xlwings is then not even imported).
 No Excel logic beyond argument handling lives here: parsing is in
 :mod:`udfs.udf_args`, computing in :mod:`mpp_xl.analysis.model_cache`.
 
@@ -38,8 +39,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import xlwings as xw
-
 from mpp_xl.analysis import model_cache
 from mpp_xl.core.assumptions import fingerprint
 from mpp_xl.core.problems import MppError
@@ -47,6 +46,7 @@ from mpp_xl.core.registry import normalise_scenario
 from mpp_xl.core.series import SERIES, absent_message
 from mpp_xl.io.grid import ArgError, as_block, is_blank
 from mpp_xl.workbook.layout import rows_from_sheet_blocks
+from udfs import xw_api as xw
 from udfs.udf_args import (
     ExcelErrorArg,
     parse_flag,

@@ -428,6 +428,19 @@ def get(model: object) -> Model:
     return entry
 
 
+#: Version of the Monte Carlo bands: raise it when :mod:`mpp_xl.analysis.uncertainty`
+#: computes different numbers for the same assumptions, so that band values stored in
+#: a workbook (see :func:`bands_key`) are recomputed.
+BANDS_VERSION = "1"
+
+
+def bands_key(model: Model) -> str:
+    """What band values stored with a workbook were computed for: the model's
+    fingerprint (all inputs, the Monte Carlo settings on Kader included) and
+    :data:`BANDS_VERSION`."""
+    return f"{model.fingerprint}#{BANDS_VERSION}"
+
+
 def band_value(model: Model, reeks: str, jaar: int, percentile: float) -> float:
     """One Monte Carlo percentile (``percentile`` in percent) of ``reeks`` in
     ``jaar``, computed once per model and set of percentiles (outside the lock)."""

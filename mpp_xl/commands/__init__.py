@@ -8,9 +8,11 @@ usage lines and error messages show only the Dutch form. Register commands
 with :func:`add_command` and options with :func:`option`; ``docs/cli.md``
 documents the scheme and ``tests/cli/test_cli_naming.py`` enforces it.
 
-Imports: building the parser imports every command module, so a handler
-imports the workbook layer, the report and the uncertainty modules inside its
-body, on use: ``mpp valideer aannames.csv`` then never loads openpyxl,
+Imports: building the parser imports every command module, so a command
+module imports only the core at its top and each handler imports what it uses
+(the engine, pandas, the workbook layer, scipy, the report) inside its body:
+``mpp --hulp`` then loads none of numpy, pandas, scipy, openpyxl, ``formulas``,
+matplotlib or xlwings, and ``mpp reken aannames.csv`` none of scipy, openpyxl,
 ``formulas``, matplotlib or xlwings (``tests/cli/test_cli_imports.py``). These
 handler bodies, optional or platform modules (xlwings, fcntl/msvcrt) and the
 slow ``formulas`` package are the package's only imports inside functions;
@@ -22,9 +24,13 @@ from __future__ import annotations
 import argparse
 import copy
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..core.numbers import parse_nl_number
+
+if TYPE_CHECKING:
+    from ..core.assumptions import Assumptions
 
 #: Attribute on an argparse action: the hidden (former English) option strings.
 HIDDEN_ATTR = "mpp_verborgen"
@@ -159,3 +165,18 @@ def int_arg() -> Callable[[str], int]:
         return int(value)
     parse.__name__ = "geheel getal"
     return parse
+
+
+def read_input(path: str | Path) -> Assumptions:
+    """The assumptions of a command's INVOER: a CSV through the core alone
+    (``mpp reken aannames.csv`` loads no workbook layer), everything else
+    through :func:`mpp_xl.workbook.reader.read_assumptions` (which names a
+    missing file or an unknown type)."""
+    p = Path(path)
+    if p.suffix.lower() in (".csv", ".txt") and p.is_file():
+        from ..core.assumptions import Assumptions
+
+        return Assumptions.from_csv(p)
+    from ..workbook.reader import read_assumptions
+
+    return read_assumptions(p)

@@ -6,12 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from .. import run
 from ..core.numbers import nl_decimal, nl_number
 from ..core.problems import MppError, ValidationError, format_problems
 from ..core.registry import PARAMETERS
 from ..core.series import COST_SUMMARY_KEYS, NO_PRICES, SERIES, SUMMARY_KEYS
-from ..io.output import summary_table, write_csv
 from . import add_command, int_arg, option
 from .run import INPUT_HELP
 
@@ -114,6 +112,7 @@ def _progress(total: int, desc: str) -> tuple[Callable[[int], None] | None, Call
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
     from ..analysis.uncertainty import check_draws, kader_value, parse_percentiles, simulate
+    from ..io.output import summary_table
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     pcts = parse_percentiles(args.percentielen or [])
@@ -152,7 +151,9 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from .. import run
     from ..analysis.compare import compare
+    from ..io.output import write_csv
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     a_old, a_new = read_assumptions(args.old), read_assumptions(args.new)
@@ -181,6 +182,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
+    from .. import run
     from ..analysis.backtest import backtest
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..io.output import atomic_write
 from . import add_command, option
 
 #: Exit code when a check failed (Excel ran, but not everything passed).
@@ -23,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_excel_test(args: argparse.Namespace) -> int:
+    from ..io.output import atomic_write  # pandas: loaded on use
     from ..workbook import excel_test  # the workbook layer: loaded on use
 
     report = excel_test.excel_test(args.workbook)

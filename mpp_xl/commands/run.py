@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from .. import run
-from ..analysis.goalseek import apply, describe, goal_seek
-from ..analysis.scenario_order import scenario_crossings
 from ..core.problems import MppError, ValidationError, format_problems, rules_markdown
 from ..core.registry import PARAMETERS, SCENARIOS, normalise_scenario
 from ..core.series import COST_SUMMARY_KEYS, NO_PRICES, SERIES, SUMMARY_KEYS
-from ..io.output import atomic_write, summary_table, write_csv
-from . import add_command, int_arg, number_arg, option
+from . import add_command, int_arg, number_arg, option, read_input
+
+if TYPE_CHECKING:
+    from ..analysis.forecast import Forecast
+    from ..core.assumptions import Assumptions
 
 INPUT_HELP = "aannames (CSV) of MPP-werkmap (.xlsx/.xlsm)"
+
+
+def run(a: Assumptions) -> Forecast:
+    """The engine run of a command (:func:`mpp_xl.run`, loaded on use)."""
+    from .. import run as run_engine
+
+    return run_engine(a)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -53,9 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
+    from ..analysis.scenario_order import scenario_crossings
+    from ..io.output import summary_table, write_csv
 
-    a = read_assumptions(args.input)
+    a = read_input(args.input)
     fc = run(a)
     warnings = [p for p in fc.problems if not p.is_error] + scenario_crossings(fc)
     if warnings:
@@ -75,6 +84,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_goal_seek(args: argparse.Namespace) -> int:
+    from ..analysis.goalseek import apply, describe, goal_seek  # scipy: loaded on use
+    from ..io.output import atomic_write
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     if args.schrijf and not args.schrijf.lower().endswith(".csv"):

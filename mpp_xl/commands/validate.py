@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import run
-from ..analysis.scenario_order import scenario_crossings
 from ..core.problems import Problem, format_problems
 from . import add_command
+
+if TYPE_CHECKING:
+    from ..analysis.forecast import Forecast
+    from ..core.assumptions import Assumptions
+
+
+def run(a: Assumptions) -> Forecast:
+    """The engine run of a command (:func:`mpp_xl.run`, loaded on use)."""
+    from .. import run as run_engine
+
+    return run_engine(a)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,16 +49,25 @@ def _partner_file(path: Path) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..analysis.scenario_order import scenario_crossings
     from ..workbook.reader import read_assumptions  # the workbook layer: loaded on use
 
     path = Path(args.input)
     problems: list[Problem]
     if _partner_file(path):
         from ..workbook.partner_io import validate_partner_file
+        from ..workbook.partner_provenance import read_provenance, summary
+        from ..workbook.xlsxio import Package
 
         partner, problems = validate_partner_file(path)
         print(f"{path.name} is het partnerbestand van {partner}; alleen blad {partner} is "
               "gecontroleerd (de andere bladen staan in de masterwerkmap).")
+        print(summary(read_provenance(Package.open(path))))
+        from ..workbook.partner_io import formula_inputs
+
+        for ref, f in formula_inputs(path):
+            print(f"Let op: {ref} bevat de formule ={f}; bij samenvoegen neemt de coördinator "
+                  "alleen de waarde over die zij toont.")
     else:
         a = read_assumptions(path)
         problems = list(a.validate())

@@ -70,8 +70,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="het ingevulde partnerbestand (uit mpp exporteer-partner)")
     option(i, "--partner", help="verwachte partner (controle): " + _PARTNER_HELP)
     option(i, "--forceer", action="store_true",
-           help="voeg samen, ook als de invoer van de partner in de master na de "
-                "export is gewijzigd (die wijzigingen worden dan overschreven)")
+           help="voeg samen, ook als de exportgegevens niet kloppen (andere ronde of master, "
+                "invoer in de master na de export gewijzigd, gegevens ontbreken); toont per "
+                "cel wat er verandert en neemt geen cellen over die u na de export in de "
+                "master wijzigde")
+    option(i, "--overschrijf-masterwijzigingen", action="store_true",
+           help="neem ook cellen over die na de export in de master zijn gewijzigd (die "
+                "wijzigingen gaan dan verloren; de vorige versie staat in .backup/)")
     i.set_defaults(func=cmd_import)
 
     w = add_command(sub, "waardenkopie", None,
@@ -140,8 +145,8 @@ def cmd_values_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from ..workbook.files import require_master  # no openpyxl on the refresh path
     from ..workbook.refresh_file import refresh_workbook
-    from ..workbook.signoff import require_master
 
     require_master(args.workbook, "ververs")
     res = refresh_workbook(args.workbook)
@@ -249,6 +254,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         check_not_open(out_path)
         saved = backup(out_path, out_path.read_bytes(), dt.datetime.now())
     out = export_partner(args.workbook, partner, out_path)
+    from ..workbook.round_id import round_id_of
+    from ..workbook.xlsxio import Package
+
+    if round_id_of(Package.open(args.workbook)) is None:
+        print(f"Let op: {Path(args.workbook).name} heeft geen ronde-id (gebouwd met een oudere "
+              "versie van mpp). Het partnerbestand kan dan alleen terug in een master zonder "
+              "ronde-id met dezelfde bestandsnaam; zie docs/hardening.md.", file=sys.stderr)
     if saved is not None:
         print(f"Het vorige {out_path.name} is bewaard als {saved}.")
     print(f"Partnerbestand {out} geschreven. Voeg het na invullen samen met: "
@@ -258,7 +270,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ..core.signoff import normalise_partner
-    from ..workbook.partner_io import import_partner
+    from ..workbook.partner_import import import_partner
     from ..workbook.signoff import live_state, require_master, require_workbook
 
     partner = normalise_partner(args.partner) if args.partner else None
@@ -267,9 +279,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"maak er een met: mpp exporteer-partner {args.workbook} --partner "
         f"{partner or 'PARTNER'} -o {partner or 'PARTNER'}.xlsx"))
     before, _ = live_state(args.workbook, "importeer-partner")
-    res = import_partner(args.workbook, args.partnerfile, partner, force=args.forceer)
+    res = import_partner(args.workbook, args.partnerfile, partner, force=args.forceer,
+                         overwrite_master=args.overschrijf_masterwijzigingen)
     for m in res.warnings:
         print(f"Let op: {m}", file=sys.stderr)
+    if args.forceer or args.overschrijf_masterwijzigingen:
+        word = "niet gewijzigd" if res.nothing else "overgenomen in de master"
+        print(f"Per cel {word} ({len(res.taken)}):")
+        for c in res.taken:
+            print(f"  {c.text(res.partner)}")
+    if res.kept:
+        print(f"Niet overgenomen ({len(res.kept)}; neem ze over met "
+              "--overschrijf-masterwijzigingen):", file=sys.stderr)
+        for c in res.kept:
+            print(f"  {c.text(res.partner)} ({c.why})", file=sys.stderr)
     if res.nothing:
         sign = {"al overgenomen": " De vaststelling erin was al overgenomen.",
                 "niet overgenomen": " De vaststelling erin hoort niet bij deze aannames en "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ import pandas as pd
 from ..core.numbers import nl_number
 from ..core.problems import MppError
 from ..core.series import SERIES
+from .fs_errors import fs_error_message
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,9 +25,46 @@ def _umask() -> int:
     return mask
 
 
+def is_read_only(path: Path) -> bool:
+    """Whether an existing file is marked read-only (no write permission for
+    its owner; on Windows: the read-only attribute). Checked on the mode bits,
+    so it holds for every user, root included."""
+    try:
+        return not path.stat().st_mode & stat.S_IWUSR
+    except FileNotFoundError:
+        return False
+
+
+def check_writable(path: str | Path) -> None:
+    """Refuse to replace a file marked read-only (often on purpose: an archived
+    round, a copy from a share)."""
+    path = Path(path)
+    if path.is_file() and is_read_only(path):
+        raise MppError(f"{path.name} is alleen-lezen (schrijfbeveiligd); er is niets gewijzigd. "
+                       "Is dat niet de bedoeling, zet dan de schrijfbeveiliging uit (Windows: "
+                       "Eigenschappen > Alleen-lezen uitvinken), of werk verder op een kopie.")
+
+
+def check_folder_writable(path: str | Path, action: str = "bijgewerkt") -> None:
+    """Refuse early, naming ``path``, when its folder does not accept a new
+    file (read-only folder, share without write access, full disk): creates
+    and removes an empty temporary file there (``.NAME.*.tmp``)."""
+    path = Path(path)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                     dir=path.parent or ".")
+    except OSError as e:
+        raise MppError(fs_error_message(e, path, action)) from e
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
     """Write via a temporary file in the same folder, then replace: the target
-    is either the old or the complete new file, never half-written."""
+    is either the old or the complete new file, never half-written. A
+    file-system fault (no permission, disk full, file in use) becomes an
+    :class:`MppError` with :func:`fs_error_message`; the temporary file is
+    removed. A read-only target is refused (:func:`check_writable`)."""
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
@@ -33,17 +72,25 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
                        f"plek voor {path.name}.")
     if path.is_dir():
         raise MppError(f"{path} is een map; geef een bestandsnaam op.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
-    # mkstemp makes 0600 files: keep the mode of the file we replace, else the umask default
-    os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+    check_writable(path)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                   dir=path.parent or ".")
+    except OSError as e:
+        raise MppError(fs_error_message(e, path)) from e
+    try:
+        os.close(fd)
+        # mkstemp makes 0600 files: keep the mode of the file we replace, else the umask
+        # default
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         write(Path(tmp))
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise MppError(fs_error_message(e, path)) from e
         raise
 
 

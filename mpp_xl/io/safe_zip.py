@@ -10,7 +10,12 @@ before any library inflates or parses them.
   (which Python's zipfile would silently truncate but other readers, e.g. the
   Rust zip reader inside python-calamine, would inflate in full) is caught too;
 - XML parts with a DOCTYPE or ENTITY declaration anywhere are refused (entity
-  bombs, external entities): Excel never writes them.
+  bombs, external entities): Excel never writes them;
+- every entry name is a valid package part name, and no name occurs twice
+  (also not in another case): readers disagree on which copy they read;
+- a file named .xlsx whose workbook part is macro-enabled, a template or an
+  add-in is refused (untrusted partner files get more checks, see
+  :mod:`mpp_xl.io.package_checks`).
 
 Every path that opens a workbook goes through :func:`check_workbook_bytes` or
 :func:`check_workbook_file`: ``read_assumptions`` (validate, run, compare,
@@ -99,6 +104,7 @@ def _check_stream(fh: BinaryIO, size: int, name: str, suffix: str) -> None:
         with zipfile.ZipFile(fh) as z:
             infos = z.infolist()
             _check_sizes(name, infos)
+            _check_names(name, infos)
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
                 if "content.xml" in names and "mimetype" in names:
@@ -111,6 +117,10 @@ def _check_stream(fh: BinaryIO, size: int, name: str, suffix: str) -> None:
         fh.seek(0)
         for i in infos:
             _check_member(fh, size, name, i)
+        if suffix == ".xlsx":
+            fh.seek(0)
+            with zipfile.ZipFile(fh) as z:
+                _check_xlsx_kind(name, z.read("[Content_Types].xml"))
     except zipfile.BadZipFile as e:
         raise MppError(f"{name} is een beschadigde werkmap ({e}).") from e
     except (EOFError, zlib.error, struct.error) as e:
@@ -118,6 +128,34 @@ def _check_stream(fh: BinaryIO, size: int, name: str, suffix: str) -> None:
                        f"uitgepakt: {e}).") from e
     except (OSError, NotImplementedError, RuntimeError) as e:
         raise MppError(f"{name} kan niet worden gelezen ({type(e).__name__}: {e}).") from e
+
+
+_WORKBOOK_TYPE = re.compile(
+    rb'<Override\b[^>]*PartName="/xl/workbook\.xml"[^>]*ContentType="([^"]+)"'
+    rb'|<Override\b[^>]*ContentType="([^"]+)"[^>]*PartName="/xl/workbook\.xml"', re.I)
+#: What a workbook part that is not a plain workbook is (content type in lower case).
+_NOT_XLSX = {
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": ("een werkmap met macro's", ".xlsm"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml":
+        ("een sjabloon", ".xltx"),
+    "application/vnd.ms-excel.template.macroenabled.main+xml":
+        ("een sjabloon met macro's", ".xltm"),
+    "application/vnd.ms-excel.addin.macroenabled.main+xml":
+        ("een invoegtoepassing met macro's", ".xlam"),
+}
+
+
+def _check_xlsx_kind(name: str, content_types: bytes) -> None:
+    """An .xlsx name on a macro-enabled workbook, a template or an add-in is
+    refused: Excel itself will not open such a file, and the name hides the
+    macros."""
+    m = _WORKBOOK_TYPE.search(content_types)
+    kind = (m.group(1) or m.group(2)).decode("latin-1").lower() if m else ""
+    if kind in _NOT_XLSX:
+        what, ext = _NOT_XLSX[kind]
+        raise MppError(f"{name} heet .xlsx, maar is {what} ({ext}); Excel opent het zo niet, "
+                       "en de naam verbergt wat erin zit. Het bestand wordt niet gelezen. Sla "
+                       "het in Excel op als gewone Excel-werkmap (.xlsx).")
 
 
 def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -135,6 +173,49 @@ def _check_sizes(name: str, infos: list[zipfile.ZipInfo]) -> None:
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise MppError(f"{name} wordt niet gelezen: uitgepakt {nl_number(total / 1e6)} MB "
                        "(te groot voor een MPP-werkmap).")
+
+
+#: A valid package part name segment (ECMA-376 part 2, 9.1.1): RFC 3986
+#: pchar characters (percent-escapes allowed), not '.' or '..', not ending in '.'.
+_SEGMENT = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@%\[\]]+")
+
+
+def part_name_problem(entry: str) -> str | None:
+    """Why a zip entry name is not a valid package part name (Dutch), or None.
+    A directory entry (``xl/``, no data) is tolerated: some zip tools write them."""
+    if not entry or entry.startswith("/") or "\\" in entry:
+        return "geen geldige onderdeelnaam (leeg, begint met / of bevat \\)"
+    segments = entry.split("/")
+    if segments[-1] == "":
+        segments = segments[:-1]
+    for seg in segments:
+        if seg in ("", ".", "..") or seg.endswith("."):
+            return "geen geldige onderdeelnaam (leeg deel, '.' of '..')"
+        if not _SEGMENT.fullmatch(seg):
+            return "geen geldige onderdeelnaam (teken dat niet in een onderdeelnaam mag)"
+        if re.search(r"%(?:2[fF]|5[cC])", seg) or re.search(r"%(?![0-9A-Fa-f]{2})", seg):
+            return "geen geldige onderdeelnaam (gecodeerde / of \\, of een losse %)"
+    return None
+
+
+def _check_names(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Every entry a valid part name, and no name twice (part names are
+    case-insensitive): two entries of one name are read differently by
+    different programs (Python's zipfile takes the last, others the first)."""
+    seen: dict[str, str] = {}
+    for i in infos:
+        why = part_name_problem(i.filename)
+        if why is not None:
+            raise MppError(f"{name} wordt niet gelezen: onderdeel {i.filename!r} heeft {why}. "
+                           "Excel schrijft zulke namen niet; het bestand is beschadigd of "
+                           "bewerkt met een ander programma.")
+        key = i.filename.lower()
+        if key in seen:
+            raise MppError(f"{name} wordt niet gelezen: het onderdeel {i.filename} staat er "
+                           f"twee keer in (ook als {seen[key]}). Verschillende programma's "
+                           "lezen dan verschillende inhoud; Excel schrijft dat nooit. Sla het "
+                           "bestand opnieuw op in Excel.")
+        seen[key] = i.filename
 
 
 def _check_member(fh: BinaryIO, size: int, name: str, info: zipfile.ZipInfo) -> None:

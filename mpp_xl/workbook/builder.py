@@ -52,6 +52,7 @@ from .sheets import (
     uitkomsten,
     xlwings_conf,
 )
+from .style_cache import share_styles
 from .styles import UNIT_PT, name_fonts
 
 __all__ = ["TEMPLATE", "UNIT_PT", "build", "build_workbook", "save_exact"]
@@ -79,7 +80,7 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
         if r.parameter.strip().lower() == "herkomst_aannames" and r.waarde not in (None, ""):
             herkomst = str(r.waarde)
 
-    wb = openpyxl.load_workbook(TEMPLATE, keep_vba=True)
+    wb = share_styles(openpyxl.load_workbook(TEMPLATE, keep_vba=True))
     wb.custom_doc_props.append(StringProperty(
         name=PROP_RONDE, value=round_id or make_round_id(version)))
     first, conf = wb.worksheets[0], wb.worksheets[1]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from xml.sax.saxutils import escape
 
-from openpyxl.utils.cell import range_boundaries
+from .xlsxio import split_ref
 
 #: ``(sheet, row, col) -> value`` (1-based), the value a cell shows.
 Lookup = Callable[[str, int, int], object]
@@ -38,13 +38,13 @@ def split_reference(ref: str) -> tuple[str, tuple[int, int, int, int]] | None:
     sheet, _, rng = ref.rpartition("!")
     if sheet.startswith("'") and sheet.endswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
-    try:
-        c0, r0, c1, r1 = range_boundaries(rng.replace("$", ""))
+    a, _, b = rng.partition(":")
+    try:  # whole rows or columns (1:3, A:B) are not cell references: None
+        r0, c0 = split_ref(a)
+        r1, c1 = split_ref(b) if b else (r0, c0)
     except ValueError:
         return None
-    if None in (c0, r0, c1, r1):
-        return None
-    return sheet, (int(c0), int(r0), int(c1), int(r1))  # type: ignore[arg-type]
+    return sheet, (min(c0, c1), min(r0, r1), max(c0, c1), max(r0, r1))
 
 
 def _number(v: object) -> float | None:

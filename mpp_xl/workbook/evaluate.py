@@ -7,9 +7,13 @@ few hundred native formulas):
   references, ranges, numbers, text) - every cell the builder writes - are
   parsed here and the function from the UDF module's ``CATALOGUE`` is called
   directly (about 10 µs per cell);
-* every other formula (native Excel formulas, partner formulas in input
-  cells, ``MPP_*`` calls nested in other expressions) is compiled with the
-  ``formulas`` package (once per distinct formula text, about 1 ms) with the
+* the simple native formulas the build writes (differences, checks,
+  balances, counts, captions) are parsed once per formula text by
+  :mod:`mpp_xl.workbook.direct_eval` and evaluated directly;
+* every other formula (partner formulas in input cells, ``MPP_*`` calls
+  nested in other expressions, functions or values the direct evaluator
+  leaves alone) is compiled with the ``formulas`` package (once per distinct
+  formula text, about 4 ms, plus about a second to import it) with the
   ``MPP_*`` functions registered through ``formulas.get_functions()``.
 
 Evaluating the whole workbook through ``formulas.ExcelModel`` took over 10 s
@@ -33,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..core.problems import MppError
+from . import direct_eval
 from .xlsxio import XlErr, col_index
 
 Key = tuple[str, int, int]
@@ -97,9 +102,10 @@ def _unquote_sheet(s: str) -> str:
 
 def to_plain(x: Any) -> Any:
     """formulas/numpy values -> plain Python (2-D lists for ranges, None for empty)."""
-    import schedula as sh  # lazily, with formulas: see _compile
-
-    if x is sh.EMPTY or x is None:
+    if x is None:
+        return None
+    sh = sys.modules.get("schedula")  # formulas' empty cell, only once formulas is loaded
+    if sh is not None and x is sh.EMPTY:
         return None
     if isinstance(x, np.ndarray):
         if x.size == 1:
@@ -134,7 +140,11 @@ class Evaluator:
     """Evaluates formula cells on demand (memoised, in dependency order)."""
 
     def __init__(self, values: Mapping[Key, object], formulas: Mapping[Key, str],
-                 catalogue: Mapping[str, Callable[..., Any]], sheets: Iterable[str]) -> None:
+                 catalogue: Mapping[str, Callable[..., Any]], sheets: Iterable[str], *,
+                 direct: bool = True) -> None:
+        """``direct``: evaluate the simple native formulas directly
+        (:mod:`~mpp_xl.workbook.direct_eval`); False sends every native formula to
+        ``formulas`` (the tests compare both)."""
         self.values: dict[Key, object] = dict(values)
         self.formulas = dict(formulas)
         self.catalogue = {k.upper(): v for k, v in catalogue.items()}
@@ -143,7 +153,12 @@ class Evaluator:
         self._busy: set[Key] = set()
         self._compiled: dict[str, Any] = {}
         self._parser: Any = None
-        self.stats = {"fast": 0, "compiled": 0}
+        self.direct = direct
+        #: (function, arguments) -> result of an earlier refresh, used instead of calling
+        #: the function (the package book fills it with stored MPP_BAND values).
+        self.recalled: dict[tuple[str, tuple[object, ...]], object] = {}
+        self._direct: dict[str, direct_eval.Node | None] = {}
+        self.stats = {"fast": 0, "direct": 0, "compiled": 0, "recalled": 0}
 
     # -- values ------------------------------------------------------------
     def value(self, key: Key) -> object:
@@ -174,10 +189,32 @@ class Evaluator:
             if fast is not _NO:
                 self.stats["fast"] += 1
                 return fast
+            m = _CALL.match(text)
+            if m and m.group(1).upper() not in self.catalogue:
+                # an MPP_* function this evaluator does not have (the reader of a file whose
+                # formulas have no stored values): #NAME?, as Excel without the add-in
+                self.stats["direct"] += 1
+                return XlErr("#NAME?")
+            if self.direct:
+                node = self._direct.get(text, _NO)
+                if node is _NO:
+                    node = self._direct[text] = direct_eval.compile_formula(text)
+                if node is not None:
+                    try:
+                        v = direct_eval.run(node, self, key[0])
+                    except direct_eval.Unsupported:
+                        pass
+                    else:
+                        self.stats["direct"] += 1
+                        return v
             self.stats["compiled"] += 1
             return self._compiled_eval(key[0], text)
         finally:
             self._busy.discard(key)
+
+    def sheet(self, name: str | None, current: str) -> str:
+        """The workbook's name of sheet ``name`` (quoted or not; None: ``current``)."""
+        return self._sheet(name, current)
 
     def _sheet(self, name: str | None, current: str) -> str:
         if name is None:
@@ -187,12 +224,33 @@ class Evaluator:
 
     def _fast(self, sheet: str, text: str) -> object:
         m = _CALL.match(text)
+        fn = self.catalogue.get(m.group(1).upper()) if m else None
+        if fn is None:  # (before the arguments are evaluated, as ever)
+            return _NO
+        call = self.call_of(sheet, text)
+        if call is None:
+            return _NO
+        name, args = call
+        if self.recalled:
+            try:
+                hit = self.recalled.get((name, tuple(args)), _NO)
+            except TypeError:  # a range argument: not hashable, never recalled
+                hit = _NO
+            if hit is not _NO:
+                self.stats["recalled"] += 1
+                return hit
+        return _call(fn, args)
+
+    def call_of(self, sheet: str, text: str) -> tuple[str, list[object]] | None:
+        """(function name in upper case, argument values) of a formula that is one
+        ``MPP_*`` call with plain arguments (cell references, ranges, numbers,
+        texts), with the arguments' current values; None for any other formula."""
+        m = _CALL.match(text)
         if not m:
-            return _NO
-        fn = self.catalogue.get(m.group(1).upper())
+            return None
         args_text = split_args(m.group(2))
-        if fn is None or args_text is None:
-            return _NO
+        if args_text is None:
+            return None
         args: list[object] = []
         for a in args_text:
             if a == "":
@@ -200,7 +258,7 @@ class Evaluator:
             elif a.startswith('"') and a.endswith('"') and len(a) >= 2:
                 inner = a[1:-1]
                 if '"' in inner.replace('""', ""):
-                    return _NO
+                    return None
                 args.append(inner.replace('""', '"'))
             elif _NUM_ARG.match(a):
                 args.append(float(a))
@@ -209,7 +267,7 @@ class Evaluator:
             else:
                 rm = _REF_ARG.match(a)
                 if not rm:
-                    return _NO
+                    return None
                 sh = self._sheet(rm.group(1), sheet)
                 r1, c1 = _cell_rc(rm.group(2))
                 if rm.group(3):
@@ -217,7 +275,7 @@ class Evaluator:
                     args.append(self.range_values(sh, r1, c1, r2, c2))
                 else:
                     args.append(self.value((sh, r1, c1)))
-        return _call(fn, args)
+        return m.group(1).upper(), args
 
     def _compiled_eval(self, sheet: str, text: str) -> object:
         func = self._compile(text)

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
-from openpyxl.utils.cell import coordinate_to_tuple
 
+from ..analysis import model_cache
 from ..core.problems import MppError
 from . import sheets as S
 from . import specs
@@ -41,16 +41,19 @@ from .chart_cache import fill_chart_caches
 from .evaluate import Evaluator, Key, load_catalogue
 from .reader import _overlay_errors, _package_rows, check_extent, error_text, missing_sheets
 from .refresh import Formula
-from .styles import header_height
 from .xlsxio import (
+    CUSTOM_PART,
     Package,
     XlErr,
     cell_xml,
     col_letter,
+    custom_properties,
     merge_cells_xml,
     scan_cells,
     set_cached_values,
+    set_custom_property,
     set_row_heights,
+    split_ref,
 )
 
 Block = list[list[Any]]
@@ -62,6 +65,12 @@ CALC_ID = 191029
 TEMPLATE_ROW: dict[str, int] = {s.name: s.first_row for s in specs.OWNED}
 
 _REMOVE = object()  # a cleared cell that disappears from the XML (style and all)
+
+#: Custom document property: the model the stored ``MPP_BAND`` values belong to
+#: (:func:`mpp_xl.analysis.model_cache.bands_key`).
+PROP_BANDS = "mpp_banden"
+#: The function whose stored values a refresh of the same model reuses.
+BAND_FUNCTION = "MPP_BAND"
 
 
 def no_full_calc_on_load(workbook_xml: bytes) -> bytes:
@@ -101,6 +110,8 @@ class PackageBook:
         self.stats: dict[str, float] = {}
         self._calamine: Any = False
         self._plain: Evaluator | None = None
+        #: The key of the bands this refresh computed or reused (to store), or None.
+        self.bands_key: str | None = None
 
     # -- reading ---------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -200,6 +211,7 @@ class PackageBook:
                 values[(sheet, c.row, c.col)] = c.value
                 if c.formula is not None:
                     formulas[(sheet, c.row, c.col)] = self.pkg.formula_text(sheet, c)
+        stored = dict(values)  # as the file has them: the last refresh's values
         for sheet, edits in self.edits.items():
             for (r, c), v in edits.items():
                 key = (sheet, r, c)
@@ -209,10 +221,15 @@ class PackageBook:
                 else:
                     values[key] = None if v is _REMOVE else v
         ev = Evaluator(values, formulas, load_catalogue(self.udf_dir), self.pkg.sheet_paths)
+        mr, mc = split_ref(S.MODEL_CELL)
+        model = _model_of(ev.value((S.UITKOMSTEN, mr, mc)))
+        self.bands_key = None if model is None else model_cache.bands_key(model)
+        if self.bands_key is not None and \
+                custom_properties(self.pkg).get(PROP_BANDS) == self.bands_key:
+            ev.recalled = self._stored_bands(stored, formulas)
         t1 = time.perf_counter()
         results = ev.evaluate_all()
         t2 = time.perf_counter()
-        mr, mc = coordinate_to_tuple(S.MODEL_CELL)
         handle = results.get((S.UITKOMSTEN, mr, mc))
         if not isinstance(handle, str) or isinstance(handle, XlErr) \
                 or not handle.startswith("MPP "):
@@ -223,8 +240,32 @@ class PackageBook:
         n_mpp = sum(1 for t in formulas.values() if "MPP_" in t.upper())
         self.stats = {"voorbereiden_s": t1 - t0, "rekenen_s": t2 - t1,
                       "formules": float(len(formulas)), "mpp_formules": float(n_mpp),
-                      "snel": float(ev.stats["fast"]),
-                      "formulas_pakket": float(ev.stats["compiled"])}
+                      "snel": float(ev.stats["fast"]), "direct": float(ev.stats["direct"]),
+                      "formulas_pakket": float(ev.stats["compiled"]),
+                      "banden_hergebruikt": float(ev.stats["recalled"])}
+
+    def _stored_bands(self, stored: dict[Key, object], formulas: dict[Key, str],
+                      ) -> dict[tuple[str, tuple[object, ...]], object]:
+        """The ``MPP_BAND`` calls of the last refresh with their stored values:
+        (function, arguments as the file has them) -> number. Called only when
+        the file's :data:`PROP_BANDS` names the model of this refresh, so these
+        are the values a new Monte Carlo run would give. A formula the refresh
+        replaced, a changed argument or a cell that holds no number (e.g. after
+        a save by a program without the MPP functions) is simply not found."""
+        old = Evaluator(stored, {}, {}, self.pkg.sheet_paths)
+        out: dict[tuple[str, tuple[object, ...]], object] = {}
+        for key, text in formulas.items():
+            v = stored.get(key)
+            if type(v) is not float or BAND_FUNCTION not in text.upper():
+                continue
+            call = old.call_of(key[0], text)
+            if call is None or call[0] != BAND_FUNCTION:
+                continue
+            try:
+                out[(call[0], tuple(call[1]))] = v
+            except TypeError:  # a range argument
+                continue
+        return out
 
     # -- the new package -------------------------------------------------------
     def _style(self, sheet: str, r: int, c: int, old: dict[tuple[int, int], Any],
@@ -289,6 +330,12 @@ class PackageBook:
 
         # the charts' own copy of their data, for readers that do not recalculate
         replaced.update(fill_chart_caches(pkg.parts, shown))
+        # the model the stored MPP_BAND values belong to (a master without custom
+        # properties, built before they existed, recomputes its bands every refresh)
+        if self.bands_key is not None and CUSTOM_PART in pkg.parts:
+            props = set_custom_property(pkg.parts[CUSTOM_PART], PROP_BANDS, self.bands_key)
+            if props != pkg.parts[CUSTOM_PART]:
+                replaced[CUSTOM_PART] = props
         # a master built before this release may still force a recalculation on open
         wb_xml = no_full_calc_on_load(pkg.parts["xl/workbook.xml"])
         if wb_xml != pkg.parts["xl/workbook.xml"]:
@@ -296,6 +343,25 @@ class PackageBook:
         out = pkg.to_bytes(replaced)
         self.stats["schrijven_s"] = time.perf_counter() - t0
         return out
+
+
+def header_height(headers: tuple[str, ...], widths: tuple[float, ...]) -> float:
+    """Height (points) of a header row whose bold titles wrap in their columns: the
+    rule of :func:`mpp_xl.workbook.styles.header_height`, here without the
+    openpyxl styles module (the headless refresh does not load openpyxl)."""
+    lines = max(S.text_lines(h, w * 0.9) for h, w in zip(headers, widths, strict=True))
+    return S.row_height(lines)
+
+
+def _model_of(handle: object) -> model_cache.Model | None:
+    """The computed model a handle (the model cell's value) names, or None."""
+    if not isinstance(handle, str) or isinstance(handle, XlErr):
+        return None
+    try:
+        entry = model_cache.lookup(handle)
+    except Exception:  # noqa: BLE001 - not a model: nothing to reuse or store
+        return None
+    return entry if isinstance(entry, model_cache.Model) else None
 
 
 def owned_row_heights(pkg: Package, base: Callable[[str], bytes]) -> dict[str, bytes]:

@@ -44,8 +44,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from ..analysis import model_cache
 from ..analysis.monthly import run_monthly
 from ..analysis.scenario_order import scenario_crossings
@@ -72,6 +70,7 @@ from .reader import (
     structure_problems,
 )
 from .reader import read_assumptions as read_file
+from .xlsxio import split_ref
 
 Block = list[list[Any]]
 
@@ -375,7 +374,7 @@ def _pad(rows: Block, n_rows: int, width: int) -> Block:
 
 def _write_cells(book: Book, sheet: str, values: dict[str, Any]) -> None:
     """Write single cells; cells stacked in one column go in one block."""
-    pos = sorted((coordinate_to_tuple(ref), v) for ref, v in values.items())
+    pos = sorted((split_ref(ref), v) for ref, v in values.items())
     (r0, c0), _ = pos[0]
     if all(rc == (r0 + i, c0) for i, (rc, _) in enumerate(pos)):
         book.write(sheet, r0, c0, [[v] for _, v in pos])

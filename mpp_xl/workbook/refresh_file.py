@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.problems import MppError
-from ..io.output import atomic_write
+from ..io.output import atomic_write, check_folder_writable, check_writable
 from . import sheets as S
 from .buttons import restore_buttons
 from .package_book import CALC_ID, PackageBook, no_full_calc_on_load
@@ -186,6 +186,8 @@ def update_file(path: str | Path, change: Callable[[bytes], tuple[bytes | None, 
     if not path.is_file():
         raise MppError(f"{path.name} is geen bestand (een map?); geef het pad van de werkmap.")
     check_not_open(path)
+    check_writable(path)  # a read-only master or folder: refused before the lock and backup
+    check_folder_writable(path)
     with exclusive(path):
         remove_stale_temp_files(path)
         before = path.stat()

@@ -17,17 +17,17 @@ and merged into the master by ``mpp importeer-partner``.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import PARTNERS
 from ..core.signoff import check_date, normalise_partner, partner_file_refusal, same_name
-from ..io.safe_zip import check_workbook_file
 from . import partner_io as pio
 from . import sheets as S
-from .partner_io import is_partner_file, sign_partner_file
+from .files import is_partner_file, require_workbook
+from .files import require_master as require_master  # public here as before
+from .partner_io import sign_partner_file
 from .reader import read_blocks, read_bytes_assumptions, rows_from_blocks
 from .refresh_file import (
     SignOff,
@@ -38,25 +38,6 @@ from .refresh_file import (
     update_file,
 )
 from .xlsxio import Package
-
-
-def require_workbook(path: str | Path, hint: str | None = None) -> Path:
-    """Refuse a file that is not an Excel workbook at all (a CSV with
-    assumptions, a text file) with a hint how to make one (default: how to
-    build a master); a damaged .xlsx is left to the reader's 'beschadigd'
-    message."""
-    path = Path(path)
-    if path.is_dir():
-        raise MppError(f"{path} is een map, geen werkmap.")
-    if not path.is_file():
-        raise MppError(f"Bestand niet gevonden: {path}")
-    if path.suffix.lower() in (".xls", ".ods", ".xlsb"):
-        check_workbook_file(path)  # says what the file is and how to save it
-    if path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path):
-        return path
-    hint = hint or ("bouw er eerst een met: "
-                    f"mpp bouw {path} -o {path.with_suffix('.xlsm').name}")
-    raise MppError(f"{path.name} is geen werkmap; {hint}")
 
 
 def _refuse_replace(partner: str, old: SignOff, name: str) -> None:
@@ -123,14 +104,6 @@ def _check_partner_file_signoff(pkg: Package, partner: str, name: str) -> None:
     if fp == old.fingerprint:
         _refuse_replace(partner, old, name)
 
-
-def require_master(path: str | Path, command: str) -> Path:
-    """:func:`require_workbook`, and refuse a partner file (Dutch message
-    naming ``command`` and what to do instead)."""
-    path = require_workbook(path)
-    if is_partner_file(Package.open(path)):
-        raise partner_file_refusal(path.name, command)
-    return path
 
 
 def live_state(path: str | Path, command: str = "status",

@@ -158,12 +158,21 @@ def style_row(ws: Worksheet) -> None:
 
 
 def name_fonts(ws: Worksheet) -> None:
-    """Give every font without a name or size the workbook's Calibri (see FONT_NAME)."""
+    """Give every font without a name or size the workbook's Calibri (see FONT_NAME):
+    one replacement per distinct font of the sheet, shared by its cells (see
+    :mod:`mpp_xl.workbook.style_cache`), instead of a copy per cell."""
+    fonts = ws.parent._fonts  # noqa: SLF001 - the workbook's font list
+    replacement: dict[int, Font | None] = {}
     for c in ws._cells.values():  # noqa: SLF001 - also styled empty cells
         if not c.has_style:
             continue
-        f = c.font
-        if f.name is None or f.sz is None:
-            nf = copy(f)
-            nf.name, nf.sz = f.name or FONT_NAME, f.sz or FONT_SIZE
+        fid = c._style.fontId  # noqa: SLF001 - the cell's index into the font list
+        if fid not in replacement:
+            f = fonts[fid]
+            nf = None
+            if f.name is None or f.sz is None:
+                nf = copy(f)
+                nf.name, nf.sz = f.name or FONT_NAME, f.sz or FONT_SIZE
+            replacement[fid] = nf
+        if (nf := replacement[fid]) is not None:
             c.font = nf

@@ -478,3 +478,24 @@ def custom_properties(pkg: Package) -> dict[str, str]:
         if name and len(prop):
             out[name] = (prop[0].text or "").strip()
     return out
+
+
+_PROPERTY = re.compile(rb'<property\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</property>', re.S)
+
+
+def set_custom_property(xml: bytes, name: str, value: str) -> bytes:
+    """``docProps/custom.xml`` with the text property ``name`` set to ``value``
+    (replaced when present, else appended with the next ``pid``)."""
+    text = escape(value).encode()
+    pids = [int(p) for p in re.findall(rb'\bpid="(\d+)"', xml)]
+    for m in _PROPERTY.finditer(xml):
+        if unescape(m.group(1)) == name:
+            body = b"<vt:lpwstr>" + text + b"</vt:lpwstr>"
+            return xml[:m.start(2)] + body + xml[m.end(2):]
+    prop = (f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" '
+            f'pid="{max(pids, default=1) + 1}" name="{escape(name)}">').encode() + \
+        b"<vt:lpwstr>" + text + b"</vt:lpwstr></property>"
+    end = xml.rfind(b"</Properties>")
+    if end < 0:
+        raise ValueError("docProps/custom.xml zonder </Properties>")
+    return xml[:end] + prop + xml[end:]

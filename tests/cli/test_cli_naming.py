@@ -29,7 +29,8 @@ OPTIONS = {"-h", "--hulp", "-o", "--uitvoer", "--csv", "--overschrijf", "--force
            "--partner", "--json", "--png-map", "--vorige", "--aannames-csv", "--top",
            "--parameter", "--jaar", "--scenario", "--reeks", "--doeljaar", "--doel",
            "--schrijf", "--realisaties", "--interpreter", "--methode", "--debug", "--versie",
-           "--peildatum", "--startjaar", "--eindjaar", "--rondes", "--rapport"}
+           "--peildatum", "--startjaar", "--eindjaar", "--rondes", "--rapport",
+           "--overschrijf-masterwijzigingen"}
 #: English words that must never be a documented option.
 ENGLISH = {"--output", "--draws", "--seed", "--percentiles", "--name", "--date", "--replace",
            "--force", "--overwrite", "--png-dir", "--previous", "--year", "--series",

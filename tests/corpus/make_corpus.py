@@ -76,7 +76,7 @@ class Case:
 def sheet_part(data: bytes, sheet: str) -> str:
     from mpp_xl.workbook.xlsxio import Package
 
-    return Package(data, "x.xlsx").sheet_paths[sheet]
+    return Package(data, "x.xlsm").sheet_paths[sheet]  # .xlsm: any kind of workbook
 
 
 def rezip(data: bytes, change: dict[str, bytes | None | Callable[[bytes], bytes]],
@@ -559,6 +559,28 @@ def _formula_injection_key(b: bytes) -> bytes:
                            "E20": num("E20", "1")})
 
 
+def _macro_enabled(b: bytes) -> bytes:
+    return rezip(b, {"[Content_Types].xml": lambda x: x.replace(
+        b"spreadsheetml.sheet.main+xml", b"PLACEHOLDER").replace(
+        b"application/vnd.openxmlformats-officedocument.PLACEHOLDER",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")})
+
+
+def _duplicate_entry(b: bytes) -> bytes:
+    import warnings
+
+    part = sheet_part(b, "COA")
+    src = zipfile.ZipFile(io.BytesIO(b))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in src.infolist():
+            z.writestr(i.filename, src.read(i.filename))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Duplicate name": that is the point
+            z.writestr(part, put_cells(src.read(part), {COA_COUNT: num(COA_COUNT, "1")}))
+    return buf.getvalue()
+
+
 def cases() -> list[Case]:
     c: list[Case] = []
 
@@ -758,6 +780,13 @@ def cases() -> list[Case]:
         _file("zipbom.xlsx", zip_bomb_declared), _file_error("zip-bom"), bomb=True)
     add("zipbom_liegt", "a sheet declaring 200 kB that inflates to 1 GB",
         _file("zipbom2.xlsx", zip_bomb_lying), _file_error("zip-bom"), bomb=True)
+    add("macro_als_xlsx", "a macro-enabled workbook (content type) under an .xlsx name",
+        _file("macro.xlsx", _macro_enabled), _file_error("werkmap met macro's (.xlsm)"))
+    add("dubbel_onderdeel", "the COA sheet twice in the zip (readers disagree)",
+        _file("dubbel.xlsx", _duplicate_entry), _file_error("twee keer"))
+    add("ongeldige_onderdeelnaam", "a zip entry 'xl/../../evil.xml'",
+        _file("naam.xlsx", lambda b: rezip(b, {}, add={"xl/../../evil.xml": b"<x/>"})),
+        _file_error("onderdeelnaam"))
     return c
 
 

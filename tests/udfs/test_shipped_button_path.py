@@ -6,6 +6,7 @@ cells as text) and enforces the file's sheet protection like Excel does."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -23,9 +24,16 @@ SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
 NOW = dt.datetime(2024, 9, 1, 12, 0, 0)
 
 
-@pytest.fixture
-def book() -> FakeBook:
+@pytest.fixture(scope="module")
+def shipped_book() -> FakeBook:
+    """The shipped workbook read once (openpyxl, about a second)."""
     return FakeBook.from_xlsx(SHIPPED)
+
+
+@pytest.fixture
+def book(shipped_book: FakeBook) -> FakeBook:
+    """A private copy per test (the tests write to it)."""
+    return copy.deepcopy(shipped_book)
 
 
 def test_shipped_partner_sheets_have_outcome_panels_with_years(book: FakeBook) -> None:

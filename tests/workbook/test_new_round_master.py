@@ -210,5 +210,7 @@ def test_partner_file_of_old_round_refused(rolled: tuple[Path, Path, str], tmp_p
     before = _sha(target)
     capsys.readouterr()
     assert main(["importeer-partner", str(target), str(ind)]) == 2
-    assert "IND.xlsx" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "IND.xlsx" in err
+    assert "geëxporteerd uit ronde 2024-2 (2024-2#" in err and "is ronde 2025-1 (2025-1#" in err
     assert _sha(target) == before

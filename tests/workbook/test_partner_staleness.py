@@ -84,6 +84,8 @@ def test_older_export_does_not_revert_a_newer_import(
     new = _export(capsys, master, tmp_path / "COA_nieuw.xlsx")
     ref = cell_of(master, "COA", "snijverlies")
     other = cell_of(master, "COA", "vv_uitstroom_fractie")
+    orig = _value(master, "COA", ref)
+    assert orig != 0.2
     edit_cells(new, "COA", {ref: (0.2, None)})
     assert _run(capsys, "importeer-partner", str(master), str(new))[0] == 0
     assert _value(master, "COA", ref) == 0.2
@@ -100,13 +102,23 @@ def test_older_export_does_not_revert_a_newer_import(
     assert "Traceback" not in err and not out
     assert master.read_bytes() == before
     assert len(_backups(master)) == n_backups
-    # --forceer: merged anyway (the newer value is overwritten), logged as such
+    # --forceer: the partner's change is taken, the coordinator's newer value
+    # is kept (and listed per cell), logged as such
     rc, out, err = _run(capsys, "importeer-partner", str(master), str(old), "--forceer")
     assert rc == 0, err
     assert "--forceer" in err
-    assert _value(master, "COA", ref) != 0.2
+    assert _value(master, "COA", ref) == 0.2
     assert _value(master, "COA", other) == 0.09
+    assert f"COA!{other} vv_uitstroom_fractie (alle, Alle jaren)" in out
+    assert f"COA!{ref} snijverlies (alle, Alle jaren): master 0,2" in err
+    assert "na de export in de master gewijzigd" in err
     assert "--forceer" in str(_logboek(master)[-1][4])
+    # asked explicitly: the file's value overwrites the coordinator's change
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(old), "--forceer",
+                        "--overschrijf-masterwijzigingen")
+    assert rc == 0, err
+    assert _value(master, "COA", ref) == orig
+    assert f"COA!{ref} snijverlies" in out and "--overschrijf-masterwijzigingen" in out
 
 
 def test_edit_in_the_master_since_export_is_refused(
@@ -171,7 +183,7 @@ def test_second_import_takes_over_a_sign_off_added_since(
 
 
 # --- files exported before the fingerprint existed ---------------------------------------
-def test_file_without_stored_fingerprint_imports_with_a_warning(
+def test_file_without_stored_fingerprint_is_refused_unless_forced(
         master: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = _export(capsys, master, tmp_path / "COA.xlsx")
     pkg = Package.open(f)
@@ -181,13 +193,20 @@ def test_file_without_stored_fingerprint_imports_with_a_warning(
     assert xml != pkg.parts[part]
     f.write_bytes(pkg.to_bytes({part: xml}))
     assert PROP_FINGERPRINT not in _props(f)
-    edit_cells(master, "COA", {cell_of(master, "COA", "vv_uitstroom_fractie"): (0.09, None)})
+    changed = cell_of(master, "COA", "vv_uitstroom_fractie")
+    edit_cells(master, "COA", {changed: (0.09, None)})
     ref = cell_of(f, "COA", "snijverlies")
     edit_cells(f, "COA", {ref: (0.2, None)})
+    before = master.read_bytes()
     rc, out, err = _run(capsys, "importeer-partner", str(master), str(f))
+    assert rc == 2, err
+    assert "onvolledig" in err and PROP_FINGERPRINT in err and "--forceer" in err
+    assert master.read_bytes() == before
+    # forced: the exported cells (mpp_basis) still tell the coordinator's change apart
+    rc, out, err = _run(capsys, "importeer-partner", str(master), str(f), "--forceer")
     assert rc == 0, err
-    assert "Let op" in err and "oudere versie" in err and "niet worden gecontroleerd" in err
     assert _value(master, "COA", ref) == 0.2
+    assert _value(master, "COA", changed) == 0.09
     assert "COA samengevoegd" in out
 
 
