@@ -12,11 +12,13 @@ install:            ## install the package with test dependencies
 # Bijstelling (on the workbook and as CSV) is against 2024-2.
 example:            ## the main job: build, refresh and report the MPP 2024-2 example into out/, then roll it into 2025-1
 	mkdir -p out
-	$(PY) -m mpp_xl bouw workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv
+	$(PY) -m mpp_xl bouw workbooks/MPP_2024-2_aannames.csv -o out/mpp_2024_2.xlsm --overschrijf --realisaties workbooks/realisaties_voorbeeld.csv --varianten workbooks/varianten_voorbeeld.csv
 	$(PY) -m mpp_xl ververs out/mpp_2024_2.xlsm
 	rm -rf out/.backup
 	$(PY) -m mpp_xl reken out/mpp_2024_2.xlsm --csv out/uitkomsten.csv
 	$(PY) -m mpp_xl onzekerheid out/mpp_2024_2.xlsm --trekkingen 10000 --csv out/banden.csv
+	$(PY) -m mpp_xl varianten out/mpp_2024_2.xlsm --csv out/varianten.csv
+	$(PY) -m mpp_xl gevoeligheid out/mpp_2024_2.xlsm --csv out/gevoeligheid.csv
 	$(PY) -m mpp_xl rapport out/mpp_2024_2.xlsm -o out/rapport.pdf --png-map out/grafieken
 	$(PY) -m mpp_xl status out/mpp_2024_2.xlsm
 	$(PY) -m mpp_xl nieuwe-ronde out/mpp_2024_2.xlsm --versie 2025-1 --peildatum 2025-01-01 --realisaties referentie/realisaties.csv -o out/mpp_2025_1.xlsm --overschrijf

@@ -39,7 +39,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from mpp_xl.analysis import model_cache
+from mpp_xl.analysis import model_cache, variant_cache
 from mpp_xl.core.assumptions import fingerprint
 from mpp_xl.core.problems import MppError
 from mpp_xl.core.registry import normalise_scenario
@@ -343,6 +343,33 @@ def MPP_BAND(reeks, jaar, percentiel, model=None):  # noqa: N802
 MPP_BAND = _register(MPP_BAND, {
     "reeks": _DOC_REEKS, "jaar": _DOC_JAAR,
     "percentiel": "Percentiel in procenten, bijvoorbeeld 12,5, 50, 67 of 87,5.",
+    "model": _DOC_MODEL})
+
+
+@_safe
+def MPP_VARIANT(reeks, jaar, scenario, variantnaam, model=None):  # noqa: N802
+    """Uitkomst van een beleidsvariant van het blad Varianten (na Vernieuwen; de parameter
+    heet variantnaam omdat Variant in VBA gereserveerd is), bijvoorbeeld
+    =MPP_VARIANT("coa_bezetting";2028;"medio";"tweestatusstelsel"); variant "basis" is de
+    ronde zelf."""
+    key = parse_series(reeks)
+    m = _model(model) if model is not None else model_cache.get(None)
+    res = variant_cache.get(m.fingerprint)
+    name = scalar(variantnaam, "variantnaam")
+    if name is None or not str(name).strip():
+        raise ArgError("Geef de naam van een variant op (kolom Variant op het blad Varianten), "
+                       'of "basis".')
+    y = parse_year(jaar, res.years(key), key)
+    scen = parse_scenario(scenario, res.scenarios)
+    try:
+        return res.value(key, y, scen, str(name).strip())
+    except MppError as e:
+        raise ArgError(str(e)) from None
+
+
+MPP_VARIANT = _register(MPP_VARIANT, {
+    "reeks": _DOC_REEKS, "jaar": _DOC_JAAR, "scenario": _DOC_SCEN,
+    "variantnaam": 'Naam van de variant (blad Varianten), of "basis" voor de ronde zelf.',
     "model": _DOC_MODEL})
 
 

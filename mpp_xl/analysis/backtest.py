@@ -5,28 +5,65 @@ Realisations are observed values per series, in the long format
 year or a stock per 1 jan of ``jaar``; with ``maand`` (1–12) a flow's total of
 that month or a stock on the 1st of that month. Extra columns are ignored;
 series the engine does not know are skipped with a message (or refused, when
-the reader is given the known series). Month rows are compared per month by
+the reader is given the known series; :func:`read_realisaties` refuses
+every series outside :data:`REALISATION_SERIES`). Month rows are compared per month by
 :mod:`mpp_xl.analysis.backtest_monthly`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..core.numbers import nl_value
 from ..core.problems import MppError
 from ..core.series import SERIES
+from ..io.csv_round import rounded_figures
 from ..io.output import write_csv
 from .forecast import Forecast
+from .new_round import REALISATION_SERIES
 
 REQUIRED = ("reeks", "jaar", "waarde")
 RESULT_COLUMNS = ("reeks", "jaar", "realisatie", "min", "medio", "max", "fout", "procent",
                   "procentpunt", "binnen_band", "bron")
+
+
+#: Looks like Dutch thousands notation: 70.000, 1.234.567 (not 0.150).
+_THOUSANDS_LIKE = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+
+
+def _thousands_refusal(reeks: str, raw: object) -> str | None:
+    """The error for a count series (every unit but 'fractie') whose value is
+    written with a Dutch thousands point ("70.000"): a count is never 70.0 with
+    three decimals, so reading it as 70 would be silently wrong. Same rule as
+    for count parameters in the assumptions (core/validation.py)."""
+    s = SERIES.get(reeks)
+    if s is not None and s.unit == "fractie":
+        return None
+    text = str(raw).strip()
+    if not _THOUSANDS_LIKE.fullmatch(text):
+        return None
+    whole = text.replace(".", "")
+    read = (f" (het zou als {nl_value(float(text))} gelezen worden)"
+            if text.count(".") == 1 else "")
+    return (f"waarde '{text}' van {reeks} is een aantal met een duizendtallen-punt; in een CSV "
+            f"is de punt het decimaalteken{read}. Bedoelt u {nl_value(float(whole))}: schrijf "
+            f"{whole} (getallen zonder duizendtallen-punten)")
+
+
+def _suggest(name: str, options: Collection[str]) -> str:
+    near = get_close_matches(name.lower(), sorted(options), n=1, cutoff=0.7)
+    return f"bedoelt u '{near[0]}'? " if near else ""
+#: Columns rounded in the CSV export: figures by the series' unit, and percentages.
+FIGURES = ("realisatie", "min", "medio", "max", "fout")
+PERCENTS = ("procent", "procentpunt")
 
 
 def _number(v: object) -> float | None:
@@ -64,7 +101,8 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
         if not reeks or reeks.lower() == "nan":
             continue
         if known is not None and reeks not in known:
-            bad.append(f"{line}: onbekende reeks '{reeks}' (zie 'mpp reeksen')")
+            bad.append(f"{line}: onbekende reeks '{reeks}' ({_suggest(reeks, known)}zie "
+                       "'mpp reeksen')")
             continue
         jaar, waarde = _number(rec["jaar"]), _number(rec["waarde"])
         if jaar is None or not float(jaar).is_integer():
@@ -78,10 +116,19 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
         if waarde is None:
             bad.append(f"{line}: waarde '{rec['waarde']}' is geen getal")
             continue
+        refusal = _thousands_refusal(reeks, rec["waarde"])
+        if refusal:
+            bad.append(f"{line}: {refusal}")
+            continue
         bron = rec.get("bron", "")
         bron = "" if bron is None or (isinstance(bron, float) and np.isnan(bron)) else str(bron)
         rows.append({"reeks": reeks, "jaar": int(jaar), "maand": maand, "waarde": waarde,
                      "bron": bron})
+    count = Counter((r["reeks"], r["jaar"], r["maand"] or 0) for r in rows)
+    twice = sorted(k for k, n in count.items() if n > 1)
+    if twice:
+        pairs = [f"{r} {j}" + (f"-{m:02d}" if m else "") for r, j, m in twice]
+        bad.append("dubbele realisatie voor " + ", ".join(pairs))
     if bad:
         raise MppError(f"{source}: " + "; ".join(bad) + ".")
     out = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=object if c == "maand"
@@ -89,11 +136,6 @@ def realisaties_from_frame(df: pd.DataFrame, source: str = "realisaties",
                         for c in ("reeks", "jaar", "maand", "waarde", "bron")})
     if not rows:
         out = pd.DataFrame(columns=["reeks", "jaar", "maand", "waarde", "bron"])
-    count = Counter((r["reeks"], r["jaar"], r["maand"] or 0) for r in rows)
-    twice = sorted(k for k, n in count.items() if n > 1)
-    if twice:
-        pairs = [f"{r} {j}" + (f"-{m:02d}" if m else "") for r, j, m in twice]
-        raise MppError(f"{source}: dubbele realisatie voor " + ", ".join(pairs) + ".")
     return out
 
 
@@ -120,9 +162,11 @@ def yearly(real: pd.DataFrame) -> pd.DataFrame:
     return real[real["maand"].isna()].reset_index(drop=True)
 
 
-def read_realisaties(path: str | Path, known: Collection[str] | None = None) -> pd.DataFrame:
+def read_realisaties(path: str | Path,
+                     known: Collection[str] = REALISATION_SERIES) -> pd.DataFrame:
     """Read a realisations CSV (``reeks,jaar[,maand],waarde[,bron]``, UTF-8);
-    ``known``: refuse other series (see :func:`realisaties_from_frame`)."""
+    series outside ``known`` are refused with a typo suggestion (see
+    :func:`realisaties_from_frame`)."""
     path = Path(path)
     if not path.exists():
         raise MppError(f"Bestand niet gevonden: {path}")
@@ -144,23 +188,35 @@ class Backtest:
     e.g. coa_aandeel_statushouders; empty for the others), ``binnen_band``
     (the realisation lies between the lowest and highest of the three
     scenarios, bounds included) and ``bron``. ``meldingen``: skipped rows.
+    ``invoer``: the (reeks, jaar) of stocks per 1 jan of the start year: their
+    forecast is the round's start value, an input (often set from this very
+    realisation), so they are marked, not counted as a test.
     """
 
     tabel: pd.DataFrame
     meldingen: list[str] = field(default_factory=list)
+    invoer: frozenset[tuple[str, int]] = frozenset()
+
+    def is_input(self) -> pd.Series:
+        """Per row of :attr:`tabel`: True for a start value (see :attr:`invoer`)."""
+        return pd.Series([(r, int(j)) in self.invoer
+                          for r, j in zip(self.tabel["reeks"], self.tabel["jaar"], strict=True)],
+                         index=self.tabel.index, dtype=bool)
 
     def to_csv(self, path: str | Path) -> None:
-        """Atomic CSV export of :attr:`tabel`; ``binnen_band`` as ``ja``/``nee``."""
-        t = self.tabel.copy()
-        t["binnen_band"] = ["ja" if b else "nee" for b in t["binnen_band"]]
+        """Atomic CSV export of :attr:`tabel`; ``binnen_band`` as ``ja``/``nee``;
+        figures rounded (:func:`mpp_xl.io.csv_round.rounded_figures`)."""
+        t = rounded_figures(self.tabel, FIGURES, PERCENTS)
+        t["binnen_band"] = ["invoer" if i else "ja" if b else "nee"
+                            for b, i in zip(t["binnen_band"], self.is_input(), strict=True)]
         write_csv(t, path)
 
     def samenvatting(self) -> pd.DataFrame:
         """Per series: ``aantal``, ``binnen_band`` (count), ``gem_abs_procent``
         (mean absolute percentage error; empty for share series) and
         ``gem_abs_procentpunt`` (share series: mean absolute error in
-        percentage points)."""
-        t = self.tabel
+        percentage points); start values (:attr:`invoer`) are left out."""
+        t = self.tabel[~self.is_input()] if len(self.tabel) else self.tabel
         cols = ["reeks", "aantal", "binnen_band", "gem_abs_procent", "gem_abs_procentpunt"]
         if t.empty:
             return pd.DataFrame(columns=cols)
@@ -182,8 +238,12 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
     real = yearly(real)
     meldingen: list[str] = []
     unknown = sorted(set(real["reeks"]) - set(forecast.data))
-    if unknown:
-        meldingen.append("Onbekende reeks(en) overgeslagen: " + ", ".join(unknown) + ".")
+    strange = [r for r in unknown if r not in REALISATION_SERIES]
+    if strange:
+        meldingen.append("Onbekende reeks(en) overgeslagen: " + ", ".join(strange) + ".")
+    without = [r for r in unknown if r in REALISATION_SERIES]
+    if without:
+        meldingen.append("Reeks(en) zonder prognose overgeslagen: " + ", ".join(without) + ".")
     scen = {s: forecast.scenarios.index(s) for s in ("min", "medio", "max")
             if s in forecast.scenarios}
     if "medio" not in scen:
@@ -216,6 +276,13 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
             "binnen_band": bool(lo - 1e-9 * max(1.0, abs(r)) <= r <= hi + 1e-9 * max(1.0, abs(r))),
             "bron": rec["bron"],
         })
+    invoer = frozenset((r["reeks"], r["jaar"]) for r in rows
+                       if SERIES[r["reeks"]].is_stock and r["jaar"] == forecast.startjaar)
+    if invoer:
+        names = ", ".join(f"{r} {j}" for r, j in sorted(invoer))
+        meldingen.append(
+            f"Niet getoetst: {names} (per 1 jan {forecast.startjaar}) is een startwaarde van "
+            "de prognose, dus invoer van de ronde; in de CSV staat bij binnen_band 'invoer'.")
     if outside:
         meldingen.append(
             f"{outside} realisatie(s) vallen buiten de jaren van de prognose "
@@ -226,4 +293,4 @@ def backtest(forecast: Forecast, realisaties: pd.DataFrame | str | Path) -> Back
     if len(tabel):
         tabel = tabel.assign(_o=tabel["reeks"].map(order)).sort_values(
             ["_o", "jaar"], kind="stable").drop(columns="_o").reset_index(drop=True)
-    return Backtest(tabel, meldingen)
+    return Backtest(tabel, meldingen, invoer)

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ..core.series import SERIES
+from ..io.csv_round import rounded_figures
 from ..io.output import write_csv
+from .backtest import FIGURES, PERCENTS
 from .monthly import MonthlyForecast, is_stock
 
 MONTH_COLUMNS = ("reeks", "jaar", "maand", "realisatie", "min", "medio", "max", "fout",
@@ -40,12 +42,12 @@ class MonthlyBacktest:
     meldingen: list[str] = field(default_factory=list)
 
     def to_csv(self, path: str | Path) -> None:
-        t = self.tabel.copy()
+        t = rounded_figures(self.tabel, FIGURES, PERCENTS)
         t["binnen_band"] = ["ja" if b else "nee" for b in t["binnen_band"]]
         write_csv(t, path)
 
     def lopend_to_csv(self, path: str | Path) -> None:
-        write_csv(self.lopend, path)
+        write_csv(rounded_figures(self.lopend, RUNNING_COLUMNS[3:]), path)
 
 
 def backtest_monthly(mf: MonthlyForecast, real: pd.DataFrame) -> MonthlyBacktest:

@@ -31,6 +31,8 @@ from ..core.series import SERIES  # noqa: E402
 from ..io.output import atomic_write  # noqa: E402
 from .compare import Comparison, compare, parameter_label  # noqa: E402
 from .forecast import Forecast, run  # noqa: E402
+from .sensitivity import sensitivity  # noqa: E402
+from .tornado import tornado_chart  # noqa: E402
 from .uncertainty import Bands, method_text, simulate  # noqa: E402
 
 # Colours (Rijkshuisstijl-like): dark blue, violet, orange, green, light blue, grey.
@@ -553,6 +555,7 @@ def make_report(a: Assumptions, output: str | Path, png_dir: str | Path | None =
         cmp = compare(old, fc, vorige, a)
     figs = build_figures(fc, bands, old, cmp, year_after_end=year_after_end)
     figs += extra(fc) if extra is not None else []
+    figs.append(("gevoeligheid", tornado_chart(sensitivity(a.resolve()))))
     names = [n for n, _ in figs]
     titles = [f.texts[0].get_text() if f.texts else n for n, f in figs]
     title = title_page(fc, fc.fingerprint, titles, bands,

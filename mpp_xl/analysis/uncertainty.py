@@ -403,7 +403,7 @@ def simulate(
     if draws < 1:
         raise MppError(f"Het aantal trekkingen moet minstens 1 zijn (nu {draws}).")
     if seed < 0:
-        raise MppError(f"Het startgetal (seed) moet 0 of groter zijn (nu {seed}).")
+        raise MppError(f"Het startgetal van de toevalsgenerator moet 0 of groter zijn (nu {seed}).")
     if chunk < 1:
         raise MppError("De blokgrootte moet minstens 1 zijn.")
     pcts = _check_percentiles(percentiles)

@@ -117,7 +117,8 @@ def option(parser: argparse.ArgumentParser, *flags: str, oud: str | Sequence[str
 HELP_ORDER: tuple[str, ...] = (
     "bouw", "valideer", "ververs", "reken", "vaststellen", "status", "exporteer-partner",
     "importeer-partner", "waardenkopie", "nieuwe-ronde", "vergelijk", "terugtoets",
-    "onzekerheid", "rapport", "doelzoeken", "reeksen", "parameters", "regels", "excel-test")
+    "onzekerheid", "rapport", "doelzoeken", "varianten", "gevoeligheid", "reeksen", "parameters",
+    "regels", "excel-test")
 
 
 def order_help(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -132,6 +133,10 @@ def add_command(sub: argparse._SubParsersAction, name: str,  # type: ignore[type
     same parser but is not listed."""
     parser: argparse.ArgumentParser = sub.add_parser(name, **kwargs)
     parser.set_defaults(command=name)  # the documented name, also when called by ``oud``
+    # ``mpp OPDRACHT ... --debug`` as well as ``mpp --debug OPDRACHT``; SUPPRESS keeps the
+    # top-level value when the option is not repeated after the command
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="toon de volledige foutmelding")
     if oud:
         sub._name_parser_map[oud] = parser  # noqa: SLF001 - how argparse stores aliases
         names = sub._name_parser_map  # noqa: SLF001

@@ -162,7 +162,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for m in cmp.meldingen:
         print(f"Let op: {m}", file=sys.stderr)
     if args.csv:
-        write_csv(cmp.verschillen, args.csv)
+        from ..io.csv_round import rounded_figures
+
+        write_csv(rounded_figures(cmp.verschillen, ("oud", "nieuw", "verschil"), ("procent",)),
+                  args.csv)
         print(f"Verschillen geschreven naar {args.csv}.")
     if args.aannames_csv:
         write_csv(cmp.aannames, args.aannames_csv)
@@ -237,7 +240,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         return 0
     print(f"{'reeks':<28}{'jaar':>6}{'realisatie':>12}{'min':>10}{'medio':>10}{'max':>10}"
           f"{'fout':>10}{'afwijking':>18}  band")
-    for r in bt.tabel.to_dict("records"):
+    inputs = bt.is_input()
+    for r, is_input in zip(bt.tabel.to_dict("records"), inputs, strict=True):
         frac = SERIES[r["reeks"]].unit == "fractie"
 
         def f(x: float, frac: bool = frac) -> str:
@@ -251,9 +255,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             dev = "" if r["procent"] != r["procent"] else f"{_signed(r['procent'])}%"
         print(f"{r['reeks']:<28}{r['jaar']:>6}{f(r['realisatie']):>12}{f(r['min']):>10}"
               f"{f(r['medio']):>10}{f(r['max']):>10}{fout:>10}{dev:>18}  "
-              f"{'binnen' if r['binnen_band'] else 'BUITEN'}")
-    n_in = int(bt.tabel["binnen_band"].sum())
-    print(f"{n_in} van {len(bt.tabel)} realisaties liggen binnen de band min–max. "
+              f"{'invoer' if is_input else 'binnen' if r['binnen_band'] else 'BUITEN'}")
+    n_in = int(bt.tabel["binnen_band"][~inputs].sum())
+    print(f"{n_in} van {int((~inputs).sum())} realisaties liggen binnen de band min–max. "
           "Fout = medio − realisatie; afwijking = fout / realisatie, bij aandelen (fracties) "
           "het verschil in procentpunten (pp).")
     return 0

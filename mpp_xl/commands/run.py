@@ -116,8 +116,8 @@ def parameters_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `mpp_xl/core/registry.py` by `mpp parameters > docs/parameters.md`;"
-        " do not edit by hand.",
+        "Gemaakt uit `mpp_xl/core/registry.py` met `mpp parameters > docs/parameters.md`;"
+        " niet met de hand bewerken.",
         "",
         "| blad | parameter | omschrijving | eenheid | per jaar | grenzen | standaard |",
         "|---|---|---|---|---|---|---|",

@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..core.numbers import nl_decimal
 from ..core.problems import MppError, format_problems
 from ..core.registry import PARTNERS
 from . import add_command, option
@@ -26,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                     ".backup/)", action="store_true")
     option(b, "--realisaties",
            help="CSV reeks,jaar[,maand],waarde[,bron] voor het blad Realisatie")
+    option(b, "--varianten", help="CSV variant,parameter,scenario,jaar,bewerking,waarde,"
+                                  "toelichting voor het blad Varianten (gecontroleerd)")
     option(b, "--interpreter", metavar="PAD",
            help="python.exe voor Excel (Interpreter_Win op het blad xlwings.conf); "
                 "standaard 'python', de python.exe op het PATH")
@@ -38,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     s = add_command(sub, "vaststellen", "sign-off", help="stel het blad van een partner vast")
     s.add_argument("workbook", metavar="WERKMAP", help="masterwerkmap of partnerbestand")
-    option(s, "--partner", required=True, help=_PARTNER_HELP)
+    option(s, "--partner", required=True,
+           help=_PARTNER_HELP + "; of Varianten (de variantentabel, door DGM-APM)")
     option(s, "--naam", oud="--name", required=True, help="naam van wie vaststelt")
     option(s, "--datum", help="datum (jjjj-mm-dd; standaard vandaag)")
     option(s, "--vervang", action="store_true",
@@ -118,13 +122,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         from ..analysis.backtest import read_realisaties
 
         real = read_realisaties(args.realisaties)
+    varianten = None
+    if args.varianten:
+        from ..core.variants import read_variants_csv, resolve_variants
+
+        varianten = read_variants_csv(args.varianten)
+        resolve_variants(varianten, a.resolve())  # every bad row: exit 2, nothing written
     saved = None
     if out_path.exists():
         check_not_open(out_path)
         import datetime as dt
 
         saved = backup(out_path, out_path.read_bytes(), dt.datetime.now())
-    out = build(a, args.uitvoer, realisaties=real, interpreter=args.interpreter)
+    out = build(a, args.uitvoer, realisaties=real, interpreter=args.interpreter,
+                varianten=varianten)
     if saved is not None:
         print(f"De vorige versie van {out_path.name} is bewaard als {saved}.")
     n_err = sum(p.is_error for p in a.validate())
@@ -160,7 +171,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     voided = [p for p, s in res.partners.items() if s["signed"] and not s["valid"]]
     print(f"{Path(args.workbook).name} ververst: {res.handle}; "
           f"{int(res.stats['formules'])} formules berekend in "
-          f"{res.stats['rekenen_s']:.1f} s. Status: {res.state} "
+          f"{nl_decimal(res.stats['rekenen_s'], '.1f')} s. Status: {res.state} "
           f"({n_signed} van {len(PARTNERS)} partners geldig vastgesteld).")
     if voided:
         print("Vervallen vaststelling (aannames gewijzigd): " + ", ".join(voided) + ".")

@@ -88,6 +88,23 @@ class Regel(StrEnum):
         "noodopvang_onder_regulier", WAARSCHUWING,
         "De prijs van de noodopvang ligt onder die van de reguliere opvang (noodopvang is in "
         "de praktijk duurder).")
+    # variants (what-if changes to the assumptions)
+    ONBEKENDE_BEWERKING = (
+        "onbekende_bewerking", FOUT,
+        "De bewerking van een variantrij is niet = (zet), * (maal) of + (plus).")
+    VARIANT_NAAM = (
+        "variant_naam", FOUT,
+        "Een variantrij heeft geen naam, of de naam 'basis' (die naam is voor de ronde "
+        "zelf).")
+    VARIANT_PARAMETER = (
+        "variant_parameter", FOUT,
+        "Een variant kan alleen een rekenparameter van de keten wijzigen, geen "
+        "Kader-instelling of tekst.")
+    VARIANT_BUITEN_GRENZEN = (
+        "variant_buiten_grenzen", FOUT,
+        "Na de wijziging van een variant ligt de waarde buiten de grenzen van de parameter "
+        "(bijvoorbeeld een fractie boven 1 na *) of is een geheel getal geen geheel getal "
+        "meer.")
     # the workbook
     ONTBREKEND_BLAD = (
         "ontbrekend_blad", FOUT, "Een parameterblad (Kader of een partnerblad) ontbreekt.")
@@ -107,8 +124,8 @@ def rules_markdown() -> str:
     lines = [
         "# Regels van de validatie",
         "",
-        "Generated from `mpp_xl/core/problems.py` by `mpp regels > docs/rules.md`;"
-        " do not edit by hand.",
+        "Gemaakt uit `mpp_xl/core/problems.py` met `mpp regels > docs/rules.md`;"
+        " niet met de hand bewerken.",
         "",
         "Elke melding van `mpp valideer`, het blad Validatie en `MPP_VALIDATIE` noemt "
         "haar regel.",

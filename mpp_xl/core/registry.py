@@ -173,7 +173,7 @@ _add("mc_trekkingen", "Kader", "aantal", False, 100, 1e6, 10000,
 _add("mc_correlatie_jaren", "Kader", "fractie", False, 0, 1, 0.7,
      "Correlatie tussen jaren", "Correlatie rho van de instroom in opeenvolgende "
      "jaren (corr = rho^|i-j|).", per_scenario=False, fmt="getal")
-_add("mc_zaad", "Kader", "geheel", False, 0, INF, 20242, "Startgetal (seed)",
+_add("mc_zaad", "Kader", "geheel", False, 0, INF, 20242, "Startgetal toevalsgenerator",
      "Vast startgetal van de toevalsgenerator, zodat een berekening reproduceerbaar is.",
      integer=True, per_scenario=False, fmt="getal")
 _add("mpp_versie", "Kader", "tekst", False, default="", label="MPP-versie",
@@ -194,7 +194,7 @@ _add("herkomst_aannames", "Kader", "tekst", False, default="", label="Herkomst a
      "of een gekalibreerd voorbeeld). Staat ook op het blad Toelichting.", kind="tekst",
      per_scenario=False, fmt="tekst")
 _add("vorige_mpp", "Kader", "tekst", False, default="", label="Vorige MPP",
-     help="Bestand van de vorige MPP voor de bijstelling (optioneel).",
+     help="Bestand van de vorige MPP voor de bijstelling.",
      kind="tekst", per_scenario=False, fmt="tekst")
 
 # --- DGM-APM: instroom -------------------------------------------------------

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.assumptions import Assumptions
 from ..core.problems import MppError
 from ..core.registry import SHEETS
+from ..core.variants import VariantRow
 from ..io.output import atomic_write
 from . import sheets as S
 from . import specs
@@ -43,6 +44,7 @@ from .sheets import (
     bijstelling,
     controles,
     financien,
+    gevoeligheid,
     grafieken,
     logboek,
     onzekerheid,
@@ -50,6 +52,7 @@ from .sheets import (
     realisatie,
     toelichting,
     uitkomsten,
+    varianten,
     xlwings_conf,
 )
 from .style_cache import share_styles
@@ -62,13 +65,14 @@ TEMPLATE = Path(__file__).with_name("templates") / "xlwings_standalone.xlsm"
 
 # --- entry point ---------------------------------------------------------------
 def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = None,
-                   interpreter: str | None = None, round_id: str | None = None) -> Workbook:
+                   interpreter: str | None = None, round_id: str | None = None,
+                   varianten_rows: list[VariantRow] | None = None) -> Workbook:
     """The master workbook (openpyxl) for ``assumptions``; not yet saved.
     ``realisaties`` (reeks, jaar, waarde, bron) prefill the Realisatie sheet;
     ``interpreter`` is xlwings.conf's Interpreter_Win (see
     :func:`mpp_xl.workbook.sheets.xlwings_conf.default_interpreter`);
     ``round_id`` the round id (:mod:`mpp_xl.workbook.round_id`; default: a new one
-    for the assumptions' MPP version)."""
+    for the assumptions' MPP version); ``varianten_rows`` prefill the Varianten sheet."""
 
     tables, years = partner.tables(assumptions)
     start, end = partner.horizon(assumptions)
@@ -107,6 +111,8 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
     pos = uitkomsten.write(uit, infos, horizon, version_ref)
     grafieken.write(wb.create_sheet(S.GRAFIEKEN), uit, pos)
     onzekerheid.write(wb.create_sheet(S.ONZEKERHEID), made[S.KADER], horizon)
+    varianten.write(wb.create_sheet(S.VARIANTEN), horizon, varianten_rows or ())
+    gevoeligheid.write(wb.create_sheet(S.GEVOELIGHEID), horizon)
     bijstelling.write(wb.create_sheet(S.BIJSTELLING))
     realisatie.write(wb.create_sheet(S.REALISATIE), realisaties)
     write_spec(wb.create_sheet(S.VALIDATIE), specs.VALIDATIE)
@@ -133,15 +139,16 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
 
 def build(assumptions: Assumptions, out: str | Path,
           realisaties: pd.DataFrame | None = None, interpreter: str | None = None,
-          round_id: str | None = None) -> Path:
+          round_id: str | None = None, varianten: list[VariantRow] | None = None) -> Path:
     """Build and save the master workbook atomically (.xlsm: with the xlwings VBA
     and a refresh button on Uitkomsten and every partner sheet);
     ``realisaties`` (a checked table, see :mod:`mpp_xl.analysis.backtest`) prefill Realisatie;
-    ``interpreter``: xlwings.conf's Interpreter_Win; ``round_id``: see :func:`build_workbook`."""
+    ``interpreter``: xlwings.conf's Interpreter_Win; ``round_id``: see :func:`build_workbook`;
+    ``varianten``: rows that prefill the Varianten sheet."""
     out = Path(out)
     if out.suffix.lower() not in (".xlsm", ".xlsx"):
         raise MppError(f"{out.name}: kies een werkmap met extensie .xlsm (met macro's) of .xlsx.")
-    wb = build_workbook(assumptions, realisaties, interpreter, round_id)
+    wb = build_workbook(assumptions, realisaties, interpreter, round_id, varianten)
     macros = out.suffix.lower() == ".xlsm"
     if not macros:
         strip_vba(wb)

@@ -57,8 +57,10 @@ from ..core.assumptions import Assumptions, Resolved, fingerprint
 from ..core.problems import MppError, Problem, ValidationError
 from ..core.registry import PARTNERS, SHEETS
 from ..io.grid import clean_cell
+from . import sensitivity_refresh as gevoeligheid
 from . import sheets as S
 from . import specs
+from . import variants_refresh as varianten
 from .layout import HEADER_ROW, table_width
 from .reader import (
     ERROR_NL,
@@ -77,7 +79,8 @@ Block = list[list[Any]]
 #: The sheets the refresh must find (and writes to).
 REQUIRED_SHEETS: tuple[str, ...] = S.OWNED_SHEETS
 #: The only sheets the refresh writes to (the analysis sheets when present).
-OUTPUT_SHEETS: tuple[str, ...] = (*REQUIRED_SHEETS, S.BIJSTELLING, S.REALISATIE)
+OUTPUT_SHEETS: tuple[str, ...] = (*REQUIRED_SHEETS, S.BIJSTELLING, S.REALISATIE, S.VARIANTEN,
+                                  S.GEVOELIGHEID)
 
 #: Logboek actions of the refresh itself.
 ACTION_REFRESH = "ververst"
@@ -522,8 +525,12 @@ def refresh(book: Book, *, now: dt.datetime | None = None, user: str | None = No
             model = entry
             # the results' scenario order: warnings, as MPP_VALIDATIE and mpp valideer give them
             problems += scenario_crossings(entry.forecast)
+    variants = None  # the Varianten sheet, validated like a partner sheet
+    if model is not None and resolved is not None and S.VARIANTEN in names:
+        variants = varianten.check(book.read(S.VARIANTEN), resolved)
+        problems += variants.problems
     n_err = sum(p.is_error for p in problems)
-    if model is None and refuse_errors:
+    if refuse_errors and (model is None or n_err):
         raise ValidationError(problems)
 
     so = read_signoffs(book.read(S.VASTSTELLING))
@@ -551,6 +558,11 @@ def refresh(book: Book, *, now: dt.datetime | None = None, user: str | None = No
         write_vaststelling(book, states, [p for p in (signoffs or {}) if p in states], stamp)
         if model is not None and a is not None and resolved is not None:
             meldingen = write_analysis(book, a, resolved, model)
+            if variants is not None:
+                meldingen += varianten.write_results(book, variants, resolved,
+                                                     model.fingerprint, _write_layout)
+            if S.GEVOELIGHEID in names:
+                meldingen += gevoeligheid.write_results(book, resolved, _write_layout)
         write_logboek(book, [stamp, log_action, current_user(user), fp, log_note])
     book.calculate()
     return RefreshResult(n_err, n_warn, state, handle, problems, states, {}, meldingen)

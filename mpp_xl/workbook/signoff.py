@@ -25,6 +25,7 @@ from ..core.registry import PARTNERS
 from ..core.signoff import check_date, normalise_partner, partner_file_refusal, same_name
 from . import partner_io as pio
 from . import sheets as S
+from . import variants_refresh as V
 from .files import is_partner_file, require_workbook
 from .files import require_master as require_master  # public here as before
 from .partner_io import sign_partner_file
@@ -37,7 +38,7 @@ from .refresh_file import (
     refresh_bytes,
     update_file,
 )
-from .xlsxio import Package
+from .xlsxio import Package, set_cells
 
 
 def _refuse_replace(partner: str, old: SignOff, name: str) -> None:
@@ -50,6 +51,8 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
     """Record a sign-off of ``partner`` in the master workbook (followed by a
     refresh) or in a partner file. ``date``: 'jjjj-mm-dd' (default today). A
     still valid sign-off by someone else is only replaced with ``replace``."""
+    if str(partner).strip().lower() == V.NAME.lower():
+        return sign_variants(path, name, date, replace)
     partner = normalise_partner(partner)
     if not name.strip():
         raise MppError("Geef de naam van wie vaststelt (--naam).")
@@ -78,6 +81,44 @@ def sign_off(path: str | Path, partner: str, name: str, date: str | None = None,
                              base_dir=path.resolve().parent,
                              note=f"{partner} vastgesteld door {so.name} (vingerafdruk "
                                   f"{so.fingerprint[:16]}).")
+
+    update_file(path, change)
+    return made["so"]
+
+
+def sign_variants(path: str | Path, name: str, date: str | None = None,
+                  replace: bool = False) -> SignOff:
+    """Record DGM-APM's sign-off of the Varianten table (name, date, the table's
+    own fingerprint) on the Varianten sheet of the master, followed by a refresh
+    (which refuses a table with errors). No partner's fingerprint or sign-off
+    changes; the sheet shows geldig until the table changes."""
+    if not name.strip():
+        raise MppError("Geef de naam van wie vaststelt (--naam).")
+    date = check_date(date)
+    path = require_master(path, "vaststellen")
+    made: dict[str, SignOff] = {}
+
+    def change(data: bytes) -> tuple[bytes, Any]:
+        pkg = Package(data, path.name)
+        if V.NAME not in pkg.sheet_paths:
+            raise MppError(f"{path.name} heeft geen blad {V.NAME}; bouw de werkmap opnieuw met "
+                           "'mpp bouw'.")
+        fp = V.variants_fingerprint(V.rows_from_package(pkg))
+        old = V.signed_cells(pkg)
+        if (not replace and old["fingerprint"] == fp and old["name"]
+                and not same_name(old["name"], name)):
+            _refuse_replace(V.NAME, SignOff(V.NAME, old["name"], old["date"], fp), name.strip())
+        so = SignOff(V.NAME, name.strip(), date, fp)
+        made["so"] = so
+        xml = set_cells(pkg.sheet_xml(V.NAME), pkg.cells(V.NAME),
+                        {V.SIGN_CELLS["name"]: (so.name, None),
+                         V.SIGN_CELLS["date"]: (so.date, None),
+                         V.SIGN_CELLS["fingerprint"]: (fp, None)})
+        signed = pkg.to_bytes({pkg.sheet_paths[V.NAME]: xml})
+        return refresh_bytes(signed, path.name, action="vastgesteld",
+                             base_dir=path.resolve().parent,
+                             note=f"{V.NAME} vastgesteld door {so.name} (vingerafdruk "
+                                  f"{fp[:16]}).")
 
     update_file(path, change)
     return made["so"]

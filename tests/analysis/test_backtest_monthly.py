@@ -135,7 +135,9 @@ def test_cli_rapport_rondes(tmp_path: Path) -> None:
     assert main(["rapport", str(EXAMPLE_CSV), "-o", str(pdf), "--trekkingen", "100",
                  "--png-map", str(png), "--rondes", str(other), "--realisaties", str(real)]) == 0
     names = sorted(p.name for p in png.iterdir())
-    assert [n for n in names if "rondes_" in n] == sorted(
-        f"{i:02d}_rondes_{k}.png" for i, k in enumerate(
-            ("instroom_eerste", "instroom_totaal", "ind_werkvoorraad", "coa_bezetting",
-             "nidos_caseload", "dtv_caseload"), start=len(names) - 5))
+    rondes = [n for n in names if "rondes_" in n]
+    assert rondes, names
+    first = int(rondes[0][:2])  # consecutive pages, in this order (other pages may follow)
+    assert rondes == [f"{i:02d}_rondes_{k}.png" for i, k in enumerate(
+        ("instroom_eerste", "instroom_totaal", "ind_werkvoorraad", "coa_bezetting",
+         "nidos_caseload", "dtv_caseload"), start=first)]

@@ -48,7 +48,8 @@ def test_pdf_has_title_page_and_every_chart(report_with_previous) -> None:
     info, pdf, _ = report_with_previous
     assert pdf.read_bytes().startswith(b"%PDF")
     want = PUBLICATION + [f"waaier_{k}" for k in FAN_SERIES] + ["bijstelling",
-                                                                "bijstelling_toelichting"]
+                                                                "bijstelling_toelichting",
+                                                                "gevoeligheid"]
     assert info.charts == want
     assert _pages(pdf) == len(want) + 1 == info.pages
 
@@ -65,7 +66,7 @@ def test_one_png_per_chart_and_none_blank(report_with_previous) -> None:
 def test_cli_report_without_previous(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pdf = tmp_path / "r.pdf"
     assert main(["rapport", str(EXAMPLE_CSV), "-o", str(pdf), "--trekkingen", "200"]) == 0
-    assert _pages(pdf) == 1 + len(PUBLICATION) + len(FAN_SERIES)
+    assert _pages(pdf) == 1 + len(PUBLICATION) + len(FAN_SERIES) + 1  # + the tornado
     assert "grafieken geschreven" in capsys.readouterr().out
     assert not list(tmp_path.glob("*.png"))
 

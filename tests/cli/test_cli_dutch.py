@@ -137,4 +137,4 @@ def test_make_example_keeps_no_backups_in_out() -> None:
     assert writers and cleanup and cleanup[-1] > max(writers)
     assert all(" -m mpp_xl " not in ln or ln.split(" -m mpp_xl ")[1].split()[0] in
                {"bouw", "ververs", "reken", "onzekerheid", "rapport", "status", "nieuwe-ronde",
-                "vergelijk", "terugtoets"} for ln in lines)
+                "vergelijk", "terugtoets", "varianten", "gevoeligheid"} for ln in lines)

@@ -16,7 +16,7 @@ from mpp_xl.commands import COMMAND_ALIASES, hidden_strings, visible_strings
 COMMANDS = {"reken", "valideer", "bouw", "ververs", "vaststellen", "status",
             "exporteer-partner", "importeer-partner", "doelzoeken", "onzekerheid",
             "vergelijk", "terugtoets", "rapport", "reeksen", "parameters", "regels", "waardenkopie",
-            "nieuwe-ronde", "excel-test"}
+            "nieuwe-ronde", "excel-test", "varianten", "gevoeligheid"}
 #: The former English command names, which must keep working.
 OLD_COMMANDS = {"run": "reken", "validate": "valideer", "build": "bouw", "refresh": "ververs",
                 "sign-off": "vaststellen", "export-partner": "exporteer-partner",
@@ -30,7 +30,7 @@ OPTIONS = {"-h", "--hulp", "-o", "--uitvoer", "--csv", "--overschrijf", "--force
            "--parameter", "--jaar", "--scenario", "--reeks", "--doeljaar", "--doel",
            "--schrijf", "--realisaties", "--interpreter", "--methode", "--debug", "--versie",
            "--peildatum", "--startjaar", "--eindjaar", "--rondes", "--rapport",
-           "--overschrijf-masterwijzigingen"}
+           "--overschrijf-masterwijzigingen", "--varianten", "--stap"}
 #: English words that must never be a documented option.
 ENGLISH = {"--output", "--draws", "--seed", "--percentiles", "--name", "--date", "--replace",
            "--force", "--overwrite", "--png-dir", "--previous", "--year", "--series",

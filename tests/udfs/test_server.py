@@ -112,7 +112,7 @@ def test_meta_lists_catalogue_with_parameters(served: dict) -> None:
     funcs = {f["id"]: f for f in served["meta"]["functions"]}
     want = {f"MPP_{k.upper()}" for k in SERIES} | {
         "MPP_MODEL", "MPP_WAARDE", "MPP_TABEL", "MPP_REEKSEN", "MPP_VINGERAFDRUK",
-        "MPP_VALIDATIE", "MPP_BAND"}
+        "MPP_VALIDATIE", "MPP_BAND", "MPP_VARIANT"}
     assert set(funcs) == want
 
     def params(name: str) -> list[tuple[str, bool, bool]]:
@@ -130,6 +130,9 @@ def test_meta_lists_catalogue_with_parameters(served: dict) -> None:
     assert params("MPP_VALIDATIE") == [("model", True, False), ("lijst", True, False)]
     assert params("MPP_BAND") == [("reeks", False, False), ("jaar", False, False),
                                   ("percentiel", False, False), ("model", True, False)]
+    assert params("MPP_VARIANT") == [("reeks", False, False), ("jaar", False, False),
+                                     ("scenario", False, False), ("variantnaam", False, False),
+                                     ("model", True, False)]
     assert "COA-bezetting" in funcs["MPP_COA_BEZETTING"]["description"]
     assert all(p["description"] and not p["description"].startswith("Positional")
                for f in funcs.values() for p in f["parameters"])
@@ -172,7 +175,8 @@ def test_refresh_script_on_server(served: dict, engine_forecast: Forecast) -> No
     assert [s["function_name"] for s in served["scripts"]] == ["MPP_VERNIEUWEN"]
     positions = {i: name for i, name in enumerate(S.ALL_SHEETS)}
     written = {positions[a[1]] for a in served["actions"] if a[0] == "setValues"}
-    assert written == {S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE}
+    assert written == {S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE,
+                       S.VARIANTEN, S.GEVOELIGHEID}
     assert served["actions"][-1][0] == "calculate"
     log = next(a for a in served["actions"]
                if a[0] == "setValues" and positions[a[1]] == S.LOGBOEK)

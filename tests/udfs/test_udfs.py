@@ -28,7 +28,7 @@ def _model(blocks: Blocks) -> str:
 def test_catalogue_has_every_series_and_the_general_functions() -> None:
     want = {f"MPP_{k.upper()}" for k in SERIES} | {
         "MPP_MODEL", "MPP_WAARDE", "MPP_TABEL", "MPP_REEKSEN", "MPP_VINGERAFDRUK",
-        "MPP_VALIDATIE", "MPP_BAND"}
+        "MPP_VALIDATIE", "MPP_BAND", "MPP_VARIANT"}
     assert set(U.CATALOGUE) == want
     for name, fn in U.CATALOGUE.items():
         assert getattr(U, name) is fn, name  # a real module-level function
@@ -275,6 +275,36 @@ def test_band(example_blocks: Blocks) -> None:
     assert "Ongeldig percentiel" in U.MPP_BAND("coa_bezetting", 2026, 150, h)
     assert "bestaat niet" in U.MPP_BAND("coa_bezetting", 2040, 50, h)
     assert U.MPP_BAND("coa_bezetting", 2026, "#N/A", h) == "#N/A"
+
+
+def test_variant(example_blocks: Blocks) -> None:
+    """MPP_VARIANT reads the variants the refresh stored for the model; values equal
+    the ordinary engine on the changed assumptions."""
+    from mpp_xl.analysis import variant_cache
+    from mpp_xl.analysis.forecast import run_resolved
+    from mpp_xl.analysis.variants import run_variant_rows
+    from mpp_xl.core.variants import VariantRow, apply_variant
+
+    h = _model(example_blocks)
+    m = model_cache.get(h)
+    variant_cache.clear()
+    assert "Geen varianten" in U.MPP_VARIANT("coa_bezetting", 2027, "medio", "x", h)
+    rows = [VariantRow("meer IND", "ind_capaciteit", "alle", "", "+", 5000)]
+    res = run_variant_rows(m.resolved, rows)
+    variant_cache.store(m.fingerprint, res)
+    by_hand = run_resolved(apply_variant(m.resolved, res.variants[0]))
+    assert U.MPP_VARIANT("coa_bezetting", 2027.0, "Medio", "meer IND", h) == \
+        by_hand.value("coa_bezetting", 2027, "medio")
+    assert U.MPP_VARIANT("ind_werkvoorraad", "2026", "max", " meer IND ") == \
+        by_hand.value("ind_werkvoorraad", 2026, "max")
+    assert U.MPP_VARIANT("coa_bezetting", 2027, "medio", "basis", h) == \
+        m.forecast.value("coa_bezetting", 2027, "medio")
+    assert by_hand.value("ind_werkvoorraad", 2026, "max") != \
+        m.forecast.value("ind_werkvoorraad", 2026, "max")
+    assert "Onbekende variant" in U.MPP_VARIANT("coa_bezetting", 2027, "medio", "geen", h)
+    assert "bestaat niet" in U.MPP_VARIANT("instroom_totaal", 2029, "medio", "meer IND", h)
+    assert U.MPP_VARIANT("coa_bezetting", "#N/A", "medio", "meer IND", h) == "#N/A"
+    variant_cache.clear()
 
 
 def test_unexpected_exception_is_a_message_not_a_traceback(monkeypatch: pytest.MonkeyPatch,

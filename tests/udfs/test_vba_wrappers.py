@@ -99,6 +99,7 @@ def test_wrapper_signatures(generated: dict[str, object]) -> None:
     assert funcs["MPP_COA_BEZETTING"][0] == "jaar, scenario, Optional model"
     assert funcs["MPP_BAND"][0] == "reeks, jaar, percentiel, Optional model"
     assert funcs["MPP_VALIDATIE"][0] == "Optional model, Optional lijst"
+    assert funcs["MPP_VARIANT"][0] == "reeks, jaar, scenario, variantnaam, Optional model"
     assert funcs["MPP_REEKSEN"][0] == ""
 
 

@@ -46,7 +46,7 @@ def test_rows_know_sheet_and_cell(built_master: Path):
 def test_sheet_order_and_conf(built_master: Path):
     wb = openpyxl.load_workbook(built_master)
     assert wb.sheetnames == ["Toelichting", *SHEETS, "Uitkomsten", "Grafieken", "Onzekerheid",
-                             "Bijstelling", "Realisatie", "Validatie", "Controles", "Vaststelling",
+                             "Varianten", "Gevoeligheid", "Bijstelling", "Realisatie", "Validatie", "Controles", "Vaststelling",
                              "Logboek",
                              "xlwings.conf"]
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
@@ -135,8 +135,9 @@ def test_charts_present(built_master: Path):
         text = " ".join(z.read(n).decode() for n in charts)
     from mpp_xl.workbook.specs import FAN_SERIES
 
-    # Grafieken + the fan charts on Onzekerheid + the budget chart on Financiën
-    assert len(charts) == 7 + len(FAN_SERIES) + 1
+    # Grafieken, the fan charts on Onzekerheid, two on Varianten, the tornado on
+    # Gevoeligheid and the budget chart on Financiën
+    assert len(charts) == 7 + len(FAN_SERIES) + 2 + 1 + 1
     assert "Uitkomsten" in text and 'grouping val="stacked"' in text
     assert "Financiën" in text
 

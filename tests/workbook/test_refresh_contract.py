@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2031, 5, 6, 7, 8, 9)
 STAMP = "2031-05-06 07:08:09"
 USER = "Contract, T. (test)"
-OWNED = (S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE)
+OWNED = (S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE, S.VARIANTEN,
+         S.GEVOELIGHEID)
 Canon = tuple[str, str] | None
 Cells = dict[tuple[str, int, int], Canon]
 

@@ -37,11 +37,14 @@ VASTSTELLING = "Vaststelling"
 LOGBOEK = "Logboek"
 CONF = "xlwings.conf"
 FINANCIEN = "Financiën"  # FIN's prices (core.registry.FINANCIEN) and the budget block
+#: What-if sheets (modules .varianten and .gevoeligheid).
+VARIANTEN = "Varianten"
+GEVOELIGHEID = "Gevoeligheid"
 
 #: All sheets of the master workbook, in order.
 ALL_SHEETS: tuple[str, ...] = (TOELICHTING, *SHEETS, UITKOMSTEN, GRAFIEKEN, ONZEKERHEID,
-                               BIJSTELLING, REALISATIE, VALIDATIE, CONTROLES, VASTSTELLING, LOGBOEK,
-                               CONF)
+                               VARIANTEN, GEVOELIGHEID, BIJSTELLING, REALISATIE, VALIDATIE,
+                               CONTROLES, VASTSTELLING, LOGBOEK, CONF)
 #: Sheets whose XML the refresh regenerates (data rows only).
 OWNED_SHEETS: tuple[str, ...] = (VALIDATIE, VASTSTELLING, LOGBOEK)
 
