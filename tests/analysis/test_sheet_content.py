@@ -91,7 +91,8 @@ def test_backtest_rows_from_zero_and_reader_errors_as_summary(new) -> None:  # t
     a, f = new
     y = a.resolve().startjaar
     real = realisaties_from_frame(pd.DataFrame(
-        {"reeks": ["coa_bezetting", "instroom_totaal"], "jaar": [y, y],
+        # a stock on 1 jan of the start year is an input of the round (not tested): y + 1
+        {"reeks": ["coa_bezetting", "instroom_totaal"], "jaar": [y + 1, y],
          "waarde": [60000, 50000]}))
     (summary, kind), table, warnings = backtest_layout(lambda: real, f)
     assert kind == "notitie" and " van 2 realisaties" in summary
