@@ -198,6 +198,31 @@ for _c in REG:
                "regulier_inwilliging", "bezwaar_aandeel"):
         BRON[f"{_f}_{_c}"] = PLAATS
 
+# --- prices (Financiën) and COA's regular capacity: ILLUSTRATIVE -------------------
+#: Yearly price index from the price level of 2022 (assumption, about the CPI of 2023–2024).
+INDEX = 1.03
+ILLUSTRATIEF = "illustratief voorbeeld, geen begrotingscijfer"
+
+
+def indexed(price_2022: float) -> list[float]:
+    """A 2022 price in euros of each year 2024–2028 (whole euros)."""
+    return [round(price_2022 * INDEX ** (y - 2022)) for y in YEARS]
+
+
+_IDX = f"geïndexeerd met 3% per jaar vanaf 2022 (aanname); {ILLUSTRATIEF}"
+BRON.update({
+    "prijs_coa_regulier": f"Realisatie COA 2022: ca. € 27.100 per bewoner per jaar in de reguliere opvang; {_IDX}",
+    "prijs_coa_noodopvang": f"Realisatie COA 2022: ca. € 53.400 per bewoner per jaar in crisis- en noodopvang; {_IDX}",
+    "coa_reguliere_capaciteit": ("Aanname: ca. 45.000 reguliere plaatsen in 2024, +3.000 per jaar "
+                                 f"(uitbreiding onder de Spreidingswet); {ILLUSTRATIEF}"),
+    "prijs_ind_asiel": f"Aanname: ordegrootte, geen kostprijs uit begroting of jaarverslag gevonden; {ILLUSTRATIEF}",
+    "prijs_ind_regulier": f"Aanname: ordegrootte (in de buurt van de leges), geen kostprijs gevonden; {ILLUSTRATIEF}",
+    "prijs_dtv": f"Aanname: ordegrootte (budget DT&V / caseload), geen kostprijs gevonden; {ILLUSTRATIEF}",
+    "prijs_nidos": f"Aanname: ordegrootte (budget Nidos / pupillen), geen kostprijs gevonden; {ILLUSTRATIEF}",
+    "prijs_rvdr_zaak": f"Aanname: ordegrootte prijs per vreemdelingenzaak, geen prijs gevonden; {ILLUSTRATIEF}",
+    "prijs_rvs_zaak": f"Aanname: ordegrootte prijs per hoger-beroepszaak, geen prijs gevonden; {ILLUSTRATIEF}",
+})
+
 #: Shown on Kader (herkomst_aannames) and Toelichting.
 HERKOMST = ("Voorbeeld: deze aannames zijn gekalibreerd op de gepubliceerde uitkomsten van de "
             "MPP 2024-2 en niet aangeleverd door de ketenpartners; de kolom Bron zegt per "
@@ -308,6 +333,17 @@ def build(calibrated: Mapping[str, Spec] | None = None) -> list[Row]:
         put(f"rvdr_{soort}_voorraad_start", w0)
         put(f"rvs_{soort}_capaciteit", hcap)
         put(f"rvs_{soort}_voorraad_start", hw0)
+
+    # --- COA's regular capacity and the prices (Financiën): illustrative --------------
+    put("coa_reguliere_capaciteit", [45000, 48000, 51000, 54000, 57000])
+    put("prijs_coa_regulier", indexed(27100))
+    put("prijs_coa_noodopvang", indexed(53400))
+    put("prijs_ind_asiel", indexed(4700))
+    put("prijs_ind_regulier", indexed(380))
+    put("prijs_dtv", indexed(4000))
+    put("prijs_nidos", indexed(14000))
+    put("prijs_rvdr_zaak", indexed(1700))
+    put("prijs_rvs_zaak", indexed(2400))
     return rows
 
 

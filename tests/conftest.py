@@ -62,6 +62,8 @@ def values_from_dicts(dicts: list[dict], n_years: int) -> dict[str, np.ndarray]:
     """Engine arrays (B rows) from per-run parameter dicts as the reference model takes them."""
     out: dict[str, np.ndarray] = {}
     for k in ENGINE_KEYS:
+        if PARAMETERS[k].optional and any(k not in d for d in dicts):
+            continue  # optional (the cost parameters): absent
         if PARAMETERS[k].per_jaar:
             out[k] = np.array([
                 [float(x) for x in (d[k] if isinstance(d[k], list) else [d[k]] * n_years)]

@@ -49,7 +49,15 @@ SINGLE_KEYS = (
     + [f"{h}_{t}_{x}" for h in ("rvdr", "rvs") for t in ("asiel", "regulier")
        for x in ("voorraad_start", "min_voorraad")]
 )
+# Costs (docs/model.md, "Kosten"): optional; without them no cost series.
+PRICE_KEYS = ["prijs_coa_regulier", "prijs_coa_noodopvang", "prijs_ind_asiel",
+              "prijs_ind_regulier", "prijs_dtv", "prijs_nidos", "prijs_rvdr_zaak",
+              "prijs_rvs_zaak"]
+COST_PARAM_KEYS = ["coa_reguliere_capaciteit"] + PRICE_KEYS
 PARAM_KEYS = YEARLY_KEYS + SINGLE_KEYS
+COST_SERIES_KEYS = ["kosten_coa", "kosten_coa_noodopvang", "kosten_ind", "kosten_dtv",
+                    "kosten_nidos", "kosten_rechtspraak", "kosten_totaal"]
+IND_REG = ["tev", "vvr_verlenging", "intrekking", "naturalisatie"]  # visa is BZ's
 
 FLOW_KEYS = (
     ["instroom_eerste", "instroom_herhaald", "instroom_nareis", "instroom_hervestiging",
@@ -99,6 +107,8 @@ def reference_run(p: dict, startjaar: int, eindjaar: int) -> dict[str, list[floa
         return float(v[yi]) if isinstance(v, (list, tuple)) else float(v)
 
     flows = {k: [0.0] * n for k in FLOW_KEYS}
+    priced = all(k in p for k in COST_PARAM_KEYS)
+    euro = {k: [0.0] * n for k in COST_SERIES_KEYS} if priced else {}  # € (not mln) per year
     stocks = {k: [0.0] * (n + 1) for k in STOCK_KEYS}
 
     # state
@@ -138,6 +148,16 @@ def reference_run(p: dict, startjaar: int, eindjaar: int) -> dict[str, list[floa
         if t % 12 == 0:
             record_stocks(y)
         F = {}                           # this month's flows
+        if priced:                       # 9. Kosten: month-start stocks, 1/12 of a year each
+            B_m = AZ + SH + VV
+            R = yr("coa_reguliere_capaciteit", y)
+            p_reg, p_nood = yr("prijs_coa_regulier", y), yr("prijs_coa_noodopvang", y)
+            regular_part = min(B_m, R) * p_reg
+            emergency_part = max(0.0, B_m - R) * p_nood
+            euro["kosten_coa"][y] += (regular_part + emergency_part) / 12.0
+            euro["kosten_coa_noodopvang"][y] += emergency_part / 12.0
+            euro["kosten_dtv"][y] += dtv * yr("prijs_dtv", y) / 12.0
+            euro["kosten_nidos"][y] += nidos * yr("prijs_nidos", y) / 12.0
 
         # 1. Instroom
         e = yr("eerste_aanvragen", y) / 12.0
@@ -246,16 +266,30 @@ def reference_run(p: dict, startjaar: int, eindjaar: int) -> dict[str, list[floa
 
         for k, v in F.items():
             flows[k][y] += v
+        if priced:
+            euro["kosten_ind"][y] += (
+                F["ind_afdoeningen_totaal"] * yr("prijs_ind_asiel", y)
+                + sum(F[f"regulier_{c}_afdoeningen"] for c in IND_REG) * yr("prijs_ind_regulier", y))
+            euro["kosten_rechtspraak"][y] += (
+                (F["rvdr_asiel_afdoeningen"] + F["rvdr_regulier_afdoeningen"]) * yr("prijs_rvdr_zaak", y)
+                + (F["rvs_asiel_afdoeningen"] + F["rvs_regulier_afdoeningen"]) * yr("prijs_rvs_zaak", y))
 
     record_stocks(n)                     # 1 jan eindjaar+1
     for y in range(n):                   # 2. I&R tekort per year
         flows["ir_tekort"][y] = max(0.0, flows["ir_benodigd"][y] - yr("ir_capaciteit", y))
-    return {**flows, **stocks}
+    costs: dict[str, list[float]] = {}
+    if priced:
+        for y in range(n):
+            euro["kosten_totaal"][y] = sum(euro[k][y] for k in (
+                "kosten_coa", "kosten_ind", "kosten_dtv", "kosten_nidos", "kosten_rechtspraak"))
+        costs = {k: [v / 1e6 for v in vals] for k, vals in euro.items()}
+    return {**flows, **stocks, **costs}
 
 
 # ---------------------------------------------------------------- random inputs
-def random_params(rng: random.Random, n_years: int) -> dict:
-    """A random but valid full parameter dict (yearly params as lists of n_years)."""
+def random_params(rng: random.Random, n_years: int, prices: bool = True) -> dict:
+    """A random but valid full parameter dict (yearly params as lists of n_years),
+    with the cost parameters unless ``prices`` is False."""
     def ys(lo: float, hi: float) -> list[float]:
         return [rng.uniform(lo, hi) for _ in range(n_years)]
 
@@ -294,4 +328,8 @@ def random_params(rng: random.Random, n_years: int) -> dict:
             p[k] = rng.uniform(0, 5000)
         else:                       # start stocks, histories
             p[k] = count()
+    if prices:
+        p["coa_reguliere_capaciteit"] = ys(0, 60000)
+        for k in PRICE_KEYS:        # € of that year; emergency may be below regular (a warning)
+            p[k] = ys(0, 80000) if k.startswith("prijs_coa") else ys(0, 20000)
     return p

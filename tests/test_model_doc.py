@@ -29,7 +29,7 @@ def dutch_number(x: float, thousands: bool = True) -> str:
 def parameter_row(p: Parameter) -> str:
     dim = "[j,s]" if p.per_jaar else ("1" if p.per_scenario else "1, alle")
     if p.default is None:
-        default = "verplicht"
+        default = "optioneel" if p.optional else "verplicht"
     elif isinstance(p.default, str):
         default = p.default or "leeg"
     else:
@@ -85,7 +85,8 @@ def test_every_key_named_in_the_doc_exists(doc: str) -> None:
     (catches renamed keys left behind in the prose)."""
     known = set(PARAMETERS) | set(SERIES)
     stems = ("instroom_", "ind_", "coa_", "dtv_", "nidos_", "rvdr_", "rvs_", "regulier_",
-             "bezwaar_", "opvang_", "inwilligingspercentage_", "mc_", "ir_")
+             "bezwaar_", "opvang_", "inwilligingspercentage_", "mc_", "ir_", "prijs_",
+             "kosten_")
     named = {k for k in re.findall(r"`([a-z][a-z0-9_]+)`", doc) if k.startswith(stems)
              and not k.endswith(("_c", "_k"))}  # _c, _k: a category placeholder
     assert len(named) > 60

@@ -43,7 +43,7 @@ from mpp_xl.analysis import model_cache, variant_cache
 from mpp_xl.core.assumptions import fingerprint
 from mpp_xl.core.problems import MppError
 from mpp_xl.core.registry import normalise_scenario
-from mpp_xl.core.series import SERIES
+from mpp_xl.core.series import SERIES, absent_message
 from mpp_xl.io.grid import ArgError, as_block, is_blank
 from mpp_xl.workbook.layout import rows_from_sheet_blocks
 from udfs import xw_api as xw
@@ -196,7 +196,10 @@ def _series_value(reeks: str, is_stock: bool, jaar: object, scenario: object,
     i = _SCEN_FAST.get(scenario) if type(scenario) is str else None
     if i is None or m.forecast.scenarios[i] != ("min", "medio", "max")[i]:
         i = m.scenario_index[parse_scenario(scenario, m.forecast.scenarios)]
-    return float(m.forecast.data[reeks][i, j])
+    arr = m.forecast.data.get(reeks)
+    if arr is None:  # a cost series without prices: a short message in the cell
+        raise MppError(absent_message(reeks))
+    return float(arr[i, j])
 
 
 # --- the model -----------------------------------------------------------------
@@ -265,7 +268,9 @@ def MPP_TABEL(reeks, model=None):  # noqa: N802
     en kopkolom (loopt over in de cellen eronder en ernaast)."""
     key = parse_series(reeks)
     m = _model(model)
-    arr = m.forecast.data[key]
+    arr = m.forecast.data.get(key)
+    if arr is None:
+        raise MppError(absent_message(key))
     out: list[list[object]] = [["jaar", *m.forecast.scenarios]]
     for y, j in m.year_index[SERIES[key].is_stock].items():
         out.append([y, *(float(v) for v in arr[:, j])])

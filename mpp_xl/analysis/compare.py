@@ -17,7 +17,7 @@ import pandas as pd
 from ..core.assumptions import Assumptions, Resolved
 from ..core.numbers import nl_number, nl_signed
 from ..core.registry import ENGINE_KEYS, META_KEYS, PARAMETERS
-from ..core.series import SERIES
+from ..core.series import COST_SERIES, EURO_MLN, SERIES
 from ..engine import compute
 from .forecast import Forecast
 
@@ -169,6 +169,8 @@ def attribute(old: Resolved, new: Resolved, params: list[str],
 
 # ---------------------------------------------------------------------------
 def _fmt_signed(x: float, unit: str) -> str:
+    if unit == EURO_MLN:
+        return ("+" if x > 0 else ("−" if x < 0 else "±")) + f"€ {nl_number(abs(x), 1)} mln"
     if unit == "fractie":
         return f"{nl_signed(x * 100, '+.1f')} procentpunt"
     r = round(x, -2) if abs(x) >= 1000 else round(x)
@@ -222,6 +224,12 @@ def compare(old: Forecast, new: Forecast,
             f"De horizons verschillen ({old.startjaar}–{old.eindjaar} en "
             f"{new.startjaar}–{new.eindjaar}); alleen de gemeenschappelijke jaren "
             f"{lo_y}–{hi_y} zijn vergeleken.")
+    priced = [COST_SERIES[0] in fc.data for fc in (old, new)]
+    if priced[0] != priced[1]:
+        meldingen.append(
+            "De kosten zijn niet vergeleken: "
+            + ("de vorige MPP" if not priced[0] else "deze MPP")
+            + " heeft geen prijzen (blad Financiën).")
     frames = []
     for reeks in SERIES:
         if reeks not in old.data or reeks not in new.data:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..core.assumptions import Assumptions, Resolved, fingerprint
 from ..core.problems import MppError, Problem
-from ..core.series import SERIES, Series
+from ..core.series import SERIES, Series, absent_message
 from ..engine import compute
 
 
@@ -52,11 +52,19 @@ class Forecast:
             raise MppError(
                 f"Onbekend scenario '{scenario}'; kies {', '.join(self.scenarios)}."
             )
-        return float(self.data[reeks][self.scenarios.index(scenario), jaar - self.startjaar])
+        return float(self.array(reeks)[self.scenarios.index(scenario), jaar - self.startjaar])
+
+    def array(self, reeks: str) -> np.ndarray:
+        """The (scenarios, years) array of ``reeks``; a clear message for a series
+        this run lacks (the cost series without prices)."""
+        self.series(reeks)
+        if reeks not in self.data:
+            raise MppError(absent_message(reeks))
+        return self.data[reeks]
 
     def table(self, reeks: str) -> pd.DataFrame:
         """Years × scenarios for one series."""
-        return pd.DataFrame(self.data[reeks].T, index=self.years(reeks),
+        return pd.DataFrame(self.array(reeks).T, index=self.years(reeks),
                             columns=list(self.scenarios))
 
     def to_frame(self) -> pd.DataFrame:

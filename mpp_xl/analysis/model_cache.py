@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.assumptions import Assumptions, Resolved, Row, fingerprint
-from ..core.problems import Problem
-from ..core.series import SERIES
+from ..core.problems import MppError, Problem
+from ..core.series import SERIES, absent_message
 from ..io.grid import ArgError
 from .forecast import Forecast, run_resolved
 from .scenario_order import scenario_crossings
@@ -444,6 +444,8 @@ def bands_key(model: Model) -> str:
 def band_value(model: Model, reeks: str, jaar: int, percentile: float) -> float:
     """One Monte Carlo percentile (``percentile`` in percent) of ``reeks`` in
     ``jaar``, computed once per model and set of percentiles (outside the lock)."""
+    if reeks not in model.forecast.data:  # a cost series without prices
+        raise MppError(absent_message(reeks))
     with _lock:
         pcts = next((k for k in model.bands if percentile in k), None)
         if pcts is not None:

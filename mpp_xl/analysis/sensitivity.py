@@ -128,7 +128,8 @@ def stepped(key: str, x: np.ndarray, factor: float) -> tuple[np.ndarray, bool]:
 def range_keys(resolved: Resolved, keys: Sequence[str] = ENGINE_KEYS) -> list[str]:
     """The parameters whose min- and max-scenario values differ somewhere."""
     lo, hi = resolved.scenarios.index("min"), resolved.scenarios.index("max")
-    return [k for k in keys if np.any(resolved.values[k][lo] != resolved.values[k][hi])]
+    return [k for k in keys if k in resolved.values  # no prices: the cost keys are absent
+            and np.any(resolved.values[k][lo] != resolved.values[k][hi])]
 
 
 def sensitivity(resolved: Resolved, reeks: str | None = None, jaar: int | None = None,
@@ -140,6 +141,7 @@ def sensitivity(resolved: Resolved, reeks: str | None = None, jaar: int | None =
     s = resolved.scenarios.index(t.scenario)
     lo_s, hi_s = resolved.scenarios.index("min"), resolved.scenarios.index("max")
     f = t.stap / 100.0
+    keys = [k for k in keys if k in resolved.values]  # no prices: the cost keys are absent
     rkeys = range_keys(resolved, keys)
     B = 1 + 2 * len(keys) + 2 * len(rkeys)
     values = {k: np.repeat(v[s : s + 1], B, axis=0) for k, v in resolved.values.items()}

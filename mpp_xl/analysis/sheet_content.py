@@ -24,7 +24,7 @@ from ..core.assumptions import Assumptions
 from ..core.numbers import nl_number
 from ..core.problems import MppError, ValidationError
 from ..core.registry import PARAMETERS
-from ..core.series import SERIES
+from ..core.series import COST_SERIES, SERIES
 from .backtest import backtest
 from .backtest_monthly import backtest_monthly
 from .compare import compare
@@ -153,6 +153,14 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None,
                      (float(rec["nieuw"]), vk), (float(rec["verschil"]), dk),
                      (None if pct is None or pct != pct else float(pct), "procent")])
     row += 1
+    costs = cost_rows(cmp.verschillen)
+    if costs:
+        out[(row, 0)] = (BIJ_COST_TITLE, "kop")
+        row += 1
+        put_row([(h, "kolomkop") for h in BIJ_DIFF_HEADERS])
+        for cells in costs:
+            put_row(cells)
+        row += 1
 
     out[(row, 0)] = ("Gewijzigde aannames", "kop")
     row += 1
@@ -172,6 +180,30 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None,
             put(f"… en nog {len(ch) - BIJ_MAX_ASSUMPTIONS} gewijzigde waarden; zie "
                 "'mpp vergelijk --aannames-csv'.", "notitie")
     return out, []
+
+
+#: Title of the Bijstelling's cost table (medio, every cost series and year).
+BIJ_COST_TITLE = "Kosten, medio (€ mln per jaar, euro's van elk jaar)"
+
+
+def cost_rows(verschillen: pd.DataFrame) -> list[list[tuple[object, str]]]:
+    """The rows of the Bijstelling's cost table: the medio differences of every
+    cost series per year, when the costs changed (both rounds have prices). They
+    seldom reach the largest differences, which mix € mln with numbers of people."""
+    d = verschillen[verschillen["reeks"].isin(COST_SERIES)
+                    & (verschillen["scenario"] == "medio")]
+    if d.empty or not (d["verschil"] != 0).any():
+        return []
+    order = {k: i for i, k in enumerate(COST_SERIES)}
+    d = d.assign(_o=d["reeks"].map(order)).sort_values(["_o", "jaar"])
+    rows = []
+    for rec in d.to_dict("records"):
+        pct = rec["procent"]
+        rows.append([(rec["reeks"], "cel"), ("medio", "cel"), (float(rec["jaar"]), "jaar"),
+                     (float(rec["oud"]), "aantal"), (float(rec["nieuw"]), "aantal"),
+                     (float(rec["verschil"]), "aantal_verschil"),
+                     (None if pct is None or pct != pct else float(pct), "procent")])
+    return rows
 
 
 def _plain(v: object) -> object:

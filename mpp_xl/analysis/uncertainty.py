@@ -41,7 +41,7 @@ from ..core.assumptions import Resolved, fingerprint
 from ..core.numbers import nl_number, parse_nl_number
 from ..core.problems import MppError
 from ..core.registry import ENGINE_KEYS, PARAMETERS
-from ..core.series import SERIES
+from ..core.series import SERIES, absent_message
 from ..engine import compute
 from ..io.output import write_csv
 
@@ -269,6 +269,8 @@ class Bands:
         if jaar not in years:
             raise MppError(
                 f"Jaar {jaar} bestaat niet voor {reeks}; kies {years[0]} t/m {years[-1]}.")
+        if reeks not in self.data:
+            raise MppError(absent_message(reeks))
         j = jaar - self.startjaar
         p = float(percentiel)
         for i, q in enumerate(self.percentiles):

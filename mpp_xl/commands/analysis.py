@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ..core.numbers import nl_decimal, nl_number
 from ..core.problems import MppError, ValidationError, format_problems
 from ..core.registry import PARAMETERS
-from ..core.series import SERIES, SUMMARY_KEYS
+from ..core.series import COST_SUMMARY_KEYS, NO_PRICES, SERIES, SUMMARY_KEYS
 from . import add_command, int_arg, option
 from .run import INPUT_HELP
 
@@ -140,11 +140,13 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
               f"{args.csv}.")
         return 0
     labels = [f"P{nl_decimal(p)}" for p in bands.percentiles]
-    print(summary_table(bands.data, labels, bands.years, SUMMARY_KEYS, row_header="perc."))
+    costs = [k for k in COST_SUMMARY_KEYS if k in bands.data]
+    print(summary_table(bands.data, labels, bands.years, [*SUMMARY_KEYS, *costs],
+                        row_header="perc."))
     print(f"Methode {bands.methode}, {nl_number(bands.draws)} trekkingen, startgetal "
           f"{bands.seed}, correlatie tussen "
           f"jaren {f'{bands.rho:g}'.replace('.', ',')}. Stromen: totaal per jaar; voorraden: "
-          "per 1 januari.")
+          "per 1 januari." + (" Kosten: € mln per jaar." if costs else f" {NO_PRICES}."))
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..core.problems import MppError, ValidationError, format_problems, rules_markdown
 from ..core.registry import PARAMETERS, SCENARIOS, normalise_scenario
-from ..core.series import SERIES, SUMMARY_KEYS
+from ..core.series import COST_SUMMARY_KEYS, NO_PRICES, SERIES, SUMMARY_KEYS
 from . import add_command, int_arg, number_arg, option, read_input
 
 if TYPE_CHECKING:
@@ -72,11 +72,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(format_problems(warnings), file=sys.stderr)
     if args.csv:
         write_csv(fc.to_frame(), args.csv)
-        print(f"{len(SERIES)} reeksen geschreven naar {args.csv} "
+        print(f"{len(fc.data)} reeksen geschreven naar {args.csv} "
               f"(vingerafdruk {fc.fingerprint[:8]}).")
         return 0
-    print(summary_table(fc.data, list(fc.scenarios), fc.years, SUMMARY_KEYS))
-    print("Stromen: totaal per jaar; voorraden: per 1 januari.")
+    costs = [k for k in COST_SUMMARY_KEYS if k in fc.data]
+    print(summary_table(fc.data, list(fc.scenarios), fc.years, [*SUMMARY_KEYS, *costs]))
+    print("Stromen: totaal per jaar; voorraden: per 1 januari."
+          + (" Kosten: € mln per jaar, in euro's van elk jaar." if costs
+             else f" {NO_PRICES}."))
     return 0
 
 

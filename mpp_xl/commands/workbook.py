@@ -224,6 +224,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     extra = (f" ({n_err} fout(en) in de aannames; zie mpp valideer {args.workbook})"
              if n_err else "")
     print(f"Status MPP: {st['status']}{extra}")
+    width = max(8, *(len(p) for p in st["partners"]))
     for p, s in st["partners"].items():
         if not s["signed"]:
             text = "niet vastgesteld"
@@ -232,7 +233,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         else:
             why = "de aannames bevatten fouten" if n_err else "aannames gewijzigd"
             text = f"VERVALLEN (vastgesteld door {s['name']} op {s['date']}; {why})"
-        print(f"  {p:<8} {text}")
+        print(f"  {p:<{width}} {text}")
     return 0
 
 

@@ -208,8 +208,8 @@ def fingerprint(resolved: Resolved, sheet: str | None = None) -> str:
         p = PARAMETERS[key]
         if sheet is not None and p.sheet != sheet:
             continue
-        if key in META_KEYS:
-            continue
+        if key in META_KEYS or (p.optional and key not in resolved.values):
+            continue  # settings; optional parameters left out (no prices: as before)
         if p.kind == "tekst":
             if key in QUIET_TEXT_KEYS and resolved.text.get(key, "") == p.default:
                 continue  # at its default: fingerprints stay as before the key existed

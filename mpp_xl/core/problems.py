@@ -80,6 +80,14 @@ class Regel(StrEnum):
         "jaarsprong", WAARSCHUWING,
         "Een stroom (per jaar of per halfjaar) verandert van het ene jaar op het "
         "volgende sterk.")
+    KOSTEN_ONVOLLEDIG = (
+        "kosten_onvolledig", FOUT,
+        "Een deel van de prijzen (Financiën) of de reguliere COA-capaciteit is ingevuld, een "
+        "ander deel niet; de kosten vragen alles of niets.")
+    NOODOPVANG_ONDER_REGULIER = (
+        "noodopvang_onder_regulier", WAARSCHUWING,
+        "De prijs van de noodopvang ligt onder die van de reguliere opvang (noodopvang is in "
+        "de praktijk duurder).")
     # variants (what-if changes to the assumptions)
     ONBEKENDE_BEWERKING = (
         "onbekende_bewerking", FOUT,

@@ -26,6 +26,7 @@ PARTNERS: dict[str, str] = {
     "RvS": "Raad van State",
     "Politie": "Politie / KMar (AVIM, I&R)",
     "BZ": "Ministerie van Buitenlandse Zaken",
+    "Financiën": "FIN: prijzen per eenheid voor de p×q-raming (begroting)",
 }
 
 #: Regular (non-asylum) IND categories.
@@ -83,10 +84,13 @@ class Parameter:
     scenario_order: bool = False
     #: Allowed values of a text parameter (empty: any text).
     choices: tuple[str, ...] = ()
+    #: No default, yet not required: left out entirely it is absent (the cost
+    #: parameters, :data:`COST_KEYS`: without them the cost series are absent).
+    optional: bool = False
 
     @property
     def required(self) -> bool:
-        return self.default is None
+        return self.default is None and not self.optional
 
     def bounds_text(self) -> str:
         """Dutch description of the bounds, e.g. 'tussen 0 en 1'."""
@@ -103,7 +107,7 @@ class Parameter:
         a text as is, a year as is (2024) and any other number in Dutch
         notation (10.000; 0,7; 0)."""
         if self.default is None:
-            return "verplicht"
+            return "optioneel" if self.optional else "verplicht"
         if self.default == "":
             return "leeg"
         if isinstance(self.default, str):
@@ -354,8 +358,44 @@ for _soort in ("asiel", "regulier"):
     _add(f"rvs_{_soort}_min_voorraad", "RvS", "aantal", False, default=0.0,
          label=f"Minimale voorraad hoger beroep {_soort}", help="Frictievoorraad.")
 
+# --- Financiën: prijzen (p×q; docs/model.md, "Kosten") ---------------------------
+_add("coa_reguliere_capaciteit", "COA", "aantal", True, optional=True,
+     label="Reguliere opvangcapaciteit (kosten)",
+     help="Plaatsen tegen de reguliere prijs; de bezetting daarboven kost de "
+     "noodopvangprijs (alleen voor de kosten).")
+for _k, _u, _l, _h in (
+    ("prijs_coa_regulier", "€ per bewoner per jaar", "Prijs COA reguliere opvang",
+     "Kosten per bewoner per jaar in de reguliere opvang, in euro's van dat jaar."),
+    ("prijs_coa_noodopvang", "€ per bewoner per jaar", "Prijs COA noodopvang",
+     "Kosten per bewoner per jaar in crisis- en noodopvang (boven de reguliere capaciteit), "
+     "in euro's van dat jaar."),
+    ("prijs_ind_asiel", "€ per beslissing", "Prijs IND-asielbeslissing",
+     "Kosten per asielbeslissing (afdoening) van de IND, in euro's van dat jaar."),
+    ("prijs_ind_regulier", "€ per beslissing", "Prijs IND-beslissing regulier",
+     "Kosten per reguliere beslissing van de IND (TEV, verlenging, intrekking, "
+     "naturalisatie), in euro's van dat jaar."),
+    ("prijs_dtv", "€ per persoon per jaar", "Prijs DT&V per persoon",
+     "Kosten per persoon in de DT&V-caseload per jaar, in euro's van dat jaar."),
+    ("prijs_nidos", "€ per pupil per jaar", "Prijs Nidos per pupil",
+     "Kosten per pupil (amv onder voogdij) per jaar, in euro's van dat jaar."),
+    ("prijs_rvdr_zaak", "€ per zaak", "Prijs beroepszaak (RvdR)",
+     "Kosten per afgedane beroepszaak (asiel en regulier), in euro's van dat jaar."),
+    ("prijs_rvs_zaak", "€ per zaak", "Prijs hoger-beroepszaak (RvS)",
+     "Kosten per afgedane hoger-beroepszaak (asiel en regulier), in euro's van dat jaar."),
+):
+    _add(_k, "Financiën", _u, True, label=_l, help=_h, optional=True)
 
 PARAMETERS: dict[str, Parameter] = {p.key: p for p in _P}
+
+#: The sheet of the prices (owner FIN).
+FINANCIEN = "Financiën"
+#: The prices of the p×q estimate, euros of each year, per year and scenario.
+PRICE_KEYS: tuple[str, ...] = tuple(p.key for p in _P if p.sheet == FINANCIEN)
+#: Regular categories whose decisions the IND makes (visa: BZ's sheet, not the IND's).
+IND_REGULIER_CATEGORIES: tuple[str, ...] = tuple(
+    c for c in REGULIER_CATEGORIES if PARAMETERS[f"regulier_capaciteit_{c}"].sheet == "IND")
+#: Everything the cost series need: all of it or none of it (then no costs).
+COST_KEYS: tuple[str, ...] = ("coa_reguliere_capaciteit", *PRICE_KEYS)
 
 
 #: Parameters the engine needs (everything but text metadata and Monte Carlo).
@@ -414,6 +454,10 @@ _PARTNER_ALIASES: dict[str, str] = {
     "raad van state": "RvS",
     "raad voor de rechtspraak": "RvdR",
     "rechtspraak": "RvdR",
+    "fin": "Financiën",
+    "financien": "Financiën",
+    "financiën": "Financiën",
+    "fez": "Financiën",
 }
 
 

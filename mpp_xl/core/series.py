@@ -12,6 +12,8 @@ from .registry import ASIEL_CATEGORIES, ASIEL_LABELS, REGULIER_CATEGORIES, REGUL
 
 FLOW = "stroom"
 STOCK = "voorraad"
+#: Unit of the cost series (euros of each year, in millions).
+EURO_MLN = "€ mln"
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,14 @@ class Series:
         return self.kind == STOCK
 
     @property
+    def is_cost(self) -> bool:
+        """A cost series (€ mln per jaar): absent without prices."""
+        return self.unit == EURO_MLN
+
+    @property
     def unit_text(self) -> str:
+        if self.is_cost:
+            return "€ mln per jaar"
         if self.unit == "fractie":
             return "fractie per 1 jan"
         return "aantal per 1 jan" if self.is_stock else "aantal per jaar"
@@ -45,8 +54,8 @@ class Series:
 _S: list[Series] = []
 
 
-def _f(key: str, label: str, partner: str, main: bool = False) -> None:
-    _S.append(Series(key, FLOW, label, partner, main=main))
+def _f(key: str, label: str, partner: str, main: bool = False, unit: str = "aantal") -> None:
+    _S.append(Series(key, FLOW, label, partner, unit=unit, main=main))
 
 
 def _s(key: str, label: str, partner: str, main: bool = False, unit: str = "aantal") -> None:
@@ -109,8 +118,33 @@ _s("rvdr_regulier_voorraad", "Voorraad beroep regulier (RvdR)", "RvdR")
 _f("rvs_regulier_instroom", "Instroom hoger beroep regulier (RvS)", "RvS")
 _f("rvs_regulier_afdoeningen", "Afdoeningen hoger beroep regulier (RvS)", "RvS")
 _s("rvs_regulier_voorraad", "Voorraad hoger beroep regulier (RvS)", "RvS")
+# Costs (p×q, docs/model.md "Kosten"): only with prices on Financiën, else absent.
+for _k, _l in (("kosten_coa", "Kosten COA-opvang"),
+               ("kosten_coa_noodopvang", "Kosten COA: deel noodopvang"),
+               ("kosten_ind", "Kosten IND-beslissingen"),
+               ("kosten_dtv", "Kosten DT&V"),
+               ("kosten_nidos", "Kosten Nidos"),
+               ("kosten_rechtspraak", "Kosten rechtspraak (RvdR en RvS)"),
+               ("kosten_totaal", "Kosten keten totaal")):
+    _f(_k, _l, "Financiën", main=True, unit=EURO_MLN)
 
 SERIES: dict[str, Series] = {s.key: s for s in _S}
+
+#: The cost series (€ mln per jaar); absent from a run without prices.
+COST_SERIES: tuple[str, ...] = tuple(k for k, s in SERIES.items() if s.is_cost)
+#: The parts whose sum is ``kosten_totaal`` (``kosten_coa_noodopvang`` is part of COA).
+COST_PARTS: tuple[str, ...] = ("kosten_coa", "kosten_ind", "kosten_dtv", "kosten_nidos",
+                               "kosten_rechtspraak")
+#: Cost series added to the printed summary when the prices are given.
+COST_SUMMARY_KEYS: tuple[str, ...] = ("kosten_coa", "kosten_totaal")
+#: The message where a cost series is asked without prices (UDF cells, CLI).
+NO_PRICES = "Geen kosten: de prijzen op het blad Financiën ontbreken"
+
+
+def absent_message(reeks: str) -> str:
+    """The Dutch message for a series a run does not have (a cost series without
+    prices): for a cell, the CLI and errors."""
+    return f"{NO_PRICES} ({reeks})." if reeks in COST_SERIES else f"Geen uitkomst voor {reeks}."
 
 
 #: The series of the printed summary table (``mpp reken`` without ``--csv``).

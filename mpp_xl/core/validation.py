@@ -20,6 +20,7 @@ from difflib import get_close_matches
 
 import numpy as np
 
+from .kosten_check import emergency_below_regular, incomplete_prices
 from .numbers import nl_value
 from .problems import WAARSCHUWING, Problem, Regel
 from .registry import ALL_SCENARIOS, PARAMETERS, SCENARIOS, Parameter, normalise_scenario
@@ -83,7 +84,7 @@ def _thousands_refusal(r: Row, p: Parameter) -> str | None:
     per halfjaar): a count is never 42.0 with three decimals, so "42.000" is
     42000 typed the Dutch way, and reading it as 42 would be silently wrong."""
     text = _thousands_text(r)
-    if text is None or p.unit not in COUNT_UNITS or p.kind != "getal":
+    if text is None or not (p.unit in COUNT_UNITS or p.unit.startswith("€")) or p.kind != "getal":
         return None
     whole = text.replace(".", "")
     read = (f" (het zou als {nl_value(float(text))} gelezen worden)"
@@ -281,8 +282,8 @@ def check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
             text[key] = str(qs[0].value) if qs else str(p.default or "")
             continue
         table = {(q.scenario, q.jaar): float(q.value) for q in qs}  # type: ignore[arg-type]
-        if p.per_jaar and not horizon_ok:
-            continue
+        if (p.per_jaar and not horizon_ok) or (p.optional and not qs):
+            continue  # optional and not given: absent (the cost parameters, all or none)
         cols = years if p.per_jaar else [None]
         arr = np.empty((len(SCENARIOS), len(cols)))
         missing: list[tuple[str, int | None]] = []
@@ -300,9 +301,12 @@ def check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
             problems.append(_missing_problem(p, qs, missing, years))
         values[key] = arr if p.per_jaar else arr[:, 0]
 
+    problems.extend(incomplete_prices(by_param, invalid_keys))
+
     # 5. warnings on plausibility (only where values are complete)
     if horizon_ok:
         problems.extend(_warnings(values, by_param, years))
+        problems.extend(emergency_below_regular(values, by_param, years))
 
     if any(p.is_error for p in problems):
         return problems, None

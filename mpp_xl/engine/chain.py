@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..core.registry import ASIEL_CATEGORIES, REGULIER_CATEGORIES
+from ..core.registry import ASIEL_CATEGORIES, IND_REGULIER_CATEGORIES, REGULIER_CATEGORIES
 from .coa import coa
 from .context import Months, per_jan, per_year_sum
 from .dtv_nidos import dtv, nidos
 from .ind import IndResult, ind_asiel
 from .instroom import instroom, ir_tekort
+from .kosten import has_prices, kosten
 from .rechtspraak import CourtResult, rechtspraak
 from .regulier import regulier
 
@@ -28,7 +29,9 @@ DETAIL_KEYS: tuple[str, ...] = (
 
 def compute(values: dict[str, np.ndarray], n_years: int) -> dict[str, np.ndarray]:
     """Run every stage. Returns series key -> (B, n_years) for flows (yearly
-    totals) and (B, n_years + 1) for stocks (per 1 jan, incl. eindjaar+1)."""
+    totals) and (B, n_years + 1) for stocks (per 1 jan, incl. eindjaar+1).
+    The cost series (€ mln per jaar) are there only when ``values`` holds the
+    prices (:func:`mpp_xl.engine.kosten.has_prices`)."""
     m = Months(values, n_years)
     out: dict[str, np.ndarray] = {}
     flow = lambda key, x: out.__setitem__(key, per_year_sum(x))  # noqa: E731
@@ -135,6 +138,19 @@ def _chain(m: Months, values: dict[str, np.ndarray], out: dict[str, np.ndarray],
     flow("bezwaar_regulier_afdoeningen", reg.bezwaar.afdoeningen)
     stock("bezwaar_regulier_werkvoorraad", reg.bezwaar.voorraad)
     _report_courts(reg.courts, "regulier", flow, stock)
+
+    # 9. Kosten (p×q), only with prices: € mln per month, summed per year by ``flow``
+    if has_prices(values):
+        for key, monthly in kosten(
+            m, bez, d.caseload, n.caseload,
+            ind_asiel_afdoeningen=ind.afdoeningen_k.sum(axis=1),
+            ind_regulier_afdoeningen=sum(  # type: ignore[arg-type]
+                (reg.queues[c].afdoeningen for c in IND_REGULIER_CATEGORIES),
+                np.zeros((m.T, m.B))),
+            rvdr_afdoeningen=court.rvdr_afdoeningen + reg.courts.rvdr_afdoeningen,
+            rvs_afdoeningen=court.rvs_afdoeningen + reg.courts.rvs_afdoeningen,
+        ).items():
+            flow(key, monthly)
     return ind
 
 

@@ -145,7 +145,8 @@ def summary_table(
                     cells.append(f"{'':>10}")
                     continue
                 v = float(data[key][i, ys.index(y)])
-                text = f"{nl_number(100 * v, 1)}%" if share else nl_number(v)
+                text = (f"{nl_number(100 * v, 1)}%" if share
+                        else nl_number(v, 1) if SERIES[key].is_cost else nl_number(v))
                 cells.append(f"{text:>10}")
             name = SERIES[key].label if i == 0 else ""
             lines.append(f"{name:<{width}}{label:<7}" + "".join(cells))

@@ -43,6 +43,7 @@ from .saving import save_exact, strip_vba
 from .sheets import (
     bijstelling,
     controles,
+    financien,
     gevoeligheid,
     grafieken,
     logboek,
@@ -102,6 +103,8 @@ def build_workbook(assumptions: Assumptions, realisaties: pd.DataFrame | None = 
         info = partner.write(ws, sheet, tables[sheet], years, version)
         partner.outcome_block(ws, info, horizon)
         partner.print_setup(ws, info)
+        if sheet == S.FINANCIEN:
+            financien.write(ws, info, horizon)  # the budget block below the prices
         infos.append(info)
     version_ref = partner.version_ref(made[S.KADER])
     uit = wb.create_sheet(S.UITKOMSTEN)

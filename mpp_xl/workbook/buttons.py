@@ -193,9 +193,14 @@ def add_buttons(data: bytes, sheets: tuple[str, ...] = BUTTON_SHEETS) -> bytes:
             if dpath is None or dpath not in parts:
                 continue
             dxml = parts[dpath].decode()
-            ids = [int(i) for i in re.findall(r'<xdr:cNvPr\b[^>]*\bid="(\d+)"', dxml)]
+            close = "</xdr:wsDr>"
+            if close not in dxml:  # openpyxl's chart drawing: the default namespace
+                close = "</wsDr>"
+                if "xmlns:xdr=" not in dxml:
+                    dxml = re.sub(r"<wsDr\b", f'<wsDr xmlns:xdr="{NS_XDR}"', dxml, count=1)
+            ids = [int(i) for i in re.findall(r'<(?:xdr:)?cNvPr\b[^>]*\bid="(\d+)"', dxml)]
             anchor = anchor_xml(pos, max(ids, default=1) + 1)
-            parts[dpath] = dxml.replace("</xdr:wsDr>", anchor + "</xdr:wsDr>", 1).encode()
+            parts[dpath] = dxml.replace(close, anchor + close, 1).encode()
             continue
         dpath = _next_drawing_name(parts)
         parts[dpath] = drawing_xml(pos)

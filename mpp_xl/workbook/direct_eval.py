@@ -321,10 +321,20 @@ def _countif(ctx: Context, sheet: str, args: list[Node]) -> Any:
     return n
 
 
+def _isnumber(ctx: Context, sheet: str, args: list[Node]) -> Any:
+    """ISNUMBER: a number (not a truth value, text, error value or empty cell)."""
+    if len(args) != 1:
+        raise Unsupported
+    v = args[0](ctx, sheet)
+    if isinstance(v, list):
+        raise Unsupported  # a range: an array result
+    return type(v) in (int, float)
+
+
 FUNCTIONS: dict[str, Callable[[Context, str, list[Node]], Any]] = {
     "IF": _if, "AND": _logical(True), "OR": _logical(False), "NOT": _not,
     "MAX": _extreme(max), "MIN": _extreme(min), "ABS": _abs, "SUM": _sum,
-    "SUMPRODUCT": _sumproduct, "COUNTIF": _countif,
+    "SUMPRODUCT": _sumproduct, "COUNTIF": _countif, "ISNUMBER": _isnumber,
 }
 
 

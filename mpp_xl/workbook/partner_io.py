@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from openpyxl.styles import Border, Font, Side
 
 from ..core.assumptions import Assumptions, Row, fingerprint
 from ..core.problems import MppError, Problem, ValidationError
-from ..core.registry import ALL_SCENARIOS, PARAMETERS, PARTNERS
+from ..core.registry import ALL_SCENARIOS, COST_KEYS, PARAMETERS, PARTNERS
 from ..core.signoff import normalise_partner
 from ..io.output import atomic_write
 from ..io.package_checks import VALIDATE_ADVICE, check_untrusted_package
@@ -156,13 +157,17 @@ def _set_value(cell: Any, value: object) -> None:
 
 
 # --- fingerprint and sign-off in a partner file -------------------------------------
-def _placeholders(partner: str, years: list[int]) -> list[Row]:
+def _placeholders(partner: str, years: list[int], rows: Sequence[Row] = ()) -> list[Row]:
     """Rows that stand in for the rest of the master: the horizon of the
-    partner sheet and a value for every other sheet's required parameter."""
+    partner sheet and a value for every other sheet's required parameter;
+    the other sheets' cost parameters (all or none) only when the partner's
+    own ``rows`` give one of them."""
     extra = [Row("startjaar", ALL_SCENARIOS, None, float(years[0])),
              Row("eindjaar", ALL_SCENARIOS, None, float(years[-1]))]
+    priced = any(r.parameter in COST_KEYS for r in rows)
     for k, p in PARAMETERS.items():
-        if p.sheet != partner and p.default is None and p.kind == "getal":
+        if p.sheet != partner and p.default is None and p.kind == "getal" and (
+                p.required or (priced and k in COST_KEYS)):
             extra.append(Row(k, ALL_SCENARIOS, None, float(p.lo)))
     return extra
 
@@ -180,7 +185,7 @@ def validate_partner_file(path: str | Path) -> tuple[str, list[Problem]]:
     blocks = read_blocks(data, path.name, (own,), pkg)
     a = read_bytes_assumptions(data, path.name, (own,), pkg)
     assert isinstance(a, WorkbookAssumptions)
-    whole = a.with_rows([*a.rows, *_placeholders(own, block_years(blocks[own]))])
+    whole = a.with_rows([*a.rows, *_placeholders(own, block_years(blocks[own]), a.rows)])
     problems = [q for q in whole.validate()
                 if q.blad == own or (q.parameter in PARAMETERS
                                      and PARAMETERS[q.parameter].sheet == own)]
@@ -192,7 +197,7 @@ def partner_fingerprint(rows: list[Row], partner: str, years: list[int]) -> str:
     the other sheets' required parameters get placeholders, which the
     sheet's fingerprint does not include. Equals ``Assumptions.fingerprint
     (partner)`` of a master with the same inputs and horizon."""
-    a = Assumptions(rows + _placeholders(partner, years))
+    a = Assumptions(rows + _placeholders(partner, years, rows))
     problems, resolved = a.check()
     own = [q for q in problems if q.is_error]
     if resolved is None:

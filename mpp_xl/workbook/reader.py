@@ -24,7 +24,7 @@ from ..analysis.backtest import realisaties_from_frame
 from ..core.assumptions import Assumptions, Resolved, Row
 from ..core.numbers import nl_number
 from ..core.problems import FOUT, MppError, Problem, Regel, ValidationError
-from ..core.registry import SHEETS
+from ..core.registry import SHEETS, parameters_of
 from ..io.safe_zip import check_workbook_bytes, check_workbook_file
 from . import layout
 from . import sheets as S
@@ -43,11 +43,19 @@ def _plain(v: object) -> object:
     return v
 
 
+#: Parameter sheets whose parameters are all optional (Financiën): a workbook
+#: without them (built before the costs) reads as one without prices.
+OPTIONAL_SHEETS: tuple[str, ...] = tuple(
+    s for s in SHEETS if parameters_of(s) and all(p.optional for p in parameters_of(s)))
+
+
 def structure_problems(names: Sequence[str], headers: dict[str, object],
                        sheets: Sequence[str] = SHEETS) -> list[Problem]:
     """Missing parameter sheets and sheets without the input table header."""
     out: list[Problem] = []
     for s in sheets:
+        if s not in names and s in OPTIONAL_SHEETS:
+            continue  # a master from before the costs: no prices, as before
         if s not in names:
             out.append(Problem(FOUT, Regel.ONTBREKEND_BLAD,
                                f"Het blad '{s}' ontbreekt in de werkmap; elke partner heeft "

@@ -508,6 +508,10 @@ def refresh(book: Book, *, now: dt.datetime | None = None, user: str | None = No
     if missing:
         raise MppError(f"Deze werkmap mist het blad {', '.join(missing)}; bouw de werkmap "
                        "opnieuw met 'mpp bouw'.")
+    if S.FINANCIEN not in names:  # Vaststelling has no row for FIN: never write past it
+        raise MppError(f"Deze werkmap is gebouwd vóór de kostenraming (geen blad "
+                       f"{S.FINANCIEN}); bouw hem opnieuw, de aannames blijven: mpp bouw "
+                       "OUD.xlsm -o NIEUW.xlsm, daarna mpp ververs NIEUW.xlsm.")
     a, problems = assumptions_from_grids(read_grids(book), names, source)
     resolved: Resolved | None = None
     model: model_cache.Model | None = None

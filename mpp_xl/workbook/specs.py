@@ -408,6 +408,11 @@ TOELICHTING_TEKST: tuple[tuple[str, str], ...] = (
     ("", "Kader: horizon (startjaar, eindjaar), MPP-versie en peildatum."),
     ("", "DGM-APM, IND, COA, DTV, Nidos, RvdR, RvS, Politie, BZ: de aannames per partner. "
          "Rechts op elk blad staan de belangrijkste uitkomsten van die aannames."),
+    ("", "Financiën (FIN): de prijzen per eenheid voor de kostenraming (p×q), met de "
+         "reguliere opvangcapaciteit op COA. Rechts: de kosten, en per jaar de begroting op "
+         "medio (P67), de risicomarge tot P87,5 en het deel noodopvang, met een grafiek. "
+         "Zonder prijzen rekent de MPP zoals altijd, zonder kosten. De prijzen van het "
+         "meegeleverde voorbeeld zijn illustratief."),
     ("", "Uitkomsten: per reeks een tabel jaren × scenario's (min, medio, max)."),
     ("", "Grafieken: de grafieken van de publicatie."),
     ("", "Onzekerheid: Monte-Carlobanden (P12,5, P50, P67, P87,5) per reeks en jaar, met "

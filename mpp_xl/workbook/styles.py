@@ -54,6 +54,21 @@ def series_formula(reeks: str, year_arg: str, scen: str, model: str = S.MODEL_RE
     return f'=MPP_WAARDE("{reeks}",{year_arg},"{scen}",{model})'
 
 
+def series_number_format(reeks: str) -> str:
+    """The cell format of a result series: shares as %, costs (€ mln) with one
+    decimal, numbers of people whole."""
+    s = SERIES[reeks]
+    return "0.0%" if s.unit == "fractie" else "#,##0.0" if s.is_cost else "#,##0"
+
+
+def width_formula(hi: str, lo: str, reeks: str) -> str:
+    """A band width ``=hi-lo``; for a cost series empty while the cells hold the
+    message of a run without prices (instead of an error value)."""
+    if SERIES[reeks].is_cost:
+        return f'=IF(ISNUMBER({hi}),{hi}-{lo},"")'
+    return f"={hi}-{lo}"
+
+
 def header_height(headers: tuple[str, ...], widths: tuple[float, ...]) -> float:
     """Height (points) of a header row whose bold titles wrap in their columns."""
     lines = max(S.text_lines(h, w * 0.9) for h, w in zip(headers, widths, strict=True))

@@ -48,9 +48,11 @@ def test_a_single_changed_assumption_shows_exactly_the_affected_series() -> None
     b = with_param(a, "nidos_duur_maanden", {"alle": 30.0 * 0.7})
     c = _cmp(a, b)
     changed = set(c.gewijzigde_reeksen)
-    # the duration only acts on the Nidos pool's outflow and stock
-    assert changed and all(r.startswith("nidos_") for r in changed)
-    assert {"nidos_uitstroom", "nidos_caseload"} <= changed
+    # the duration only acts on the Nidos pool's outflow and stock, and through the
+    # caseload on Nidos's cost and the total cost (the example has prices)
+    assert changed and all(r.startswith("nidos_") or r in ("kosten_nidos", "kosten_totaal")
+                           for r in changed)
+    assert {"nidos_uitstroom", "nidos_caseload", "kosten_nidos", "kosten_totaal"} <= changed
     assert "nidos_instroom" not in changed
     assert set(c.aannames["parameter"]) == {"nidos_duur_maanden"}
     assert set(c.aannames["scenario"]) == {"alle"}

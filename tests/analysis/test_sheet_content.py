@@ -12,11 +12,13 @@ from mpp_xl.analysis.backtest import realisaties_from_frame
 from mpp_xl.analysis.forecast import run
 from mpp_xl.analysis.sheet_content import (
     BIJ_ASSUMPTION_HEADERS,
+    BIJ_COST_TITLE,
     BIJ_DIFF_HEADERS,
     backtest_layout,
     bijstelling_layout,
 )
 from mpp_xl.core.problems import FOUT, MppError, Problem, Regel, ValidationError
+from mpp_xl.core.series import COST_SERIES
 
 from .helpers import example, with_param
 
@@ -75,7 +77,9 @@ def test_changed_inflow_lists_differences_and_assumptions(new, tmp_path: Path) -
     assert warnings == []
     heads = {r: tuple(v for (rr, _c), (v, k) in sorted(lay.items()) if rr == r)
              for (r, _c), (_v, k) in lay.items() if k == "kolomkop"}
-    assert sorted(heads.values()) == sorted([BIJ_ASSUMPTION_HEADERS, BIJ_DIFF_HEADERS])
+    # the largest differences, the costs (medio; the example has prices), the assumptions
+    assert sorted(heads.values()) == sorted([BIJ_ASSUMPTION_HEADERS, BIJ_DIFF_HEADERS,
+                                             BIJ_DIFF_HEADERS])
     diff_row = min(r for r, h in heads.items() if h == BIJ_DIFF_HEADERS) + 1
     oud, nieuw, verschil = (lay[(diff_row, j)][0] for j in (3, 4, 5))
     assert verschil == pytest.approx(nieuw - oud) and verschil != 0
@@ -106,3 +110,24 @@ def test_backtest_rows_from_zero_and_reader_errors_as_summary(new) -> None:  # t
                                                                    "ontbreekt."]
     (summary, kind), table, warnings = backtest_layout(lambda: real.iloc[0:0], f)
     assert kind == "notitie" and table == {} and warnings == []
+
+
+def test_the_costs_get_their_own_table_in_medio(new, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a, f = new
+    old = with_param(a, "eerste_aanvragen", {"min": 20000, "medio": 30000, "max": 40000})
+    f_old = run(old)
+    prev = tmp_path / "oud.csv"
+    prev.write_text("bestaat")
+    lay, _ = bijstelling_layout(str(prev), None, lambda p: old, a, f)
+    title = next(r for (r, c), (v, k) in lay.items() if v == BIJ_COST_TITLE)
+    rows = []
+    r = title + 2
+    while (r, 0) in lay and lay[(r, 0)][1] == "cel":
+        rows.append([lay[(r, j)][0] for j in range(7)])
+        r += 1
+    assert {row[0] for row in rows} == set(COST_SERIES)
+    assert {row[1] for row in rows} == {"medio"}
+    for reeks, _s, jaar, oud, nieuw, verschil, _p in rows:
+        assert oud == pytest.approx(f_old.value(reeks, int(jaar), "medio"))
+        assert nieuw == pytest.approx(f.value(reeks, int(jaar), "medio"))
+        assert verschil == pytest.approx(nieuw - oud)

@@ -4,6 +4,7 @@ import random
 import pytest
 
 from tests.reference_model import (
+    COST_SERIES_KEYS,
     FLOW_KEYS,
     PARAM_KEYS,
     STOCK_KEYS,
@@ -135,7 +136,7 @@ def test_conservation_and_bounds_random(seed):
     n = rng.randint(1, 6)
     p = random_params(rng, n)
     r = reference_run(p, 2024, 2024 + n - 1)
-    assert set(r) == set(FLOW_KEYS) | set(STOCK_KEYS)
+    assert set(r) == set(FLOW_KEYS) | set(STOCK_KEYS) | set(COST_SERIES_KEYS)
     assert all(len(r[k]) == n for k in FLOW_KEYS) and all(len(r[k]) == n + 1 for k in STOCK_KEYS)
     tol = 1e-6
     pools = [(s, i, o, None) for s, i, o in [
@@ -156,3 +157,31 @@ def test_conservation_and_bounds_random(seed):
         assert r["ind_inwilligingen"][y] + r["ind_afwijzingen"][y] == pytest.approx(tot)
     for k in FLOW_KEYS + STOCK_KEYS:
         assert min(r[k]) >= -1e-6, k
+
+
+def test_costs_hand_computed():
+    """One year, constant occupancy 1,200 above a regular capacity of 1,000, a DT&V
+    and Nidos caseload that stays put: costs by hand."""
+    p = zero_params()
+    p["coa_start_asielzoekers"] = 1200.0
+    p["dtv_caseload_start"] = 300.0
+    p["nidos_caseload_start"] = 50.0
+    p["nidos_duur_maanden"] = [1e12]  # nobody leaves
+    p["coa_reguliere_capaciteit"] = [1000.0]
+    for k, v in {"prijs_coa_regulier": 30000.0, "prijs_coa_noodopvang": 60000.0,
+                 "prijs_ind_asiel": 1.0, "prijs_ind_regulier": 1.0, "prijs_dtv": 10000.0,
+                 "prijs_nidos": 40000.0, "prijs_rvdr_zaak": 1.0, "prijs_rvs_zaak": 1.0}.items():
+        p[k] = [v]
+    r = run1(p)
+    assert r["kosten_coa"][0] == pytest.approx((1000 * 30000 + 200 * 60000) / 1e6)  # 42
+    assert r["kosten_coa_noodopvang"][0] == pytest.approx(200 * 60000 / 1e6)  # 12
+    assert r["kosten_dtv"][0] == pytest.approx(3.0)
+    assert r["kosten_nidos"][0] == pytest.approx(50 * 40000 / 1e6, rel=1e-9)
+    assert r["kosten_ind"][0] == 0.0 and r["kosten_rechtspraak"][0] == 0.0
+    assert r["kosten_totaal"][0] == pytest.approx(42 + 3 + 2, rel=1e-9)
+
+
+def test_no_prices_no_cost_series():
+    rng = random.Random(3)
+    r = reference_run(random_params(rng, 2, prices=False), 2024, 2025)
+    assert not set(r) & set(COST_SERIES_KEYS)

@@ -283,7 +283,8 @@ def test_refresh_script_on_shipped_values(server: str, shipped: dict[str, Any]) 
     writes = [(names[a["sheet_position"]], a) for a in actions
               if a["func"] in ("setValues", "setFormula")]
     written = {s for s, _ in writes}
-    assert written == {S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE}
+    assert written == {S.VALIDATIE, S.VASTSTELLING, S.LOGBOEK, S.BIJSTELLING, S.REALISATIE,
+                       S.VARIANTEN, S.GEVOELIGHEID}  # the shipped master has the what-if sheets
     # formulas go to range.formulas (English, whatever the user's language)
     counters = [a for s, a in writes if s == S.VALIDATIE and a["func"] == "setFormula"]
     assert counters and counters[0]["values"][0][0].startswith("=COUNTIF(")

@@ -27,16 +27,20 @@ def _refresh(data: bytes) -> tuple[bytes, dict[str, float]]:
     return out, res.stats
 
 
-def _band_cells(data: bytes) -> dict[tuple[int, int], object]:
-    """Every MPP_BAND cell with its stored value, read by an independent reader."""
-    pkg = Package(data, "x")
-    refs = [(c.row, c.col) for c in pkg.cells("Onzekerheid")
-            if c.formula is not None and "MPP_BAND" in pkg.formula_text("Onzekerheid", c)]
+def _band_cells(data: bytes) -> dict[tuple[str, int, int], object]:
+    """Every MPP_BAND cell with its stored value, read by an independent reader:
+    Onzekerheid's bands and Financiën's budget block."""
     import io
 
-    rows = pc.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(
-        "Onzekerheid").to_python(skip_empty_area=False)
-    return {(r, c): rows[r - 1][c - 1] for r, c in refs}
+    pkg = Package(data, "x")
+    book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    out: dict[tuple[str, int, int], object] = {}
+    for sheet in ("Onzekerheid", "Financiën"):
+        refs = [(c.row, c.col) for c in pkg.cells(sheet)
+                if c.formula is not None and "MPP_BAND" in pkg.formula_text(sheet, c)]
+        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        out.update({(sheet, r, c): rows[r - 1][c - 1] for r, c in refs})
+    return out
 
 
 def _without_key(data: bytes) -> bytes:

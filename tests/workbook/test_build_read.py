@@ -135,9 +135,11 @@ def test_charts_present(built_master: Path):
         text = " ".join(z.read(n).decode() for n in charts)
     from mpp_xl.workbook.specs import FAN_SERIES
 
-    # Grafieken, the fan charts on Onzekerheid, two on Varianten and the tornado on Gevoeligheid
-    assert len(charts) == 7 + len(FAN_SERIES) + 2 + 1
+    # Grafieken, the fan charts on Onzekerheid, two on Varianten, the tornado on
+    # Gevoeligheid and the budget chart on Financiën
+    assert len(charts) == 7 + len(FAN_SERIES) + 2 + 1 + 1
     assert "Uitkomsten" in text and 'grouping val="stacked"' in text
+    assert "Financiën" in text
 
 
 def test_cli_build_xlsx_and_bad_extension(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -90,6 +90,9 @@ def _check(text: str) -> bool:
     'IF(AND(COUNTIF(A2:E2,"fout")=1,C1=0),"OK","NIET OK")', "AND(A3,B3)", "OR(A3,B3)",
     "NOT(B3)", '"MPP "&D3', '"MPP "&IF(D1="","x",A2)', "MAX(A1:E1)", "MIN(A4:E4,C3)",
     "SUM(A4:E4)", "ABS(B1)", "A2", "D3",
+    # ISNUMBER (the cost tables without prices): number, text, truth value, error, empty
+    "ISNUMBER(A1)", "ISNUMBER(A2)", "ISNUMBER(A3)", "ISNUMBER(E3)", "ISNUMBER(D1)",
+    'IF(ISNUMBER(C3),C3-A1,"")', 'IF(ISNUMBER(A2),A2,"")',
 ])
 def test_known_shapes_are_evaluated_directly_and_agree(text: str) -> None:
     assert _check(text)

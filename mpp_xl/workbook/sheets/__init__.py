@@ -8,7 +8,7 @@ layout of the result, check and sign-off sheets.
 The package holds one module per sheet, each writing its sheet with openpyxl
 (``write(ws, ...)``), assembled by :mod:`mpp_xl.workbook.builder`:
 :mod:`.partner` (Kader and every partner sheet), :mod:`.uitkomsten`,
-:mod:`.grafieken`, :mod:`.onzekerheid`, :mod:`.bijstelling`,
+:mod:`.grafieken`, :mod:`.onzekerheid`, :mod:`.bijstelling`, :mod:`.financien`,
 :mod:`.realisatie`, :mod:`.controles`, :mod:`.toelichting`, :mod:`.logboek`
 and :mod:`.xlwings_conf` (Validatie and Vaststelling are written from their
 spec alone). A new sheet is a new module here. This ``__init__`` imports none
@@ -36,6 +36,7 @@ CONTROLES = "Controles"
 VASTSTELLING = "Vaststelling"
 LOGBOEK = "Logboek"
 CONF = "xlwings.conf"
+FINANCIEN = "Financiën"  # FIN's prices (core.registry.FINANCIEN) and the budget block
 #: What-if sheets (modules .varianten and .gevoeligheid).
 VARIANTEN = "Varianten"
 GEVOELIGHEID = "Gevoeligheid"
@@ -211,6 +212,7 @@ PARTNER_OUTCOMES: dict[str, tuple[str, ...]] = {
     "RvS": ("rvs_asiel_instroom", "rvs_asiel_voorraad"),
     "Politie": ("ir_benodigd", "ir_tekort"),
     "BZ": ("instroom_hervestiging", "regulier_visa_werkvoorraad"),
+    "Financiën": ("kosten_coa", "kosten_totaal"),
 }
 
 

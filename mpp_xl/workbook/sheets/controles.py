@@ -107,8 +107,11 @@ def order_rows(pos: dict[str, TablePos]) -> list[tuple[str, str, str]]:
     for key, p in pos.items():
         margin = "0.0005" if SERIES[key].unit == "fractie" else "0.5"
         col = {c: f"{S.UITKOMSTEN}!${c}${p.first}:${c}${p.last}" for c in "BCD"}
-        formula = (f"=SUMPRODUCT(((({col['B']}>{col['C']}+{margin})"
-                   f"+({col['C']}>{col['D']}+{margin}))>0)*1)")
+        count = (f"SUMPRODUCT(((({col['B']}>{col['C']}+{margin})"
+                 f"+({col['C']}>{col['D']}+{margin}))>0)*1)")
+        # a cost series without prices holds messages, not numbers: no crossing
+        formula = (f"=IF(ISNUMBER({S.UITKOMSTEN}!$C${p.first}),{count},0)"
+                   if SERIES[key].is_cost else f"={count}")
         rows.append((key, f"{SERIES[key].label}: min ≤ medio ≤ max", formula))
     return rows
 

@@ -13,7 +13,7 @@ from ...core.series import SERIES
 from .. import sheets as S
 from .. import specs
 from ..frames import TablePos, write_frame
-from ..styles import BOX, header, series_formula
+from ..styles import BOX, header, series_formula, series_number_format, width_formula
 from .grafieken import chart_common
 
 
@@ -45,7 +45,7 @@ def write(ws: Worksheet, kader: Worksheet, horizon: list[int]) -> dict[str, Tabl
         for j, h in enumerate(heads, start=1):
             header(ws, row, j, h)
         ys = [*horizon, horizon[-1] + 1] if s.is_stock else horizon
-        fmt = "0.0%" if s.unit == "fractie" else "#,##0"
+        fmt = series_number_format(reeks)
         first = row + 1
         for y in ys:
             row += 1
@@ -56,7 +56,7 @@ def write(ws: Worksheet, kader: Worksheet, horizon: list[int]) -> dict[str, Tabl
             for j, scen in enumerate(SCENARIOS, start=6):
                 c = ws.cell(row, j, series_formula(reeks, f"$A{row}", scen, model))
                 c.number_format, c.border = fmt, BOX
-            c = ws.cell(row, 9, f"=E{row}-B{row}")
+            c = ws.cell(row, 9, width_formula(f"E{row}", f"B{row}", reeks))
             c.number_format, c.border = fmt, BOX
         pos[reeks] = TablePos(first, row)
         row += 2

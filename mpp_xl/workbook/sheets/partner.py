@@ -45,6 +45,7 @@ from ..styles import (
     header,
     scale_for,
     series_formula,
+    series_number_format,
     units,
 )
 
@@ -151,6 +152,8 @@ def _scen_order(s: str) -> tuple[int, str]:
 def _help_text(p: Parameter) -> str:
     if p.kind == "tekst":
         dflt = "Optioneel." if p.default in ("", None) else f"Standaard: {p.default}."
+    elif p.optional:
+        dflt = "Optioneel (kosten: alle prijzen en de reguliere COA-capaciteit, of geen)."
     elif p.default is None:
         dflt = "Verplicht."
     else:
@@ -316,7 +319,7 @@ def outcome_block(ws: Worksheet, info: SheetInfo, years: list[int]) -> None:
                 if j < n:
                     ycell = f"{get_column_letter(c0 + 2 + j)}${layout.HEADER_ROW}"
                     c.value = series_formula(reeks, ycell, scen)
-                    c.number_format = "0.0%" if s.unit == "fractie" else "#,##0"
+                    c.number_format = series_number_format(reeks)
     ws.column_dimensions[get_column_letter(c0)].width = 34
     ws.column_dimensions[get_column_letter(c0 + 1)].width = 9
     for j in range(len(out_years)):

@@ -13,7 +13,16 @@ from .. import sheets as S
 from .. import specs
 from ..frames import TablePos, write_frame
 from ..printing import row_breaks_for_blocks
-from ..styles import BOX, fixed_scale, header, scale_for, series_formula, units
+from ..styles import (
+    BOX,
+    fixed_scale,
+    header,
+    scale_for,
+    series_formula,
+    series_number_format,
+    units,
+    width_formula,
+)
 from .partner import SheetInfo
 
 
@@ -36,7 +45,7 @@ def write(ws: Worksheet, infos: list[SheetInfo], years: list[int],
             header(ws, row, j, h)
         ys = [*years, years[-1] + 1] if s.is_stock else years
         first = row + 1
-        fmt = "0.0%" if s.unit == "fractie" else "#,##0"
+        fmt = series_number_format(reeks)
         for y in ys:
             row += 1
             ws.cell(row, 1, y).border = BOX
@@ -44,7 +53,7 @@ def write(ws: Worksheet, infos: list[SheetInfo], years: list[int],
                 c = ws.cell(row, j, series_formula(reeks, f"$A{row}", scen, f"${S.MODEL_CELL[0]}"
                                                                           f"${S.MODEL_CELL[1:]}"))
                 c.number_format, c.border = fmt, BOX
-            c = ws.cell(row, 5, f"=D{row}-B{row}")
+            c = ws.cell(row, 5, width_formula(f"D{row}", f"B{row}", reeks))
             c.number_format, c.border = fmt, BOX
         pos[reeks] = TablePos(first, row)
         blocks.append((first - 2, row))  # title row .. last year
