@@ -12,7 +12,6 @@ every series outside :data:`REALISATION_SERIES`). Month rows are compared per mo
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.numbers import nl_value
+from ..core.numbers import THOUSANDS_LIKE, thousands_advice
 from ..core.problems import MppError
 from ..core.series import SERIES
 from ..io.csv_round import rounded_figures
@@ -36,7 +35,6 @@ RESULT_COLUMNS = ("reeks", "jaar", "realisatie", "min", "medio", "max", "fout", 
 
 
 #: Looks like Dutch thousands notation: 70.000, 1.234.567 (not 0.150).
-_THOUSANDS_LIKE = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
 
 
 def _thousands_refusal(reeks: str, raw: object) -> str | None:
@@ -48,14 +46,10 @@ def _thousands_refusal(reeks: str, raw: object) -> str | None:
     if s is not None and s.unit == "fractie":
         return None
     text = str(raw).strip()
-    if not _THOUSANDS_LIKE.fullmatch(text):
+    if not THOUSANDS_LIKE.fullmatch(text):
         return None
-    whole = text.replace(".", "")
-    read = (f" (het zou als {nl_value(float(text))} gelezen worden)"
-            if text.count(".") == 1 else "")
-    return (f"waarde '{text}' van {reeks} is een aantal met een duizendtallen-punt; in een CSV "
-            f"is de punt het decimaalteken{read}. Bedoelt u {nl_value(float(whole))}: schrijf "
-            f"{whole} (getallen zonder duizendtallen-punten)")
+    return (f"waarde '{text}' van {reeks} is een aantal met een duizendtallen-punt; "
+            f"{thousands_advice(text)}")
 
 
 def _suggest(name: str, options: Collection[str]) -> str:

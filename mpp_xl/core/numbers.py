@@ -84,3 +84,20 @@ def parse_nl_number(text: str) -> float:
             f"'{raw}' is geen getal dat eenduidig te lezen is. Schrijf bijvoorbeeld 40000 of "
             "40.000 (punt alleen voor duizendtallen) en 2,5 (komma als decimaalteken).")
     return sign * value
+
+
+#: A CSV value that looks like a count in Dutch thousands notation ("42.000",
+#: "1.234.567"): in a CSV the point is the decimal sign, so it is never read as such.
+THOUSANDS_LIKE = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+
+
+def thousands_advice(text: str) -> str:
+    """The common part of every message about a count written with a Dutch
+    thousands point (``text`` matches :data:`THOUSANDS_LIKE`): how it would be
+    read and what to write instead."""
+    whole = text.replace(".", "")
+    read = (f" (het zou als {nl_value(float(text))} gelezen worden)"
+            if text.count(".") == 1 else "")
+    return (f"in een CSV is de punt het decimaalteken{read}. Bedoelt u "
+            f"{nl_value(float(whole))}: schrijf {whole} (getallen zonder duizendtallen-punten)")
+

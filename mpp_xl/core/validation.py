@@ -12,7 +12,6 @@ errors; a horizon year without a value takes the default or is an error.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from difflib import get_close_matches
 import numpy as np
 
 from .kosten_check import emergency_below_regular, incomplete_prices
-from .numbers import nl_value
+from .numbers import THOUSANDS_LIKE, nl_value, thousands_advice
 from .problems import WAARSCHUWING, Problem, Regel
 from .registry import ALL_SCENARIOS, PARAMETERS, SCENARIOS, Parameter, normalise_scenario
 from .rows import (
@@ -37,7 +36,6 @@ from .rows import (
 )
 
 #: Looks like Dutch thousands notation: 42.000, 1.234.567 (not 0.150).
-_THOUSANDS_LIKE = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
 #: Units of count parameters (persons, per year, per half year): a value
 #: such as "42.000" there is a thousands figure, refused with the fix.
 COUNT_UNITS = frozenset({"aantal", "per jaar", "per halfjaar"})
@@ -74,7 +72,7 @@ def _thousands_text(r: Row) -> str | None:
     by :func:`_why_not_number` instead."""
     if isinstance(r.waarde, str) and not isinstance(r.waarde, CellText):
         text = r.waarde.strip()
-        if _THOUSANDS_LIKE.fullmatch(text):
+        if THOUSANDS_LIKE.fullmatch(text):
             return text
     return None
 
@@ -86,12 +84,8 @@ def _thousands_refusal(r: Row, p: Parameter) -> str | None:
     text = _thousands_text(r)
     if text is None or not (p.unit in COUNT_UNITS or p.unit.startswith("€")) or p.kind != "getal":
         return None
-    whole = text.replace(".", "")
-    read = (f" (het zou als {nl_value(float(text))} gelezen worden)"
-            if text.count(".") == 1 else "")
-    return (f"{p.label} ({p.key}) = '{text}' is een aantal met een duizendtallen-punt; in een "
-            f"CSV is de punt het decimaalteken{read}. Bedoelt u {nl_value(float(whole))}: "
-            f"schrijf {whole} (getallen zonder duizendtallen-punten).")
+    return (f"{p.label} ({p.key}) = '{text}' is een aantal met een duizendtallen-punt; "
+            f"{thousands_advice(text)}.")
 
 
 def _thousands_warning(r: Row, p: Parameter, value: float | str) -> str | None:

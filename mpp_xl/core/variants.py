@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .numbers import nl_value
+from .numbers import THOUSANDS_LIKE, nl_value, thousands_advice
 from .problems import MppError, Problem, Regel, ValidationError
 from .registry import ALL_SCENARIOS, ENGINE_KEYS, PARAMETERS, SCENARIOS, normalise_scenario
 from .rows import MAX_ABS_VALUE, Resolved, _dutch_csv_value, _parse_number, _parse_year
@@ -45,7 +45,6 @@ SHEET_OPERATIONS: tuple[str, ...] = ("zet", "maal", "plus")
 BASE_NAME = "basis"
 #: Units whose values are counts: "30.000" there is a thousands figure.
 _COUNT_UNITS = frozenset({"aantal", "per jaar", "per halfjaar"})
-_THOUSANDS_LIKE = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
 _RANGE = re.compile(r"\s*(\d{4})(?:\.0)?\s*[-–—]\s*(\d{4})(?:\.0)?\s*")
 
 
@@ -229,14 +228,12 @@ def _check_row(r: VariantRow, years: Sequence[int]) -> tuple[Change | None, list
                                  f"Onbekende bewerking '{_text(r.bewerking)}'; kies = (zet), "
                                  "* (maal) of + (plus).", parameter=key or None))
     raw = r.waarde
-    if (isinstance(raw, str) and _THOUSANDS_LIKE.fullmatch(raw.strip()) and op in ("=", "+")
+    if (isinstance(raw, str) and THOUSANDS_LIKE.fullmatch(raw.strip()) and op in ("=", "+")
             and p is not None and p.unit in _COUNT_UNITS):
-        whole = raw.strip().replace(".", "")
         problems.append(_problem(r, Regel.DUIZENDTAL_PUNT, "waarde",
                                  f"{p.label} ({key}): waarde '{raw.strip()}' heeft een "
-                                 "duizendtallen-punt; in een CSV is de punt het "
-                                 f"decimaalteken. Bedoelt u {nl_value(float(whole))}: schrijf "
-                                 f"{whole}.", parameter=key))
+                                 f"duizendtallen-punt; {thousands_advice(raw.strip())}.",
+                                 parameter=key))
         value = None
     else:
         value = _parse_number(raw)
