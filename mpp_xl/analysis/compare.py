@@ -17,7 +17,7 @@ import pandas as pd
 from ..core.assumptions import Assumptions, Resolved
 from ..core.numbers import nl_number, nl_signed
 from ..core.registry import ENGINE_KEYS, META_KEYS, PARAMETERS
-from ..core.series import COST_SERIES, EURO_MLN, SERIES
+from ..core.series import COST_SERIES, EURO_MLN, SERIES, Series
 from ..engine import compute
 from .forecast import Forecast
 
@@ -58,9 +58,14 @@ class Comparison:
 
     @property
     def gewijzigde_reeksen(self) -> list[str]:
-        """Series with any difference, in order of their largest change."""
+        """Series with any difference, in order of the change their sentence
+        describes (:func:`headline`: the largest medio change, or the largest
+        change of another scenario when medio is unchanged)."""
         d = self.verschillen
-        return list(dict.fromkeys(d.loc[d["verschil"].abs() > 0, "reeks"]))
+        d = d[d["verschil"].abs() > 0]
+        first = list(dict.fromkeys(d["reeks"]))
+        size = {r: abs(float(headline(d, r)[0]["verschil"])) for r in first}
+        return sorted(first, key=lambda r: -size[r])  # stable: ties keep the CSV order
 
     def toelichting_frame(self) -> pd.DataFrame:
         """``reeks, toelichting, aannames`` for every changed series."""
@@ -191,14 +196,45 @@ def parameter_label(key: str) -> str:
     return f"{p.label} ({key})" if p is not None and p.label else key
 
 
-def explain(reeks: str, row: pd.Series, params: list[str], horizon_changed: bool) -> str:
-    """One Dutch sentence on the largest change of a series."""
-    s = SERIES[reeks]
+MAIN_SCENARIO = "medio"
+
+
+def headline(diff: pd.DataFrame, reeks: str) -> tuple[pd.Series, pd.Series | None]:
+    """The change a series is ranked and described by, and a larger one elsewhere.
+
+    ``diff`` is sorted by the largest absolute change. The headline is the
+    largest change in the medio scenario (the MPP's main scenario); when medio
+    is unchanged, the largest change in any scenario. The second value is the
+    largest change of another scenario when it is larger than the medio one
+    (else None).
+    """
+    d = diff[(diff["reeks"] == reeks) & (diff["verschil"] != 0)]
+    med = d[d["scenario"] == MAIN_SCENARIO]
+    if not len(med):
+        return d.iloc[0], None
+    top, other = med.iloc[0], d.iloc[0]
+    bigger = abs(float(other["verschil"])) > abs(float(top["verschil"]))
+    return top, (other if bigger else None)
+
+
+def _change_text(s: Series, row: pd.Series) -> str:
+    """'1 jan 2027: −50 (−0,1%)' for a stock, '2026: +9.800 (+146,8%)' for a flow."""
     when = f"1 jan {int(row['jaar'])}" if s.is_stock else str(int(row["jaar"]))
-    head = f"{s.label} {row['scenario']} {when}: {_fmt_signed(float(row['verschil']), s.unit)}"
+    text = f"{when}: {_fmt_signed(float(row['verschil']), s.unit)}"
     if s.unit != "fractie":
-        head += f" ({_fmt_pct(float(row['procent']))})"
+        text += f" ({_fmt_pct(float(row['procent']))})"
+    return text
+
+
+def explain(reeks: str, row: pd.Series, params: list[str], horizon_changed: bool,
+            larger: pd.Series | None = None) -> str:
+    """One Dutch sentence on the headline change of a series (see :func:`headline`),
+    with the larger change of another scenario when there is one."""
+    s = SERIES[reeks]
+    head = f"{s.label} {row['scenario']} {_change_text(s, row)}"
     head += " t.o.v. vorige MPP"
+    if larger is not None:
+        head += f"; grootste wijziging in {larger['scenario']}: {_change_text(s, larger)}"
     if params:
         return (head + "; gewijzigde aannames die hierop werken: "
                 + ", ".join(parameter_label(k) for k in params) + ".")
@@ -267,10 +303,8 @@ def compare(old: Forecast, new: Forecast,
         cmp.invloed = attribute(ro, rn, params, changed_series)
     horizon_changed = bool(meldingen)
     for reeks in changed_series:
-        d = diff[(diff["reeks"] == reeks) & (diff["verschil"] != 0)]
-        med = d[d["scenario"] == "medio"]
-        row = (med if len(med) else d).iloc[0]
+        row, larger = headline(diff, reeks)
         cmp.toelichting[reeks] = explain(reeks, row, cmp.invloed.get(reeks, []),
-                                         horizon_changed)
+                                         horizon_changed, larger)
     return cmp
 

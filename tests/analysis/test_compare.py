@@ -151,3 +151,55 @@ def test_compare_cli_prints_sentences(tmp_path: Path, capsys: pytest.CaptureFixt
     df = pd.read_csv(out)
     assert df.iloc[0]["reeks"].startswith("nidos_") and df.iloc[0]["verschil"] != 0
     assert pd.read_csv(ass)["parameter"].unique().tolist() == ["nidos_duur_maanden"]
+
+
+def test_ranking_and_sentence_describe_the_same_medio_change() -> None:
+    """A change that is large in min but small in medio: the series is ranked by
+    its medio change, the change its sentence names, and the sentence adds the
+    larger min change. Checked against the forecasts' own arrays."""
+    a = with_param(example(), "nidos_duur_maanden", {"alle": 30.0})
+    ir = a.resolve().values["eerste_aanvragen"]
+    b = with_param(a, "eerste_aanvragen", {"min": (ir[0] * 1.5).tolist(),
+                                           "medio": (ir[1] * 1.002).tolist(),
+                                           "max": ir[2].tolist()})
+    b = with_param(b, "nidos_duur_maanden", {"alle": 24.0})
+    fa, fb = run(a), run(b)
+    c = compare(fa, fb, a, b)
+
+    def largest(reeks: str, scen: str) -> tuple[float, int]:
+        """(|largest change|, its year) of one scenario, from the raw arrays."""
+        i = fa.scenarios.index(scen)
+        old, new = fa.data[reeks][i], fb.data[reeks][i]
+        d = np.where(np.abs(new - old) > 1e-9 * np.maximum(1, np.maximum(abs(old), abs(new))),
+                     new - old, 0.0)
+        j = int(np.argmax(np.abs(d)))
+        return float(abs(d[j])), fa.startjaar + j
+
+    changed = c.gewijzigde_reeksen
+    assert "instroom_eerste" in changed and "nidos_caseload" in changed
+    scen = fa.scenarios
+    big = {r: {s: largest(r, s)[0] for s in scen} for r in changed}
+    # the headline: the largest medio change, else the largest change anywhere
+    head = {r: big[r]["medio"] or max(big[r].values()) for r in changed}
+    sizes = [head[r] for r in changed]
+    assert sizes == sorted(sizes, reverse=True)
+    # the largest change of all is in min, and small in medio
+    top = max(changed, key=lambda r: max(big[r].values()))
+    assert big[top]["min"] == max(big[top].values()) > 10 * big[top]["medio"] > 0
+    # it is not ranked by its min change: a series that changes more in medio comes first
+    assert changed.index(top) > changed.index("nidos_caseload")
+    assert big["nidos_caseload"]["medio"] > big[top]["medio"]
+
+    def when(r: str, y: int) -> str:
+        return f"1 jan {y}" if SERIES[r].is_stock else str(y)
+
+    # the sentence names the medio change in the year of the largest medio change …
+    t = c.toelichting[top]
+    assert t.startswith(f"{SERIES[top].label} medio {when(top, largest(top, 'medio')[1])}: ")
+    # … and the larger min change after it
+    assert f"grootste wijziging in min: {when(top, largest(top, 'min')[1])}: " in t
+    # the addition appears exactly when another scenario changes more than medio
+    for r in changed:
+        other = max(v for s, v in big[r].items() if s != "medio")
+        assert ("grootste wijziging in" in c.toelichting[r]) == \
+            (big[r]["medio"] > 0 and other > big[r]["medio"]), r
