@@ -55,6 +55,18 @@ class Comparison:
     jaren: tuple[int, int] = (0, 0)
     scenarios: tuple[str, ...] = ()
     meldingen: list[str] = field(default_factory=list)
+    #: changed parameters that act on most changed series, named once in
+    #: :meth:`gedeelde_zin` instead of in every sentence (see :func:`shared_params`)
+    gedeelde_aannames: list[str] = field(default_factory=list)
+
+    def gedeelde_zin(self) -> str:
+        """The one Dutch line naming the shared parameters, or '' when there are none."""
+        if not self.gedeelde_aannames:
+            return ""
+        n = sum(1 for ks in self.invloed.values() if set(self.gedeelde_aannames) <= set(ks))
+        return (f"Gemeenschappelijke aannames (werken op {n} van de "
+                f"{len(self.gewijzigde_reeksen)} gewijzigde reeksen): "
+                + ", ".join(parameter_label(k) for k in self.gedeelde_aannames) + ".")
 
     @property
     def gewijzigde_reeksen(self) -> list[str]:
@@ -226,8 +238,23 @@ def _change_text(s: Series, row: pd.Series) -> str:
     return text
 
 
+#: Shared parameters are named once only when at least this many qualify.
+MIN_SHARED = 3
+
+
+def shared_params(invloed: dict[str, list[str]]) -> list[str]:
+    """Parameters that act on at least half of the changed series (of at least 3),
+    in attribution order; empty unless at least :data:`MIN_SHARED` qualify."""
+    n = len(invloed)
+    if n < 3:
+        return []
+    keys = list(dict.fromkeys(k for ks in invloed.values() for k in ks))
+    shared = [k for k in keys if 2 * sum(k in ks for ks in invloed.values()) >= n]
+    return shared if len(shared) >= MIN_SHARED else []
+
+
 def explain(reeks: str, row: pd.Series, params: list[str], horizon_changed: bool,
-            larger: pd.Series | None = None) -> str:
+            larger: pd.Series | None = None, shared: list[str] | None = None) -> str:
     """One Dutch sentence on the headline change of a series (see :func:`headline`),
     with the larger change of another scenario when there is one."""
     s = SERIES[reeks]
@@ -236,8 +263,12 @@ def explain(reeks: str, row: pd.Series, params: list[str], horizon_changed: bool
     if larger is not None:
         head += f"; grootste wijziging in {larger['scenario']}: {_change_text(s, larger)}"
     if params:
-        return (head + "; gewijzigde aannames die hierop werken: "
-                + ", ".join(parameter_label(k) for k in params) + ".")
+        names = [parameter_label(k) for k in params]
+        if shared and set(shared) <= set(params):
+            rest = [parameter_label(k) for k in params if k not in shared]
+            names = ["de gemeenschappelijke aannames (zie boven)"
+                     + (" en " + ", ".join(rest) if rest else "")]
+        return head + "; gewijzigde aannames die hierop werken: " + ", ".join(names) + "."
     reason = ("de verschoven horizon" if horizon_changed
               else "het samenspel van de gewijzigde aannames")
     return head + f"; geen afzonderlijke aanname verklaart dit, het komt door {reason}."
@@ -302,9 +333,10 @@ def compare(old: Forecast, new: Forecast,
     if ro is not None and rn is not None and changed_series:
         cmp.invloed = attribute(ro, rn, params, changed_series)
     horizon_changed = bool(meldingen)
+    cmp.gedeelde_aannames = shared_params(cmp.invloed)
     for reeks in changed_series:
         row, larger = headline(diff, reeks)
         cmp.toelichting[reeks] = explain(reeks, row, cmp.invloed.get(reeks, []),
-                                         horizon_changed, larger)
+                                         horizon_changed, larger, cmp.gedeelde_aannames)
     return cmp
 

@@ -488,6 +488,8 @@ def build_figures(fc: Forecast, bands: Bands | None = None, old: Forecast | None
                 + ".") if params else "Geen gewijzigde aannames."
         if not lines:
             lines = ["Geen verschillen in de uitkomsten."]
+        elif comparison.gedeelde_zin():
+            lines.insert(0, comparison.gedeelde_zin())
         out.append(("bijstelling_toelichting", text_page(
             "Bijstelling: wat is er veranderd en waarom", [head, "", *lines],
             "Per reeks de grootste wijziging (medio); toegeschreven door elke gewijzigde "

@@ -133,6 +133,8 @@ def bijstelling_layout(vorige: str, base_dir: str | Path | None,
     row += 1
     if not changed:
         put("Geen verschillen in de uitkomsten ten opzichte van de vorige MPP.")
+    if cmp.gedeelde_zin():
+        put(cmp.gedeelde_zin())
     for reeks in changed:
         put(cmp.toelichting[reeks])
     row += 1

@@ -178,6 +178,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not changed:
         print("Geen verschillen in de uitkomsten.")
         return 0
+    if cmp.gedeelde_zin():
+        print(cmp.gedeelde_zin())
     print(f"Gewijzigde reeksen: {len(changed)} van {len(SERIES)}. Grootste wijzigingen:")
     for reeks in changed[: max(0, args.top)]:
         print(f"- {cmp.toelichting[reeks]}")

@@ -203,3 +203,38 @@ def test_ranking_and_sentence_describe_the_same_medio_change() -> None:
         other = max(v for s, v in big[r].items() if s != "medio")
         assert ("grootste wijziging in" in c.toelichting[r]) == \
             (big[r]["medio"] > 0 and other > big[r]["medio"]), r
+
+
+def test_shared_parameters_are_named_once() -> None:
+    from mpp_xl.analysis.compare import shared_params
+
+    # unit: at least half of at least three series, and at least three such keys
+    inv = {"r1": ["a", "b", "c", "x"], "r2": ["a", "b", "c"], "r3": ["a", "b", "c"],
+           "r4": ["x"]}
+    assert shared_params(inv) == ["a", "b", "c", "x"]  # x acts on 2 of 4: half
+    assert shared_params({k: v for k, v in inv.items() if k != "r4"}) == ["a", "b", "c"]
+    assert shared_params({"r1": ["a", "b"], "r2": ["a", "b"], "r3": ["a", "b"]}) == []
+    assert shared_params({"r1": ["a", "b", "c"], "r2": ["a", "b", "c"]}) == []
+
+    # end to end: three IND start stocks move the same chain, the Nidos stay only Nidos
+    a = with_param(example(), "nidos_duur_maanden", {"alle": 30.0})
+    r = a.resolve()
+    keys = ["ind_werkvoorraad_start_eerste", "ind_werkvoorraad_start_herhaald",
+            "ind_werkvoorraad_start_nareis"]
+    b = a
+    for k in keys:
+        b = with_param(b, k, {"alle": float(r.values[k].ravel()[0]) * 1.3 + 500})
+    b = with_param(b, "nidos_duur_maanden", {"alle": 24.0})
+    c = _cmp(a, b)
+    acting = {k: [s for s in c.gewijzigde_reeksen if k in c.invloed[s]] for k in keys}
+    n = len(c.gewijzigde_reeksen)
+    assert all(2 * len(v) >= n for v in acting.values())  # the premise of the test
+    assert set(c.gedeelde_aannames) == set(keys)
+    head = c.gedeelde_zin()
+    assert all(f"({k})" in head for k in keys) and "nidos_duur_maanden" not in head
+    for s in c.gewijzigde_reeksen:
+        t = c.toelichting[s]
+        assert not any(k in t for k in keys), t  # never repeated in a sentence
+        if set(keys) <= set(c.invloed[s]):
+            assert "de gemeenschappelijke aannames (zie boven)" in t
+        assert ("nidos_duur_maanden" in t) == ("nidos_duur_maanden" in c.invloed[s])
