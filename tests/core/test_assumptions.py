@@ -41,7 +41,9 @@ def test_csv_round_trip(example: Assumptions, tmp_path: Path) -> None:
     out2 = tmp_path / "b.csv"
     again.to_csv(out2)
     assert out2.read_text() == out.read_text()
-    assert "jaar" in out.read_text().splitlines()[0] and ",alle,,2024\n" in out.read_text()
+    assert out.read_text().splitlines()[0] == "parameter,scenario,jaar,waarde,bron"
+    assert "\nstartjaar,alle,,2024,Publicatie MPP 2024-2" in out.read_text()
+    assert [r.bron for r in again.rows] == [r.bron for r in example.rows]
 
 
 def test_alle_holds_unless_a_scenario_overrides(example: Assumptions) -> None:
