@@ -66,3 +66,29 @@ def test_goal_seek_write_all_years_edits_rows_in_place(tmp_path: Path) -> None:
     assert set(old["bron"]) - {""} <= set(out["bron"])
     mine = out[(out["parameter"] == "taakstelling_h2") & (out["scenario"] == "medio")]
     assert all(b.startswith("doelzoeken: coa_bezetting 2027 = 100.000 (was ") for b in mine["bron"])
+
+
+def test_goal_seek_write_splits_a_no_year_row_only_when_one_year_changes(tmp_path: Path) -> None:
+    """snijverlies is given once ('alle', no year). Seeking it for medio 2026
+    splits that row into per-year 'alle' rows (same bron) plus one medio row.
+    coa_capaciteit = coa_bezetting / (1 - snijverlies), so the target
+    bezetting / 0.9 must give snijverlies 0.10."""
+    from mpp_xl import read_assumptions, run
+
+    bezetting = run(read_assumptions(EXAMPLE_CSV)).value("coa_bezetting", 2026, "medio")
+    target = bezetting / 0.9
+    new = tmp_path / "doel.csv"
+    assert main(["doelzoeken", str(EXAMPLE_CSV), "--parameter", "snijverlies", "--jaar", "2026",
+                 "--scenario", "medio", "--reeks", "coa_capaciteit", "--doeljaar", "2026",
+                 "--doel", repr(target), "--schrijf", str(new)]) == 0
+    old, out = _read(EXAMPLE_CSV), _read(new)
+    (bron,) = old.loc[old["parameter"] == "snijverlies", "bron"]
+    mine = out[out["parameter"] == "snijverlies"]
+    alle = mine[mine["scenario"] == "alle"]
+    assert sorted(alle["jaar"]) == ["2024", "2025", "2026", "2027", "2028"]
+    assert (alle["bron"] == bron).all() and (alle["waarde"].astype(float) == 0.07).all()
+    (medio,) = mine[mine["scenario"] == "medio"].itertuples()
+    assert medio.jaar == "2026" and float(medio.waarde) == pytest.approx(0.10, abs=1e-6)
+    assert medio.bron.startswith("doelzoeken: coa_capaciteit 2026 = ") and "(was 7,0%)" in medio.bron
+    assert run(read_assumptions(new)).value("coa_capaciteit", 2026, "medio") == pytest.approx(
+        target, rel=1e-6)
