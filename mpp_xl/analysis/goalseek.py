@@ -4,7 +4,7 @@ one result series hit a target, by bracketing and Brent's method."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 
 import numpy as np
@@ -13,7 +13,8 @@ from scipy.optimize import brentq
 from ..core.assumptions import Assumptions, Resolved, Row
 from ..core.numbers import nl_decimal, nl_number
 from ..core.problems import MppError
-from ..core.registry import PARAMETERS, SCENARIOS, Parameter
+from ..core.registry import ALL_SCENARIOS, PARAMETERS, SCENARIOS, Parameter, normalise_scenario
+from ..core.rows import _parse_year
 from ..core.series import SERIES
 from ..engine import compute
 
@@ -110,8 +111,22 @@ def goal_seek(
         )
     else:
         x = brentq(f, lo, hi, xtol=xtol, rtol=1e-12, maxiter=200)
+        x = _short(f, float(x), xtol, doel, p)
     return GoalSeekResult(parameter, scenario, jaar if p.per_jaar else None, float(x),
                           reeks, doeljaar, doel, f(x) + doel)
+
+
+def _short(f: object, x: float, xtol: float, doel: float, p: Parameter) -> float:
+    """The shortest rounding of ``x`` (fewest decimals) within the search
+    tolerance ``xtol`` that hits the target as well as ``x`` does (or within
+    a millionth of the target), so a written CSV shows 75089.670898, not
+    75089.6708975666."""
+    tol = max(abs(f(x)), 1e-6 * max(1.0, abs(doel)))  # type: ignore[operator]
+    for d in range(16):
+        xr = round(x, d)
+        if abs(xr - x) <= xtol and p.lo <= xr <= p.hi and abs(f(xr)) <= tol:  # type: ignore[operator]
+            return xr
+    return x
 
 
 def _suggest(name: str, options: object) -> str:
@@ -145,23 +160,105 @@ def describe(result: GoalSeekResult, years: list[int] | None = None) -> str:
 
 
 def apply(assumptions: Assumptions, result: GoalSeekResult) -> Assumptions:
-    """The assumptions with the found value written as an explicit row.
+    """The assumptions with the found value written in, every other row (and
+    its ``bron``) unchanged.
 
-    The parameter's rows are expanded to explicit per-scenario (and per-year)
-    rows first, so the change touches exactly one scenario (and year).
+    The row for the changed scenario (and year) gets the new value and a bron
+    naming the goal seek; where only an ``alle`` row held it, a row for the
+    scenario is added (it overrides ``alle``). A parameter given without year
+    is split into per-year rows only when one year changes.
     """
     res = assumptions.resolve()
     p = PARAMETERS[result.parameter]
-    rows = [r for r in assumptions.rows if r.parameter.strip().lower() != p.key]
+    old = res.values[p.key]
+    years = [int(y) for y in res.years]
+    si = SCENARIOS.index(result.scenario)
+    scen = result.scenario if p.per_scenario else ALL_SCENARIOS
+    all_rows = list(assumptions.rows)
+    own_at = [i for i, r in enumerate(all_rows) if _is(r, p.key)]
+    own = [all_rows[i] for i in own_at]
+    if p.per_jaar and result.jaar is not None and any(_year(r) is None for r in own):
+        own = [replace(r, jaar=y) if _year(r) is None else r
+               for r in own for y in (years if _year(r) is None else [None])]
+    if not p.per_jaar:
+        keys: list[int | None] = [None]
+    elif result.jaar is not None:
+        keys = [result.jaar]
+    else:
+        keys = list(years) if any(_year(r) is not None for r in own) else [None]
+    for y in keys:
+        was = old[si] if not p.per_jaar else old[si, years.index(y) if y is not None else 0]
+        bron = (f"doelzoeken: {result.reeks} {result.doeljaar} = {nl_number(result.doel)} "
+                f"(was {_show(p, float(was))})")
+        hit = [i for i, r in enumerate(own) if _scen(r) == scen and _year(r) == y]
+        if hit:
+            own[hit[0]] = replace(own[hit[0]], waarde=result.waarde, bron=bron)
+            continue
+        new = Row(p.key, scen, y, result.waarde, bron=bron)
+        after = [i for i, r in enumerate(own) if _year(r) == y]
+        own.insert(after[-1] + 1 if after else len(own), new)
+    first = own_at[0] if own_at else len(all_rows)
+    rest = [r for r in all_rows if not _is(r, p.key)]
+    out = assumptions.with_rows(rest[:first] + own + rest[first:])
+    if _changed_only(res, out, p, si, result):
+        return out
+    return _expanded(assumptions, res, p, result)  # safety net: explicit rows per scenario
+
+
+def _is(r: Row, key: str) -> bool:
+    return isinstance(r.parameter, str) and r.parameter.strip().lower() == key
+
+
+def _year(r: Row) -> int | None:
+    return _parse_year(r.jaar)[0]
+
+
+def _scen(r: Row) -> str:
+    return normalise_scenario(r.scenario) or str(r.scenario)
+
+
+def _changed_only(res: Resolved, out: Assumptions, p: Parameter, si: int,
+                  result: GoalSeekResult) -> bool:
+    """Whether ``out`` differs from ``res`` in exactly the goal-sought cells."""
+    problems, new = out.check()
+    if new is None or list(new.years) != list(res.years):
+        return False
+    want = res.values[p.key].copy()
+    rows = slice(si, si + 1) if p.per_scenario else slice(None)
+    if p.per_jaar:
+        cols = slice(None) if result.jaar is None else list(res.years).index(result.jaar)
+        want[rows, cols] = result.waarde
+    else:
+        want[rows] = result.waarde
+    return all(np.array_equal(new.values[k], want if k == p.key else v)
+               for k, v in res.values.items())
+
+
+def _expanded(assumptions: Assumptions, res: Resolved, p: Parameter,
+              result: GoalSeekResult) -> Assumptions:
+    """Explicit per-scenario (and per-year) rows for the parameter; each keeps
+    the bron of the row it came from."""
+    own = [r for r in assumptions.rows if _is(r, p.key)]
+
+    def bron(s: str, y: int | None) -> str | None:
+        for sc in (s, ALL_SCENARIOS):
+            for yy in (y, None):
+                for r in own:
+                    if _scen(r) == sc and _year(r) == yy:
+                        return r.bron
+        return None
+
+    rows = [r for r in assumptions.rows if not _is(r, p.key)]
     arr = res.values[p.key]
+    new_bron = f"doelzoeken: {result.reeks} {result.doeljaar} = {nl_number(result.doel)}"
     for i, s in enumerate(SCENARIOS):
         if p.per_jaar:
             for j, y in enumerate(res.years):
-                v = float(arr[i, j])
-                if s == result.scenario and (result.jaar is None or result.jaar == y):
-                    v = result.waarde
-                rows.append(Row(p.key, s, int(y), v))
+                hit = s == result.scenario and (result.jaar is None or result.jaar == y)
+                rows.append(Row(p.key, s, int(y), result.waarde if hit else float(arr[i, j]),
+                                bron=new_bron if hit else bron(s, int(y))))
         else:
-            v = result.waarde if s == result.scenario else float(arr[i])
-            rows.append(Row(p.key, s, None, v))
+            hit = s == result.scenario
+            rows.append(Row(p.key, s, None, result.waarde if hit else float(arr[i]),
+                            bron=new_bron if hit else bron(s, None)))
     return assumptions.with_rows(rows)

@@ -141,9 +141,12 @@ class Assumptions:
 
     def to_csv(self, path: str | Path) -> None:
         """Write the long CSV format (``jaar`` empty for single values; whole
-        numbers without decimals, others in shortest round-trip form)."""
+        numbers without decimals, others in shortest round-trip form). A
+        ``bron`` column follows when any row has a source."""
         df = self.to_frame()
         df["waarde"] = df["waarde"].map(_csv_value)
+        if any(r.bron for r in self.rows):
+            df["bron"] = [r.bron or "" for r in self.rows]
         df.to_csv(path, index=False, lineterminator="\n")
 
     # -- validation and resolution ----------------------------------------

@@ -116,6 +116,29 @@ def _problem(r: Row | None, regel: Regel, melding: str, niveau: str | None = Non
                    **loc)  # type: ignore[arg-type]
 
 
+def _year_mix_where(q: _Parsed, with_year: list[_Parsed]) -> str:
+    """Where a parameter is given both without a year (``q``) and per year,
+    and the fix, in Dutch: names the Alle-jaren cell and the first per-year
+    cell(s) of the same scenario (a CSV: the lines)."""
+    cel = q.row.cel
+    if not cel:
+        return "; kies één van beide."
+    same = [w for w in with_year if w.scenario == q.scenario and w.row.cel] or \
+        [w for w in with_year if w.row.cel]
+    shown = ", ".join(f"{_cell(w.row, q.row)} ({w.jaar})" for w in same[:2])
+    more = f" en {len(same) - 2} meer" if len(same) > 2 else ""
+    if cel.startswith("regel "):
+        return (f": {cel} (zonder jaar) en {shown}{more} (per jaar). Verwijder {cel} en "
+                "geef elk jaar een eigen regel, of verwijder de regels met een jaar.")
+    return (f": {cel} (Alle jaren) en {shown}{more}. Oplossing: maak {cel} leeg en vul elk "
+            "jaar, of maak de jaarcellen leeg.")
+
+
+def _cell(r: Row, ref: Row) -> str:
+    """``r``'s cell, with its sheet when that differs from ``ref``'s."""
+    return str(r.cel) if r.blad == ref.blad else f"{r.blad}!{r.cel}"
+
+
 @dataclass
 class _Parsed:
     row: Row
@@ -241,8 +264,8 @@ def check(rows: Sequence[Row]) -> tuple[list[Problem], Resolved | None]:
             q = next(q for q in qs if q.jaar is None)
             problems.append(_problem(
                 q.row, Regel.JAAR_EN_GEEN_JAAR,
-                f"{q.param.label} ({key}) is zowel per jaar als zonder jaar gegeven; "
-                "kies één van beide.", parameter=key))
+                f"{q.param.label} ({key}) is zowel per jaar als zonder jaar gegeven"
+                + _year_mix_where(q, with_year), parameter=key))
 
     # 3. horizon
     def single(key: str) -> float | str:

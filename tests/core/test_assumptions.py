@@ -41,7 +41,9 @@ def test_csv_round_trip(example: Assumptions, tmp_path: Path) -> None:
     out2 = tmp_path / "b.csv"
     again.to_csv(out2)
     assert out2.read_text() == out.read_text()
-    assert "jaar" in out.read_text().splitlines()[0] and ",alle,,2024\n" in out.read_text()
+    assert out.read_text().splitlines()[0] == "parameter,scenario,jaar,waarde,bron"
+    assert "\nstartjaar,alle,,2024,Publicatie MPP 2024-2" in out.read_text()
+    assert [r.bron for r in again.rows] == [r.bron for r in example.rows]
 
 
 def test_alle_holds_unless_a_scenario_overrides(example: Assumptions) -> None:
@@ -229,3 +231,31 @@ def test_thousands_like_values_outside_counts_only_warn(example: Assumptions, ke
     assert len(ws) == (1 if warned else 0)
     if warned:
         assert not ws[0].is_error and text.replace(".", "") in ws[0].melding
+
+
+def test_year_and_no_year_names_both_cells_and_the_fix(example: Assumptions) -> None:
+    """A partner fills G10 (2026) while E10 (Alle jaren) holds a value: the
+    message names E10 and G10 and says how to fix it."""
+    a = with_rows(example, drop="hervestiging", add=[
+        Row("hervestiging", "medio", None, 500, blad="COA", cel="E10"),
+        Row("hervestiging", "medio", 2026, 600, blad="COA", cel="G10"),
+        Row("hervestiging", "medio", 2027, 600, blad="COA", cel="H10"),
+    ])
+    (e,) = [p for p in errors(a) if p.regel == "jaar_en_geen_jaar"]
+    assert (e.blad, e.cel) == ("COA", "E10")
+    assert "E10 (Alle jaren)" in e.melding and "G10 (2026)" in e.melding
+    assert "maak E10 leeg en vul elk jaar, of maak de jaarcellen leeg" in e.melding
+
+
+def test_year_and_no_year_in_csv_names_both_lines(tmp_path: Path) -> None:
+    p = tmp_path / "x.csv"
+    df = pd.read_csv(EXAMPLE_CSV, dtype=str, keep_default_na=False)[list(COLUMNS)]
+    first = df[(df["parameter"] == "hervestiging") & (df["jaar"] != "")].iloc[0]
+    line = int(first.name) + 2  # header is line 1
+    df.loc[len(df)] = ["hervestiging", "alle", "", "500"]
+    df.to_csv(p, index=False)
+    (e,) = errors(read_assumptions(p))
+    assert e.regel == "jaar_en_geen_jaar" and e.cel == f"regel {len(df) + 1}"
+    assert f"regel {len(df) + 1} (zonder jaar)" in e.melding
+    assert f"regel {line} ({first['jaar']})" in e.melding
+    assert f"verwijder regel {len(df) + 1}" in e.melding.lower()
