@@ -7,13 +7,9 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -31,48 +27,18 @@ import xlwings  # noqa: E402
 
 from mpp_xl.core.registry import SHEETS  # noqa: E402
 from mpp_xl.workbook import sheets as S  # noqa: E402
+from tests.udfs.http_support import run_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "workbooks" / "mpp_2024_2.xlsm"
 USER = "Jansen (IND)"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    port = _free_port()
-    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial",
-               PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "udfs.server_app:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # at most ~60 s for the first import
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"uvicorn stopped: {out[-2000:]}")
-            try:
-                with urllib.request.urlopen(base + "/xlwings/custom-scripts-meta", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        else:
-            pytest.fail("uvicorn did not answer")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app under uvicorn on 127.0.0.1 (tests/udfs/http_support.py); its base URL."""
+    with run_server(tmp_path_factory.mktemp("uvicorn")) as srv:
+        yield srv.base
 
 
 def _get(url: str) -> tuple[int, str, str]:
