@@ -7,9 +7,7 @@ checked."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import resource
@@ -20,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mpp_xl.cli import main
+from tests.helpers import run_cli
 
 from . import make_corpus as mc
 
@@ -65,16 +63,6 @@ def _params(names: list[str]) -> list[object]:
 
 def sha(p: Path) -> str | None:
     return hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else None
-
-
-def run_cli(args: list[str]) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(args)
-        except SystemExit as e:  # argparse
-            code = int(e.code or 0)
-    return code, out.getvalue() + err.getvalue()
 
 
 def run_limited(commands: list[list[str]], cwd: Path) -> tuple[list[tuple[int, str]], float]:

@@ -23,9 +23,7 @@ Only the OS call is replaced; the error handling is the production one
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import io
 import os
 import shutil
 import subprocess
@@ -36,22 +34,8 @@ from pathlib import Path
 import pytest
 
 from mpp_xl.cli import main
+from tests.helpers import files, run_cli
 from tests.workbook.helpers import cell_of, edit_cells
-
-#: The sidecar lock of the refresh stays by design today (issue 21 changes
-#: that); every other new file is a leftover.
-LOCK = ".mpp_test.xlsm.lock"
-
-
-def run_cli(args: list[str]) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(args)
-    return code, out.getvalue() + err.getvalue()
-
-
-def files(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
@@ -71,7 +55,7 @@ def _check_refused(rc: int, text: str, master: Path, before: bytes, listing: set
     assert master.name in text, text
     assert "Er is niets gewijzigd" in text or "er is niets gewijzigd" in text, text
     assert master.read_bytes() == before
-    new = files(master.parent) - listing - {LOCK}
+    new = files(master.parent) - listing  # a temp, backup or lock file is a leftover
     assert not [f for f in new if f.endswith(".tmp")], new
     if backup_kept:
         assert len(new) == 1 and new == {f for f in new if f.startswith(".backup/")}, new

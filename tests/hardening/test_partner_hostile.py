@@ -6,7 +6,6 @@ master on acceptance, no leftovers."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import shutil
@@ -21,6 +20,7 @@ from mpp_xl.workbook.package_book import PROP_BANDS
 from mpp_xl.workbook.xlsxio import Package, custom_properties
 from tests.corpus import partner_corpus as pc
 from tests.corpus.make_corpus import formula, sheet_part
+from tests.helpers import files, run_cli
 from tests.workbook.helpers import edit_cells
 
 CASES = {c.name: c for c in pc.cases()}
@@ -36,17 +36,6 @@ def exported(tmp_path_factory: pytest.TempPathFactory,
     out = d / "COA.xlsx"
     assert main(["exporteer-partner", str(master), "--partner", "COA", "-o", str(out)]) == 0
     return master.read_bytes(), out.read_bytes()
-
-
-def run_cli(args: list[str]) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(args)
-    return code, out.getvalue() + err.getvalue()
-
-
-def files(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
 
 
 def setup(tmp_path: Path, exported: tuple[bytes, bytes], pbytes: bytes) -> tuple[Path, Path]:
