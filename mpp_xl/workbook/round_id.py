@@ -43,9 +43,3 @@ def round_id_of(pkg: Package) -> str | None:
     """The round id of a master (``mpp_ronde``); None for a workbook without one
     (built before round ids existed)."""
     return custom_properties(pkg).get(PROP_RONDE) or None
-
-
-def master_round_of(pkg: Package) -> str | None:
-    """The round id of the master a partner file was exported from
-    (``mpp_ronde_master``); None when the file does not record it."""
-    return custom_properties(pkg).get(PROP_RONDE_MASTER) or None
